@@ -1,0 +1,322 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/gif"
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// render makes the job's output from its init image and stores it.
+func (s *Server) render(j *job) {
+	defer s.wg.Done()
+	defer close(j.rendered)
+	select {
+	case s.renders <- struct{}{}:
+		defer func() { <-s.renders }()
+	case <-s.closed:
+		j.renderErr = errors.New("the sandbox was stopped")
+		return
+	}
+	data, ctype, err := s.output(j)
+	if err != nil {
+		j.renderErr = err
+		s.cfg.log.Info("sandbox render failed", "id", j.id, "error", err)
+		return
+	}
+	s.mu.Lock()
+	s.files["video_generations/"+j.prefix+"."+j.ext] = &file{data: data, ctype: ctype, job: j}
+	s.mu.Unlock()
+}
+
+func (s *Server) output(j *job) ([]byte, string, error) {
+	src, err := s.loadImage(j.p.initImage)
+	if err != nil {
+		return nil, "", err
+	}
+	frames := zoomFrames(src, j.p.width, j.p.height, j.p.frames)
+	if j.ext == "mp4" {
+		data, err := s.encodeMP4(frames, j.p.fps)
+		return data, "video/mp4", err
+	}
+	data, err := encodeGIF(frames, j.p.fps)
+	return data, "image/gif", err
+}
+
+// loadImage fetches the init image: an upload of this sandbox from memory,
+// anything else over HTTP.
+func (s *Server) loadImage(link string) (image.Image, error) {
+	if name, ok := strings.CutPrefix(link, s.URL+"/files/"); ok {
+		s.mu.Lock()
+		f := s.files[name]
+		s.mu.Unlock()
+		if f == nil {
+			return nil, errors.New("the init image link does not exist")
+		}
+		img, _, err := image.Decode(bytes.NewReader(f.data))
+		return img, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	if err != nil {
+		return nil, fmt.Errorf("the init image link is not valid: %w", err)
+	}
+	req.Header.Set("User-Agent", "Vivify-sandbox")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("could not download the init image: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("downloading the init image got HTTP %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 50<<20))
+	if err != nil {
+		return nil, fmt.Errorf("downloading the init image broke off: %w", err)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, errors.New("the init image is not a PNG, JPEG or GIF picture")
+	}
+	if cfg.Width*cfg.Height > 100_000_000 {
+		return nil, errors.New("the init image is too large")
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("the init image is damaged: %w", err)
+	}
+	return img, nil
+}
+
+// zoomFrames makes n frames of w×h: the image cropped to fill the frame, then
+// a slow zoom into its centre, with a thin bar at the bottom showing the
+// position in the clip.
+func zoomFrames(src image.Image, w, h, n int) []*image.RGBA {
+	rgba := toRGBA(src, 2*max(w, h))
+	sw, sh := float64(rgba.Rect.Dx()), float64(rgba.Rect.Dy())
+	// The largest crop of the source with the frame's aspect.
+	cw, ch := sw, sw*float64(h)/float64(w)
+	if ch > sh {
+		cw, ch = sh*float64(w)/float64(h), sh
+	}
+	frames := make([]*image.RGBA, n)
+	for i := range frames {
+		t := 0.0
+		if n > 1 {
+			t = float64(i) / float64(n-1)
+		}
+		zoom := 1 + 0.18*t
+		zw, zh := cw/zoom, ch/zoom
+		x0, y0 := (sw-zw)/2, (sh-zh)/2
+		f := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := 0; y < h; y++ {
+			fy := y0 + (float64(y)+0.5)*zh/float64(h) - 0.5
+			for x := 0; x < w; x++ {
+				fx := x0 + (float64(x)+0.5)*zw/float64(w) - 0.5
+				bilinear(rgba, fx, fy, f.Pix[y*f.Stride+x*4:y*f.Stride+x*4+4])
+			}
+		}
+		bar := max(2, h/100)
+		end := (i + 1) * w / n
+		for y := h - bar; y < h; y++ {
+			for x := 0; x < w; x++ {
+				c := color.RGBA{30, 30, 30, 255}
+				if x < end {
+					c = color.RGBA{255, 200, 40, 255}
+				}
+				f.SetRGBA(x, y, c)
+			}
+		}
+		frames[i] = f
+	}
+	return frames
+}
+
+// toRGBA converts src to RGBA, sampling it down first when it is much larger
+// than needed.
+func toRGBA(src image.Image, limit int) *image.RGBA {
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if long := max(w, h); long > limit {
+		w, h = max(1, w*limit/long), max(1, h*limit/long)
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := 0; y < h; y++ {
+			sy := b.Min.Y + y*b.Dy()/h
+			for x := 0; x < w; x++ {
+				dst.Set(x, y, src.At(b.Min.X+x*b.Dx()/w, sy))
+			}
+		}
+		return dst
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Rect, src, b.Min, draw.Src)
+	return dst
+}
+
+func bilinear(m *image.RGBA, fx, fy float64, out []uint8) {
+	maxX, maxY := m.Rect.Dx()-1, m.Rect.Dy()-1
+	x0, y0 := int(fx), int(fy)
+	if fx < 0 {
+		x0, fx = 0, 0
+	}
+	if fy < 0 {
+		y0, fy = 0, 0
+	}
+	x0, y0 = min(x0, maxX), min(y0, maxY)
+	x1, y1 := min(x0+1, maxX), min(y0+1, maxY)
+	ax, ay := fx-float64(x0), fy-float64(y0)
+	p00 := m.Pix[y0*m.Stride+x0*4:]
+	p10 := m.Pix[y0*m.Stride+x1*4:]
+	p01 := m.Pix[y1*m.Stride+x0*4:]
+	p11 := m.Pix[y1*m.Stride+x1*4:]
+	for c := 0; c < 4; c++ {
+		top := float64(p00[c])*(1-ax) + float64(p10[c])*ax
+		bot := float64(p01[c])*(1-ax) + float64(p11[c])*ax
+		out[c] = uint8(top*(1-ay) + bot*ay + 0.5)
+	}
+}
+
+// The GIF palette: 6 levels of red, 7 of green, 6 of blue (252 colours), and
+// ordered dithering, so quantising costs a few operations a pixel.
+var (
+	gifPalette = func() color.Palette {
+		p := make(color.Palette, 0, 256)
+		for r := 0; r < 6; r++ {
+			for g := 0; g < 7; g++ {
+				for b := 0; b < 6; b++ {
+					p = append(p, color.RGBA{uint8(r * 255 / 5), uint8(g * 255 / 6), uint8(b * 255 / 5), 255})
+				}
+			}
+		}
+		return p
+	}()
+	bayer4 = [16]int{0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5}
+)
+
+func quantise(f *image.RGBA) *image.Paletted {
+	w, h := f.Rect.Dx(), f.Rect.Dy()
+	p := image.NewPaletted(f.Rect, gifPalette)
+	// level is ⌊v/step + (d+½)/16⌋: v rounded up or down to one of steps
+	// levels by the 4×4 Bayer threshold d (0 to 15).
+	level := func(v uint8, steps, d int) int {
+		return min(steps-1, (int(v)*(steps-1)*32+(2*d+1)*255)/(255*32))
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			d := bayer4[(y&3)*4+(x&3)]
+			i := y*f.Stride + x*4
+			r := level(f.Pix[i], 6, d)
+			g := level(f.Pix[i+1], 7, d)
+			b := level(f.Pix[i+2], 6, d)
+			p.Pix[y*p.Stride+x] = uint8(r*42 + g*6 + b)
+		}
+	}
+	return p
+}
+
+func encodeGIF(frames []*image.RGBA, fps int) ([]byte, error) {
+	delay := max(1, (100+fps/2)/fps)
+	g := &gif.GIF{LoopCount: 0}
+	for _, f := range frames {
+		g.Image = append(g.Image, quantise(f))
+		g.Delay = append(g.Delay, delay)
+		g.Disposal = append(g.Disposal, gif.DisposalNone)
+	}
+	var buf bytes.Buffer
+	if err := gif.EncodeAll(&buf, g); err != nil {
+		return nil, fmt.Errorf("could not encode the GIF: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// encodeMP4 pipes the frames to ffmpeg as raw RGBA and reads back an H.264
+// MP4 (MPEG-4 Part 2 where the ffmpeg has no H.264 encoder).
+func (s *Server) encodeMP4(frames []*image.RGBA, fps int) ([]byte, error) {
+	if s.cfg.ffmpeg == "" {
+		return nil, errors.New("MP4 output needs ffmpeg, which is not installed")
+	}
+	w, h := frames[0].Rect.Dx(), frames[0].Rect.Dy()
+	var raw bytes.Buffer
+	for _, f := range frames {
+		raw.Write(f.Pix)
+	}
+	dir, err := os.MkdirTemp("", "vivify-sandbox-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "out.mp4")
+	var lastErr error
+	for _, codec := range []string{"libx264", "mpeg4"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		cmd := exec.CommandContext(ctx, s.cfg.ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
+			"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", fmt.Sprint(fps), "-i", "-",
+			"-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", codec, "-pix_fmt", "yuv420p", "-movflags", "+faststart", out)
+		cmd.Stdin = bytes.NewReader(raw.Bytes())
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		cancel()
+		if err == nil {
+			return os.ReadFile(out)
+		}
+		lastErr = fmt.Errorf("ffmpeg could not make the MP4: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return nil, lastErr
+}
+
+// callWebhook POSTs the result to the request's webhook once the job ends,
+// once and best effort, as the service does.
+func (s *Server) callWebhook(j *job) {
+	defer s.wg.Done()
+	wait := j.doneAt.Sub(s.cfg.clock.Now())
+	select {
+	case <-time.After(max(wait, 0)):
+	case <-s.closed:
+		return
+	}
+	select {
+	case <-j.rendered:
+	case <-s.closed:
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a, ok := s.finished(ctx, j, true)
+	if !ok {
+		return
+	}
+	body := a.body
+	if j.p.trackID != "" {
+		body = bytes.Replace(body, []byte(`{`), []byte(`{"track_id":"`+j.p.trackID+`",`), 1)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.p.webhook, bytes.NewReader(body))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+}

@@ -1,0 +1,340 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/gif" // the first frame of a GIF is a still image
+	"image/jpeg"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/image/draw"
+	_ "golang.org/x/image/webp"
+)
+
+// Limits of upload preparation.
+const (
+	// UploadSide is the longest side the endpoint takes; larger images are
+	// scaled down to fit before upload.
+	UploadSide = 512
+	// MaxUploadBytes bounds the base64 data URI sent to base64_to_url (the
+	// service takes at most 5 MB).
+	MaxUploadBytes = 5_000_000
+	// MaxSourceBytes, MaxSourcePixels and MaxSourceSide bound what Vivify
+	// agrees to decode, so a hostile or absurd file cannot exhaust memory.
+	MaxSourceBytes  = 200 << 20
+	MaxSourcePixels = 120_000_000
+	MaxSourceSide   = 40_000
+)
+
+// PreparedImage is a local image made ready for upload: upright, scaled to fit
+// UploadSide, re-encoded (which also drops its metadata, GPS included).
+type PreparedImage struct {
+	Data         []byte
+	MIME         string // image/jpeg, or image/png when it has transparency
+	Width        int    // as uploaded
+	Height       int
+	SourceWidth  int // as the user sees the original (after EXIF orientation)
+	SourceHeight int
+	SourceFormat string // png, jpeg, gif or webp
+}
+
+// DataURI is the image as base64_to_url takes it.
+func (p *PreparedImage) DataURI() string {
+	return "data:" + p.MIME + ";base64," + base64.StdEncoding.EncodeToString(p.Data)
+}
+
+// PrepareImageFile reads and prepares the image at path.
+func PrepareImageFile(path string) (*PreparedImage, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{Kind: ErrNotImage, Op: "read " + filepath.Base(path), Message: "the file could not be opened", Err: err}
+	}
+	defer f.Close()
+	p, err := PrepareImage(f)
+	var e *Error
+	if errors.As(err, &e) {
+		e.Op = "read " + filepath.Base(path)
+	}
+	return p, err
+}
+
+// PrepareImage decodes a PNG, JPEG, GIF (first frame) or WebP image, turns it
+// upright by its EXIF orientation, scales it to fit UploadSide keeping its
+// aspect ratio, and encodes it under MaxUploadBytes. A file that is not an
+// image gets ErrNotImage, and one too large to decode safely gets
+// ErrImageTooLarge, before its pixels are decoded.
+func PrepareImage(r io.Reader) (*PreparedImage, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxSourceBytes+1))
+	if err != nil {
+		return nil, &Error{Kind: ErrNotImage, Op: "read the image", Message: "the file could not be read", Err: err}
+	}
+	if len(data) > MaxSourceBytes {
+		return nil, &Error{Kind: ErrImageTooLarge, Op: "read the image",
+			Message: fmt.Sprintf("the file is larger than %d MB", MaxSourceBytes>>20)}
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, &Error{Kind: ErrNotImage, Op: "read the image",
+			Message: "this file is not a picture Vivify can read (PNG, JPEG, GIF or WebP)"}
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, &Error{Kind: ErrNotImage, Op: "read the image", Message: "the picture has no pixels"}
+	}
+	if cfg.Width > MaxSourceSide || cfg.Height > MaxSourceSide || cfg.Width*cfg.Height > MaxSourcePixels {
+		return nil, &Error{Kind: ErrImageTooLarge, Op: "read the image",
+			Message: fmt.Sprintf("the picture is %d×%d pixels; Vivify takes up to %d megapixels", cfg.Width, cfg.Height, MaxSourcePixels/1_000_000)}
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, &Error{Kind: ErrNotImage, Op: "read the image",
+			Message: "the picture is damaged and could not be decoded", Err: err}
+	}
+	orientation := 1
+	if format == "jpeg" {
+		orientation = exifOrientation(data)
+	}
+	data = nil // let the file's bytes go before the scaled copy is made
+
+	scaled := fitWithin(img, UploadSide)
+	img = nil
+	upright := orient(scaled, orientation)
+
+	p := &PreparedImage{
+		Width:        upright.Bounds().Dx(),
+		Height:       upright.Bounds().Dy(),
+		SourceWidth:  cfg.Width,
+		SourceHeight: cfg.Height,
+		SourceFormat: format,
+	}
+	if orientation >= 5 {
+		p.SourceWidth, p.SourceHeight = cfg.Height, cfg.Width
+	}
+	if err := p.encode(upright); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *PreparedImage) encode(img *image.RGBA) error {
+	var buf bytes.Buffer
+	limit := (MaxUploadBytes - 64) / 4 * 3 // bytes whose base64 fits the limit
+	if !opaque(img) {
+		if err := png.Encode(&buf, img); err == nil && buf.Len() <= limit {
+			p.Data, p.MIME = buf.Bytes(), "image/png"
+			return nil
+		}
+	}
+	for _, q := range []int{90, 80, 65, 50} {
+		buf.Reset()
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+			return &Error{Kind: ErrNotImage, Op: "prepare the image", Message: "the picture could not be encoded", Err: err}
+		}
+		if buf.Len() <= limit {
+			p.Data, p.MIME = buf.Bytes(), "image/jpeg"
+			return nil
+		}
+	}
+	return &Error{Kind: ErrImageTooLarge, Op: "prepare the image", Message: "the picture stays over 5 MB even when compressed"}
+}
+
+func opaque(img *image.RGBA) bool {
+	for i := 3; i < len(img.Pix); i += 4 {
+		if img.Pix[i] != 0xff {
+			return false
+		}
+	}
+	return true
+}
+
+// fitWithin returns img scaled so that its longer side is at most side. Large
+// reductions first average whole blocks of pixels (fast, and free of the
+// aliasing a plain resampler shows at 10:1), then a Catmull-Rom pass reaches
+// the exact size.
+func fitWithin(img image.Image, side int) *image.RGBA {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	long := max(w, h)
+	dw, dh := w, h
+	if long > side {
+		dw = max(1, (w*side+long/2)/long)
+		dh = max(1, (h*side+long/2)/long)
+	}
+	src := img
+	if k := long / side; k >= 2 {
+		src = boxReduce(img, k)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	if src.Bounds().Dx() == dw && src.Bounds().Dy() == dh {
+		draw.Draw(dst, dst.Rect, src, src.Bounds().Min, draw.Src)
+		return dst
+	}
+	draw.CatmullRom.Scale(dst, dst.Rect, src, src.Bounds(), draw.Src, nil)
+	return dst
+}
+
+// boxReduce averages each k×k block of img into one pixel (premultiplied, so
+// transparent pixels do not darken their neighbours). Pixels past the last
+// whole block are dropped: fewer than k of them, at the right and bottom edge.
+func boxReduce(img image.Image, k int) *image.RGBA {
+	b := img.Bounds()
+	dw, dh := max(1, b.Dx()/k), max(1, b.Dy()/k)
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	sums := make([]uint32, dw*4)
+	n := uint32(k * k)
+	if b.Dx() < k || b.Dy() < k {
+		draw.Draw(dst, dst.Rect, img, b.Min, draw.Src)
+		return dst
+	}
+	for dy := 0; dy < dh; dy++ {
+		clear(sums)
+		for sy := b.Min.Y + dy*k; sy < b.Min.Y+(dy+1)*k; sy++ {
+			addRow(sums, img, sy, b.Min.X, dw, k)
+		}
+		row := dst.Pix[dy*dst.Stride:]
+		for i, s := range sums {
+			row[i] = uint8((s + n/2) / n)
+		}
+	}
+	return dst
+}
+
+// addRow adds row y of img, from x0, into sums (premultiplied RGBA per
+// destination pixel, k source pixels each), with fast paths for the decoders'
+// usual types.
+func addRow(sums []uint32, img image.Image, y, x0, dw, k int) {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		for dx := 0; dx < dw; dx++ {
+			s := sums[dx*4 : dx*4+4 : dx*4+4]
+			for x := x0 + dx*k; x < x0+(dx+1)*k; x++ {
+				yi, ci := m.YOffset(x, y), m.COffset(x, y)
+				r, g, bl := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+				s[0] += uint32(r)
+				s[1] += uint32(g)
+				s[2] += uint32(bl)
+				s[3] += 0xff
+			}
+		}
+	case *image.RGBA:
+		pix := m.Pix[m.PixOffset(x0, y):]
+		for dx := 0; dx < dw; dx++ {
+			s := sums[dx*4 : dx*4+4 : dx*4+4]
+			for i := dx * k * 4; i < (dx+1)*k*4; i += 4 {
+				s[0] += uint32(pix[i])
+				s[1] += uint32(pix[i+1])
+				s[2] += uint32(pix[i+2])
+				s[3] += uint32(pix[i+3])
+			}
+		}
+	case *image.NRGBA:
+		pix := m.Pix[m.PixOffset(x0, y):]
+		for dx := 0; dx < dw; dx++ {
+			s := sums[dx*4 : dx*4+4 : dx*4+4]
+			for i := dx * k * 4; i < (dx+1)*k*4; i += 4 {
+				a := uint32(pix[i+3])
+				s[0] += (uint32(pix[i])*a + 127) / 255
+				s[1] += (uint32(pix[i+1])*a + 127) / 255
+				s[2] += (uint32(pix[i+2])*a + 127) / 255
+				s[3] += a
+			}
+		}
+	default:
+		for dx := 0; dx < dw; dx++ {
+			s := sums[dx*4 : dx*4+4 : dx*4+4]
+			for x := x0 + dx*k; x < x0+(dx+1)*k; x++ {
+				r, g, bl, a := img.At(x, y).RGBA()
+				s[0] += r >> 8
+				s[1] += g >> 8
+				s[2] += bl >> 8
+				s[3] += a >> 8
+			}
+		}
+	}
+}
+
+// orient returns img turned upright by an EXIF orientation (1 to 8).
+func orient(img *image.RGBA, o int) *image.RGBA {
+	if o < 2 || o > 8 {
+		return img
+	}
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for dy := 0; dy < dh; dy++ {
+		for dx := 0; dx < dw; dx++ {
+			var sx, sy int
+			switch o {
+			case 2: // mirrored
+				sx, sy = w-1-dx, dy
+			case 3: // upside down
+				sx, sy = w-1-dx, h-1-dy
+			case 4: // mirrored upside down
+				sx, sy = dx, h-1-dy
+			case 5: // transposed
+				sx, sy = dy, dx
+			case 6: // to be turned a quarter clockwise
+				sx, sy = dy, h-1-dx
+			case 7: // transversed
+				sx, sy = w-1-dy, h-1-dx
+			case 8: // to be turned a quarter anticlockwise
+				sx, sy = w-1-dy, dx
+			}
+			copy(dst.Pix[dy*dst.Stride+dx*4:dy*dst.Stride+dx*4+4], img.Pix[sy*img.Stride+sx*4:])
+		}
+	}
+	return dst
+}
+
+// UploadImage sends a prepared image to base64_to_url and returns its link,
+// which the service keeps for 24 hours.
+func (c *Client) UploadImage(ctx context.Context, p *PreparedImage) (string, error) {
+	uri := p.DataURI()
+	if len(uri) > MaxUploadBytes {
+		return "", &Error{Kind: ErrImageTooLarge, Op: "upload the image", Message: "the prepared picture is over 5 MB"}
+	}
+	resp, err := c.call(ctx, "upload the image", "/api/v6/base64_to_url", func(key string) any {
+		return map[string]string{"key": key, "base64_string": uri}
+	})
+	if err != nil {
+		return "", err
+	}
+	for _, l := range resp.Links() {
+		if checkWebURL(l) == "" {
+			return l, nil
+		}
+	}
+	return "", &Error{Kind: ErrNoOutput, Op: "upload the image", Status: resp.Status,
+		Message: "the server accepted the picture but gave no link to it"}
+}
+
+// Upload prepares the image at path and uploads it.
+func (c *Client) Upload(ctx context.Context, path string) (string, *PreparedImage, error) {
+	p, err := PrepareImageFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	link, err := c.UploadImage(ctx, p)
+	return link, p, err
+}
+
+// IsImageFile reports, from its name alone, whether path looks like an image
+// Vivify can read. The contents decide; this is for file pickers.
+func IsImageFile(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".png", ".jpg", ".jpeg", ".gif", ".webp":
+		return true
+	}
+	return false
+}

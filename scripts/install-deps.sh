@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Vivify needs to build and test, when they
+# are missing. Does nothing when all are present, and never fails the build on a
+# system without apt: it says what is missing and leaves the rest to the caller.
+set -euo pipefail
+
+# Build: cgo, OpenGL and X11/Wayland headers for Fyne.
+build_pkgs="gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev"
+# Tests: a real window (Xvfb), a real Secret Service (gnome-keyring on a D-Bus
+# session), screenshots (ImageMagick), MP4 output (ffmpeg).
+test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg"
+
+want="$build_pkgs"
+case "${1:-}" in
+  --test) want="$build_pkgs $test_pkgs" ;;
+  --build|"") ;;
+  *) echo "usage: $0 [--build|--test]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-deps: not a Debian/Ubuntu system; please install:$missing" >&2
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "install-deps: need root to install:$missing" >&2; exit 1
+  fi
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
