@@ -114,7 +114,7 @@ func DecodeResponse(body []byte) (*Response, error) {
 		return nil, errHTMLBody
 	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
 		return nil, errGarbled
 	}
 	r := &Response{}
