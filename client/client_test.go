@@ -150,9 +150,13 @@ func TestErrorKindsAgainstTheSandbox(t *testing.T) {
 			}},
 		{"no credits", func(s *sandbox.Server) { s.SetBalance(0.1) },
 			func(c *client.Client) error { _, err := c.Submit(ctx, smallRequest(img)); return err }, client.ErrInsufficientCredits, nil},
-		{"no credits fault", func(s *sandbox.Server) { s.Inject(sandbox.Fault{Kind: sandbox.NoCredits, Endpoint: sandbox.EndpointSubmit}) },
+		{"no credits fault", func(s *sandbox.Server) {
+			s.Inject(sandbox.Fault{Kind: sandbox.NoCredits, Endpoint: sandbox.EndpointSubmit})
+		},
 			func(c *client.Client) error { _, err := c.Submit(ctx, smallRequest(img)); return err }, client.ErrInsufficientCredits, nil},
-		{"rate limited 429", func(s *sandbox.Server) { s.Inject(sandbox.Fault{Kind: sandbox.RateLimit, Delay: 12 * time.Second, Times: 1}) },
+		{"rate limited 429", func(s *sandbox.Server) {
+			s.Inject(sandbox.Fault{Kind: sandbox.RateLimit, Delay: 12 * time.Second, Times: 1})
+		},
 			func(c *client.Client) error { _, err := c.Submit(ctx, smallRequest(img)); return err }, client.ErrRateLimited,
 			func(t *testing.T, e *client.Error) {
 				if e.RetryAfter != 12*time.Second || e.HTTPStatus != 429 || !e.Temporary() {
@@ -325,7 +329,6 @@ func TestAwaitThroughFaultsAndQuirks(t *testing.T) {
 		t.Fatalf("download: %v", err)
 	}
 }
-
 
 func TestAwaitStopsAtOnceWhenCancelled(t *testing.T) {
 	_, c := pair(t, sandbox.WithJobDuration(time.Hour))
