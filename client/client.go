@@ -269,7 +269,7 @@ func (c *Client) call(ctx context.Context, op, path string, body func(key string
 		}
 		return nil, e
 	}
-	r.Message, r.Tip = c.redact(r.Message), c.redact(r.Tip)
+	r.Status, r.Message, r.Tip = c.redact(r.Status), c.redact(r.Message), c.redact(r.Tip)
 	for i := range r.FieldErrors {
 		r.FieldErrors[i].Message = c.redact(r.FieldErrors[i].Message)
 	}
