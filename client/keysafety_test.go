@@ -69,7 +69,10 @@ func TestKeyRefusedOverPlainHTTP(t *testing.T) {
 			"submit":  func() error { _, err := c.Submit(ctx, smallRequest("https://example.com/a.png")); return err },
 			"fetch":   func() error { _, err := c.Fetch(ctx, "146"); return err },
 			"upload":  func() error { _, _, err := c.Upload(ctx, path); return err },
-			"await":   func() error { _, err := c.Await(ctx, "146", client.AwaitOptions{MaxWait: time.Millisecond}); return err },
+			"await": func() error {
+				_, err := c.Await(ctx, "146", client.AwaitOptions{MaxWait: time.Millisecond})
+				return err
+			},
 		}
 		for name, call := range calls {
 			err := call()
