@@ -10,8 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // Defaults of Download.
 const (
@@ -36,6 +39,11 @@ type DownloadOptions struct {
 // LinkWindow has passed. The file is written to a temporary file beside dest
 // and renamed into place once whole, so dest is either absent or complete.
 // It returns the link the file came from.
+//
+// The file's data is synced before the rename, so dest is never a torn file.
+// The rename itself becomes durable when the folder is next synced: the
+// library does that once when it records the job, rather than every download
+// paying for it.
 func (c *Client) Download(ctx context.Context, links []string, dest string, opts DownloadOptions) (string, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxDownload
@@ -141,7 +149,9 @@ func (c *Client) downloadOnce(ctx context.Context, link, dest string, opts Downl
 
 	var n int64
 	var head []byte
-	buf := make([]byte, 64<<10)
+	bufp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bufp)
+	buf := *bufp
 	for {
 		m, rerr := resp.Body.Read(buf)
 		if m > 0 {
@@ -188,14 +198,5 @@ func (c *Client) downloadOnce(ctx context.Context, link, dest string, opts Downl
 		return &Error{Kind: ErrDisk, Op: "save the video", Message: "the file could not be put in place", Err: err}
 	}
 	done = true
-	syncDir(dir)
 	return nil
-}
-
-// syncDir makes a rename durable where the system allows it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

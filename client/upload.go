@@ -194,6 +194,10 @@ func boxReduce(img image.Image, k int) *image.RGBA {
 		draw.Draw(dst, dst.Rect, img, b.Min, draw.Src)
 		return dst
 	}
+	if m, ok := img.(*image.YCbCr); ok {
+		boxReduceYCbCr(dst, m, k)
+		return dst
+	}
 	for dy := 0; dy < dh; dy++ {
 		clear(sums)
 		for sy := b.Min.Y + dy*k; sy < b.Min.Y+(dy+1)*k; sy++ {
@@ -212,18 +216,6 @@ func boxReduce(img image.Image, k int) *image.RGBA {
 // usual types.
 func addRow(sums []uint32, img image.Image, y, x0, dw, k int) {
 	switch m := img.(type) {
-	case *image.YCbCr:
-		for dx := 0; dx < dw; dx++ {
-			s := sums[dx*4 : dx*4+4 : dx*4+4]
-			for x := x0 + dx*k; x < x0+(dx+1)*k; x++ {
-				yi, ci := m.YOffset(x, y), m.COffset(x, y)
-				r, g, bl := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-				s[0] += uint32(r)
-				s[1] += uint32(g)
-				s[2] += uint32(bl)
-				s[3] += 0xff
-			}
-		}
 	case *image.RGBA:
 		pix := m.Pix[m.PixOffset(x0, y):]
 		for dx := 0; dx < dw; dx++ {
@@ -257,6 +249,63 @@ func addRow(sums []uint32, img image.Image, y, x0, dw, k int) {
 				s[2] += bl >> 8
 				s[3] += a >> 8
 			}
+		}
+	}
+}
+
+// boxReduceYCbCr is boxReduce for a JPEG's planes. Averaging is linear and
+// the YCbCr to RGB conversion affine, so the planes are averaged as they are
+// and only the averages converted: a few additions a source pixel.
+func boxReduceYCbCr(dst *image.RGBA, m *image.YCbCr, k int) {
+	hs, vs := 1, 1 // chroma subsampling, horizontal and vertical
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		hs = 2
+	case image.YCbCrSubsampleRatio420:
+		hs, vs = 2, 2
+	case image.YCbCrSubsampleRatio440:
+		vs = 2
+	case image.YCbCrSubsampleRatio411:
+		hs = 4
+	case image.YCbCrSubsampleRatio410:
+		hs, vs = 4, 2
+	}
+	b := m.Rect
+	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
+	// The chroma column of each source column in a block row, from the left.
+	ccol := make([]int, dw*k)
+	for i := range ccol {
+		ccol[i] = (b.Min.X+i)/hs - b.Min.X/hs
+	}
+	ys := make([]uint32, dw)
+	cbs := make([]uint32, dw)
+	crs := make([]uint32, dw)
+	n := uint32(k * k)
+	for dy := 0; dy < dh; dy++ {
+		clear(ys)
+		clear(cbs)
+		clear(crs)
+		for sy := b.Min.Y + dy*k; sy < b.Min.Y+(dy+1)*k; sy++ {
+			yrow := m.Y[(sy-b.Min.Y)*m.YStride:]
+			crow := (sy/vs - b.Min.Y/vs) * m.CStride
+			cb, cr := m.Cb[crow:], m.Cr[crow:]
+			for dx := 0; dx < dw; dx++ {
+				var sy, sb, sr uint32
+				for i := dx * k; i < (dx+1)*k; i++ {
+					c := ccol[i]
+					sy += uint32(yrow[i])
+					sb += uint32(cb[c])
+					sr += uint32(cr[c])
+				}
+				ys[dx] += sy
+				cbs[dx] += sb
+				crs[dx] += sr
+			}
+		}
+		row := dst.Pix[dy*dst.Stride:]
+		for dx := 0; dx < dw; dx++ {
+			r, g, bl := color.YCbCrToRGB(uint8((ys[dx]+n/2)/n), uint8((cbs[dx]+n/2)/n), uint8((crs[dx]+n/2)/n))
+			row[dx*4], row[dx*4+1], row[dx*4+2], row[dx*4+3] = r, g, bl, 0xff
 		}
 	}
 }

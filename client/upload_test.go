@@ -156,6 +156,18 @@ func TestPrepareScalesToFitKeepingAspect(t *testing.T) {
 	}
 }
 
+// A large JPEG takes the fast block-average path for its YCbCr planes.
+func TestPrepareLargeJPEG(t *testing.T) {
+	p, err := client.PrepareImage(bytes.NewReader(jpegBytes(t, testImage(3000, 1500), 90)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Width != 512 || p.Height != 256 {
+		t.Fatalf("%dx%d", p.Width, p.Height)
+	}
+	checkQuarters(t, decodePrepared(t, p), [4]color.NRGBA{red, green, blue, yellow})
+}
+
 // Each EXIF orientation turns the picture upright: what the camera stored
 // sideways or mirrored comes out as the photographer saw it.
 func TestPrepareAppliesEXIFOrientation(t *testing.T) {
