@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +66,9 @@ func TestWholePathFromLocalFile(t *testing.T) {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
+	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o644 {
+		t.Errorf("the video's permissions are %v, want -rw-r--r--", st.Mode().Perm())
+	}
 	if last != st.Size() {
 		t.Errorf("progress ended at %d of %d bytes", last, st.Size())
 	}

@@ -188,6 +188,10 @@ func (c *Client) downloadOnce(ctx context.Context, link, dest string, opts Downl
 	if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] == '<' {
 		return &Error{Kind: ErrTransient, Op: op, Message: "the server sent a web page instead of the video"}
 	}
+	// CreateTemp makes the file private (0600); a video is ordinary media.
+	if err := tmp.Chmod(0o644); err != nil {
+		return &Error{Kind: ErrDisk, Op: "save the video", Message: "the file's permissions could not be set", Err: err}
+	}
 	if err := tmp.Sync(); err != nil {
 		return &Error{Kind: ErrDisk, Op: "save the video", Message: "writing to disk failed", Err: err}
 	}
