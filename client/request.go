@@ -197,56 +197,26 @@ func checkWebURL(s string) string {
 	return ""
 }
 
-// wireRequest is the body as the endpoint wants it: yes/no strings for
-// enhance_prompt, nulls for unset optional fields, and the key.
+// wireRequest is the body as the endpoint wants it: the request with its
+// key, yes/no for enhance_prompt, null for an empty webhook, and the text
+// fields trimmed. Its own fields shadow the embedded ones of the same JSON
+// name.
 type wireRequest struct {
-	Key                       string  `json:"key"`
-	ModelID                   string  `json:"model_id"`
-	Prompt                    string  `json:"prompt,omitempty"`
-	NegativePrompt            string  `json:"negative_prompt,omitempty"`
-	EnhancePrompt             string  `json:"enhance_prompt"`
-	InitImage                 string  `json:"init_image"`
-	Width                     int     `json:"width"`
-	Height                    int     `json:"height"`
-	NumFrames                 int     `json:"num_frames"`
-	NumInferenceSteps         int     `json:"num_inference_steps"`
-	MinGuidanceScale          float64 `json:"min_guidance_scale"`
-	MaxGuidanceScale          float64 `json:"max_guidance_scale"`
-	MotionBucketID            int     `json:"motion_bucket_id"`
-	NoiseAugStrength          float64 `json:"noise_aug_strength"`
-	FPS                       int     `json:"fps"`
-	OutputType                string  `json:"output_type"`
-	LatentInterpolationMethod string  `json:"latent_interpolation_method"`
-	ClipSkip                  *int    `json:"clip_skip"`
-	InstantResponse           bool    `json:"instant_response"`
-	Temp                      bool    `json:"temp"`
-	Webhook                   *string `json:"webhook"`
-	TrackID                   *int64  `json:"track_id"`
+	Key string `json:"key"`
+	Request
+	ModelID       string  `json:"model_id"`
+	InitImage     string  `json:"init_image"`
+	EnhancePrompt string  `json:"enhance_prompt"`
+	Webhook       *string `json:"webhook"`
 }
 
 func (r Request) wire(key string) wireRequest {
 	w := wireRequest{
-		Key:                       key,
-		ModelID:                   strings.TrimSpace(r.ModelID),
-		Prompt:                    r.Prompt,
-		NegativePrompt:            r.NegativePrompt,
-		EnhancePrompt:             yesNo(r.EnhancePrompt),
-		InitImage:                 strings.TrimSpace(r.InitImage),
-		Width:                     r.Width,
-		Height:                    r.Height,
-		NumFrames:                 r.NumFrames,
-		NumInferenceSteps:         r.NumInferenceSteps,
-		MinGuidanceScale:          r.MinGuidanceScale,
-		MaxGuidanceScale:          r.MaxGuidanceScale,
-		MotionBucketID:            r.MotionBucketID,
-		NoiseAugStrength:          r.NoiseAugStrength,
-		FPS:                       r.FPS,
-		OutputType:                r.OutputType,
-		LatentInterpolationMethod: r.LatentInterpolationMethod,
-		ClipSkip:                  r.ClipSkip,
-		InstantResponse:           r.InstantResponse,
-		Temp:                      r.Temp,
-		TrackID:                   r.TrackID,
+		Key:           key,
+		Request:       r,
+		ModelID:       strings.TrimSpace(r.ModelID),
+		InitImage:     strings.TrimSpace(r.InitImage),
+		EnhancePrompt: yesNo(r.EnhancePrompt),
 	}
 	if wh := strings.TrimSpace(r.Webhook); wh != "" {
 		w.Webhook = &wh

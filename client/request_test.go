@@ -1,9 +1,12 @@
 package client_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -113,5 +116,38 @@ func TestRequestJSONHasNoKey(t *testing.T) {
 	}
 	if strings.Contains(string(b), `"key"`) {
 		t.Fatalf("request JSON has a key field: %s", b)
+	}
+}
+
+// The body on the wire: the key, yes/no, nulls for what is unset, and every
+// field the endpoint takes.
+func TestWireBody(t *testing.T) {
+	var got map[string]any
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		json.NewDecoder(r.Body).Decode(&got)
+		w.Write([]byte(`{"status":"processing","id":1,"eta":3}`))
+	}))
+	defer hs.Close()
+	c, _ := client.New(testKey, client.WithBaseURL(hs.URL))
+	r := client.NewRequest("  https://example.com/a.png ")
+	r.EnhancePrompt = true
+	if _, err := c.Submit(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"key": testKey, "model_id": "svd", "prompt": "", "negative_prompt": "", "enhance_prompt": "yes",
+		"init_image": "https://example.com/a.png", "width": 512.0, "height": 512.0, "num_frames": 16.0,
+		"num_inference_steps": 20.0, "min_guidance_scale": 1.0, "max_guidance_scale": 3.0,
+		"motion_bucket_id": 127.0, "noise_aug_strength": 0.02, "fps": 7.0, "output_type": "gif",
+		"latent_interpolation_method": "lerp", "clip_skip": nil, "instant_response": false, "temp": false,
+		"webhook": nil, "track_id": nil,
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d fields sent, want %d: %v", len(got), len(want), got)
+	}
+	for k, v := range want {
+		if gv, ok := got[k]; !ok || gv != v {
+			t.Errorf("%s = %#v, want %#v", k, gv, v)
+		}
 	}
 }
