@@ -64,6 +64,10 @@ type Request struct {
 	Temp                      bool    `json:"temp"`             // temporary storage, deleted after 24 h
 	Webhook                   string  `json:"webhook"`          // "" sends null
 	TrackID                   *int64  `json:"track_id"`         // nil sends null
+	// Seed asks for a given seed, to run a result again the same way. It is
+	// not in the endpoint's documented table (the seed comes back in
+	// meta.seed), so it is sent only when set.
+	Seed *int64 `json:"seed,omitempty"`
 }
 
 // NewRequest returns a request for initImage with the documented defaults.
@@ -174,6 +178,9 @@ func (r Request) Validate() error {
 	}
 	if r.TrackID != nil && *r.TrackID < 0 {
 		add("track_id", "The track id must be a whole number of zero or more.")
+	}
+	if r.Seed != nil && *r.Seed < 0 {
+		add("seed", "The seed must be a whole number of zero or more.")
 	}
 	if len(errs) == 0 {
 		return nil

@@ -48,6 +48,7 @@ type job struct {
 // params are the validated fields of an img2video request.
 type params struct {
 	modelID, prompt, negPrompt, initImage, outputType, interp, webhook, trackID string
+	seed                                                                        *int64
 	width, height, frames, steps, motion, fps                                   int
 	clipSkip                                                                    *int
 	minGuid, maxGuid, noise                                                     float64
@@ -227,7 +228,7 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any) 
 	}
 	j := &job{
 		id: s.nextID, key: key, prefix: newPrefix(), ext: p.outputType, p: p, model: model,
-		seed: int64(mrand.Uint32()), created: now, doneAt: now.Add(s.cfg.jobDuration), fail: fail,
+		seed: seedOr(p.seed), created: now, doneAt: now.Add(s.cfg.jobDuration), fail: fail,
 		rendered: make(chan struct{}),
 		genTime:  math.Round(s.cfg.jobDuration.Seconds()*100) / 100,
 	}
@@ -260,6 +261,14 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any) 
 		}
 	}
 	return s.processingAnswer(j)
+}
+
+// seedOr is the seed asked for, or a random one as the service picks.
+func seedOr(asked *int64) int64 {
+	if asked != nil {
+		return *asked
+	}
+	return int64(mrand.Uint32())
 }
 
 func (s *Server) spamAnswer(wait int) answer {
@@ -534,6 +543,15 @@ func validate(fields map[string]any) (params, map[string][]string) {
 		temp:       v.boolean("temp"),
 		webhook:    v.url("webhook", false),
 		trackID:    v.trackID(),
+	}
+	if sd, present := fields["seed"]; present && sd != nil {
+		f, _, ok := v.number("seed")
+		if !ok || f != math.Trunc(f) || f < 0 || f > math.MaxInt64/2 {
+			v.add("seed", "The seed must be an integer of at least 0.")
+		} else {
+			n := int64(f)
+			p.seed = &n
+		}
 	}
 	if cs, present := fields["clip_skip"]; present && cs != nil {
 		n := v.int("clip_skip", 0, 1, 2)
