@@ -211,11 +211,11 @@ func keyOnly(key string) any { return map[string]string{"key": key} }
 func (c *Client) call(ctx context.Context, op, path string, body func(key string) any) (*Response, error) {
 	u := c.base.JoinPath(path)
 	if !KeySafe(u) {
-		return nil, &Error{Kind: ErrInsecureURL, Op: op,
+		return nil, &Error{Kind: ErrInsecureURL, Op: op, Unsent: true,
 			Message: fmt.Sprintf("Vivify sends the API key only over https:// or to this computer, and %s://%s is neither", u.Scheme, u.Host)}
 	}
 	if c.key == "" {
-		return nil, &Error{Kind: ErrInvalidKey, Op: op, Message: "no API key is set"}
+		return nil, &Error{Kind: ErrInvalidKey, Op: op, Message: "no API key is set", Unsent: true}
 	}
 	payload, err := json.Marshal(body(c.key))
 	if err != nil {
@@ -240,7 +240,10 @@ func (c *Client) call(ctx context.Context, op, path string, body func(key string
 			return nil, inner
 		}
 		c.log.Info("modelslab request failed", "op", op, "path", u.Path, "error", c.redact(err.Error()))
-		return nil, &Error{Kind: ErrTransient, Op: op, Message: "could not reach the service", Err: scrubbed{c.redact(err.Error())}}
+		var op2 *net.OpError
+		unsent := errors.As(err, &op2) && op2.Op == "dial"
+		return nil, &Error{Kind: ErrTransient, Op: op, Message: "could not reach the service", Unsent: unsent,
+			Err: scrubbed{c.redact(err.Error())}}
 	}
 	defer resp.Body.Close()
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))

@@ -45,6 +45,10 @@ type Error struct {
 	RetryAfter time.Duration // for ErrRateLimited: how long to wait
 	Fields     []FieldError  // for ErrValidation
 	Err        error         // the underlying cause (network, decode), if any
+	// Unsent is true when the request certainly never reached the server
+	// (refused before sending, or no connection could be made), so sending
+	// it again cannot charge twice.
+	Unsent bool
 }
 
 func (e *Error) Error() string {
@@ -125,6 +129,13 @@ func (e *Error) Advice() string {
 		return "Check that the disk has free space and the library folder can be written to."
 	}
 	return "Try again; if it keeps happening, copy the details and report it."
+}
+
+// Unsent reports whether err certainly kept the request from reaching the
+// server.
+func Unsent(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Unsent
 }
 
 // IsTemporary reports whether err is a *Error that trying again may cure.

@@ -258,3 +258,25 @@ func errsText(errs []error) string {
 	}
 	return b.String()
 }
+
+// A request that could not even connect is marked unsent: sending it again
+// cannot charge twice. One whose answer was lost is not.
+func TestUnsentIsCertain(t *testing.T) {
+	hs := httptest.NewServer(http.NotFoundHandler())
+	dead := hs.URL
+	hs.Close() // nothing listens there now
+	c, _ := client.New(testKey, client.WithBaseURL(dead))
+	_, err := c.Balance(context.Background())
+	if !errors.Is(err, client.ErrTransient) || !client.Unsent(err) {
+		t.Fatalf("refused connection: %v, unsent %v", err, client.Unsent(err))
+	}
+	srv, sc := pair(t)
+	srv.Inject(sandbox.Fault{Kind: sandbox.DropConnection, AfterProcessing: true, Endpoint: sandbox.EndpointSubmit})
+	_, err = sc.Submit(context.Background(), smallRequest(imageServer(t)))
+	if err == nil || client.Unsent(err) {
+		t.Fatalf("lost answer: %v, unsent %v", err, client.Unsent(err))
+	}
+	if r := smallRequest(""); !client.Unsent(r.Validate()) {
+		t.Fatal("an invalid request is not marked unsent")
+	}
+}

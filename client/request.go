@@ -185,7 +185,7 @@ func (r Request) Validate() error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return &Error{Kind: ErrValidation, Op: "check the settings", Fields: errs}
+	return &Error{Kind: ErrValidation, Op: "check the settings", Fields: errs, Unsent: true}
 }
 
 // checkWebURL returns "" for an absolute http(s) URL with a host, or the end

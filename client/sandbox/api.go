@@ -237,6 +237,7 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any) 
 	}
 	s.nextID++
 	s.jobs[j.id] = j
+	s.peakActive = max(s.peakActive, active+1)
 	s.submissions = append(s.submissions, Submission{ID: j.id, Prompt: p.prompt, InitImage: p.initImage, TrackID: p.trackID, At: now})
 	s.mu.Unlock()
 	s.cfg.log.Info("sandbox job submitted", "id", j.id, "model", model, "frames", p.frames, "size", fmt.Sprintf("%dx%d", p.width, p.height))

@@ -53,6 +53,7 @@ type Server struct {
 	balance     float64
 	requests    map[Endpoint]int
 	submissions []Submission
+	peakActive  int
 }
 
 // Submission is one accepted img2video request, as the sandbox saw it.
@@ -235,6 +236,13 @@ func (s *Server) Requests(e Endpoint) int {
 		return n
 	}
 	return s.requests[e]
+}
+
+// PeakActive is the most jobs one key ever had processing at once.
+func (s *Server) PeakActive() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peakActive
 }
 
 // Submissions returns every img2video request the sandbox accepted.

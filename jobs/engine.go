@@ -1,0 +1,654 @@
+// Package jobs is Vivify's engine: it runs video jobs against the ModelsLab
+// client, keeps every job in a library folder on disk, and reports each
+// change to its subscribers (the window) in order.
+//
+// The library is the source of truth: one folder per job, named after the
+// date and the source image ("2026-11-21 18-32 beach"), holding job.json,
+// the image as uploaded, the video and a thumbnail. Every write is atomic.
+// When the engine opens a library it follows again the jobs that were being
+// made on the server, and marks interrupted those that were cut off before
+// the server acknowledged them: those are never sent again on their own,
+// since that could charge twice.
+//
+// The package does not import Fyne.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"vivify/client"
+)
+
+// DefaultMaxInFlight is how many jobs may be on the server at once: the
+// smallest plan's queue.
+const DefaultMaxInFlight = 5
+
+// Thumbnailer makes a PNG thumbnail at dest for a finished job, from its
+// video, or its source image when the video cannot be read.
+type Thumbnailer func(video, source, dest string) error
+
+// Options configure an Engine.
+type Options struct {
+	Library      string         // the library folder; "" is DefaultLibrary()
+	Client       *client.Client // may be nil until a key is set (SetClient)
+	MaxInFlight  int            // jobs on the server at once; 0 is DefaultMaxInFlight
+	MaxPreparing int            // images prepared at once; 0 is 2
+	Clock        client.Clock   // nil is the wall clock
+	Logger       *slog.Logger
+	Thumbnailer  Thumbnailer   // nil makes a still of the first frame
+	LinkWindow   time.Duration // how long downloads retry missing files; 0 is the client's default
+	// RetryWait bounds the waits after "queue full" and passing faults
+	// before submission; 0 is what the server asks, or 30 s.
+	RetryWait time.Duration
+}
+
+// EventKind says what happened to a job.
+type EventKind int
+
+const (
+	JobAdded EventKind = iota + 1
+	JobChanged
+	JobProgress
+	JobRemoved
+)
+
+func (k EventKind) String() string {
+	return [...]string{"?", "added", "changed", "progress", "removed"}[k]
+}
+
+// Event is one change, with a copy of the job as it is after it.
+type Event struct {
+	Kind EventKind
+	Job  Job
+}
+
+// Errors of the engine's actions.
+var (
+	ErrUnknownJob = errors.New("there is no such job")
+	ErrJobActive  = errors.New("the job is still running")
+	ErrJobEnded   = errors.New("the job has already ended")
+	ErrNoSeed     = errors.New("the server did not report a seed for this job")
+	ErrNoClient   = errors.New("no API key is set")
+	ErrClosed     = errors.New("the engine is closed")
+)
+
+// Causes of a job's context ending.
+var (
+	errUserCancel = errors.New("cancelled by the user")
+	errDeleted    = errors.New("deleted by the user")
+	errClosing    = errors.New("Vivify is closing")
+)
+
+// Engine runs jobs and keeps the library. Its methods are safe for
+// concurrent use and do not block on the network.
+type Engine struct {
+	opts  Options
+	clock client.Clock
+	log   *slog.Logger
+
+	mu       sync.Mutex
+	client   *client.Client
+	jobs     map[string]*Job
+	running  map[string]*runHandle
+	warnings []Warning
+	subs     map[int]*subscriber
+	nextSub  int
+	closed   bool
+
+	slots    *slots
+	prepares chan struct{}
+	ctx      context.Context
+	stop     context.CancelCauseFunc
+	wg       sync.WaitGroup
+}
+
+type runHandle struct {
+	cancel context.CancelCauseFunc
+	done   chan struct{}
+}
+
+// Open loads the library and resumes its unfinished jobs. Damaged or foreign
+// folders are passed over (see Warnings).
+func Open(opts Options) (*Engine, error) {
+	if opts.Library == "" {
+		opts.Library = DefaultLibrary()
+	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = DefaultMaxInFlight
+	}
+	if opts.MaxPreparing <= 0 {
+		opts.MaxPreparing = 2
+	}
+	if opts.Clock == nil {
+		opts.Clock = client.RealClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Thumbnailer == nil {
+		opts.Thumbnailer = FirstFrameThumbnail
+	}
+	if err := os.MkdirAll(opts.Library, 0o755); err != nil {
+		return nil, fmt.Errorf("the library folder %s cannot be created: %w", opts.Library, err)
+	}
+	loaded, warns, err := loadLibrary(opts.Library)
+	if err != nil {
+		return nil, fmt.Errorf("the library folder %s cannot be read: %w", opts.Library, err)
+	}
+	ctx, stop := context.WithCancelCause(context.Background())
+	e := &Engine{
+		opts: opts, clock: opts.Clock, log: opts.Logger, client: opts.Client,
+		jobs: make(map[string]*Job, len(loaded)), running: map[string]*runHandle{},
+		warnings: warns, subs: map[int]*subscriber{},
+		slots: newSlots(opts.MaxInFlight), prepares: make(chan struct{}, opts.MaxPreparing),
+		ctx: ctx, stop: stop,
+	}
+	for _, w := range warns {
+		e.log.Warn("library folder passed over", "folder", w.Folder, "reason", w.Reason)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, j := range loaded {
+		e.jobs[j.ID] = j
+		switch j.State {
+		case Queued, Preparing:
+			e.interrupt(j, "Vivify was closed before this job was sent. Nothing was charged.", false)
+		case Submitting:
+			e.interrupt(j, "Vivify was closed while sending this job, before the server answered. "+
+				"The server may have received it and may charge for it.", true)
+		case Processing, Downloading:
+			removeLeftovers(j.Folder)
+			if j.ServerID == "" && len(j.Links) == 0 { // cannot be followed
+				e.interrupt(j, "Vivify was closed before the server confirmed this job.", true)
+				continue
+			}
+			if j.State == Processing {
+				e.slots.force() // it is on the server already
+			}
+			e.startLocked(j)
+		}
+	}
+	return e, nil
+}
+
+func (e *Engine) interrupt(j *Job, msg string, mayBeCharged bool) {
+	j.Failure = &Failure{Message: msg, Kind: "interrupted", Retryable: true, MayBeCharged: mayBeCharged,
+		Advice: "Retry sends it again."}
+	if mayBeCharged {
+		j.Failure.Advice = "Check your ModelsLab dashboard before you retry: a retry sends it again and may be charged again."
+	}
+	e.setStateLocked(j, Interrupted)
+}
+
+// Close stops the engine's work and waits for it. Jobs being made on the
+// server stay recorded as such, and are followed again by the next Open.
+func (e *Engine) Close() {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return
+	}
+	e.closed = true
+	e.mu.Unlock()
+	e.stop(errClosing)
+	e.wg.Wait()
+	e.mu.Lock()
+	for id, s := range e.subs {
+		s.close()
+		delete(e.subs, id)
+	}
+	e.mu.Unlock()
+}
+
+// Library is the folder the engine keeps its jobs in.
+func (e *Engine) Library() string { return e.opts.Library }
+
+// Warnings lists the library folders that were passed over when it was read.
+func (e *Engine) Warnings() []Warning {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]Warning(nil), e.warnings...)
+}
+
+// SetClient sets the client new jobs use (after the key changes). Jobs in
+// flight keep the client they started with.
+func (e *Engine) SetClient(c *client.Client) {
+	e.mu.Lock()
+	e.client = c
+	e.mu.Unlock()
+}
+
+// Jobs returns copies of every job, newest first.
+func (e *Engine) Jobs() []Job {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	list := make([]*Job, 0, len(e.jobs))
+	for _, j := range e.jobs {
+		list = append(list, j)
+	}
+	sortNewestFirst(list)
+	out := make([]Job, len(list))
+	for i, j := range list {
+		out[i] = j.clone()
+	}
+	return out
+}
+
+// Job returns a copy of one job.
+func (e *Engine) Job(id string) (Job, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	j, ok := e.jobs[id]
+	if !ok {
+		return Job{}, false
+	}
+	return j.clone(), true
+}
+
+// InFlight is how many jobs are on the server now.
+func (e *Engine) InFlight() int { return e.slots.used() }
+
+// Spec describes a job to add: the request, and where its image comes from.
+// Exactly one of File and URL is set; with neither, Request.InitImage is the
+// link.
+type Spec struct {
+	Request client.Request
+	File    string // a local image, scaled and uploaded first
+	URL     string // a link to an image
+}
+
+// Add records a new job and queues it. It checks the settings and, for a
+// local file, that the file is an image Vivify can read; it returns at once
+// and the job runs in the background.
+func (e *Engine) Add(spec Spec) (Job, error) {
+	req := spec.Request
+	src := Source{}
+	switch {
+	case spec.File != "":
+		if err := checkImageFile(spec.File); err != nil {
+			return Job{}, err
+		}
+		src.File = spec.File
+		req.InitImage = ""
+	default:
+		if spec.URL != "" {
+			req.InitImage = spec.URL
+		}
+		src.URL = strings.TrimSpace(req.InitImage)
+	}
+	check := req
+	if src.File != "" {
+		check.InitImage = "https://upload.invalid/" // checked once uploaded
+	}
+	if err := check.Validate(); err != nil {
+		return Job{}, err
+	}
+	src.Name = sourceName(src)
+	return e.addJob(req, src, "", "", time.Time{})
+}
+
+func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL string, uploadedAt time.Time) (Job, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return Job{}, ErrClosed
+	}
+	now := e.clock.Now()
+	folder, err := makeFolder(e.opts.Library, now, src.Name)
+	if err != nil {
+		return Job{}, &client.Error{Kind: client.ErrDisk, Op: "create the job's folder", Message: err.Error(), Err: err}
+	}
+	j := &Job{ID: newID(), Request: req, Source: src, Created: now, Folder: folder}
+	if sourceFrom != "" { // run again: bring the uploaded image along
+		name := "source" + filepath.Ext(sourceFrom)
+		if data, err := os.ReadFile(sourceFrom); err == nil && writeAtomic(filepath.Join(folder, name), data, 0o644) == nil {
+			j.SourceFile = name
+			j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
+		}
+	}
+	j.State = Queued
+	j.Steps = []Step{{Queued, now}}
+	if err := saveJob(j); err != nil {
+		os.RemoveAll(folder)
+		return Job{}, &client.Error{Kind: client.ErrDisk, Op: "record the job", Message: err.Error(), Err: err}
+	}
+	e.jobs[j.ID] = j
+	e.emitLocked(JobAdded, j)
+	e.startLocked(j)
+	return j.clone(), nil
+}
+
+func checkImageFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &client.Error{Kind: client.ErrNotImage, Op: "read " + filepath.Base(path), Message: "the file could not be opened", Err: err}
+	}
+	defer f.Close()
+	if _, _, err := image.DecodeConfig(f); err != nil {
+		return &client.Error{Kind: client.ErrNotImage, Op: "read " + filepath.Base(path),
+			Message: "this file is not a picture Vivify can read (PNG, JPEG, GIF or WebP)"}
+	}
+	return nil
+}
+
+// Cancel stops a job. Vivify stops following it; a job the server already
+// has may still be finished and charged (the job's Failure says so).
+func (e *Engine) Cancel(id string) error {
+	e.mu.Lock()
+	j, ok := e.jobs[id]
+	if !ok {
+		e.mu.Unlock()
+		return ErrUnknownJob
+	}
+	h := e.running[id]
+	if h == nil || j.State.Ended() {
+		e.mu.Unlock()
+		return ErrJobEnded
+	}
+	e.mu.Unlock()
+	h.cancel(errUserCancel)
+	<-h.done
+	return nil
+}
+
+// Retry runs an ended job again. A job the server already made (or may
+// still be making) is followed and downloaded again, at no cost; any other
+// is sent again.
+func (e *Engine) Retry(id string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	j, ok := e.jobs[id]
+	if !ok {
+		return ErrUnknownJob
+	}
+	if !j.State.Ended() || e.running[id] != nil {
+		return ErrJobActive
+	}
+	if j.State == Done {
+		return ErrJobEnded
+	}
+	if e.closed {
+		return ErrClosed
+	}
+	follow := j.ServerID != "" || len(j.Links) > 0
+	if j.Failure != nil {
+		switch j.Failure.Kind {
+		case "generation_failed", "not_found", "validation", "invalid_key", "no_credits", "bad_image", "too_large":
+			follow = false
+		}
+	}
+	j.Failure = nil
+	j.Progress = 0
+	if follow {
+		if len(j.Links) > 0 {
+			j.State = Downloading
+		} else {
+			j.State = Processing
+			e.slots.force() // it is on the server already
+		}
+	} else {
+		j.ServerID, j.Links, j.Seed, j.Model, j.GenerationTime, j.ETA, j.Output = "", nil, nil, "", 0, 0, ""
+		j.State = Queued
+	}
+	e.setStateLocked(j, j.State)
+	e.startLocked(j)
+	return nil
+}
+
+// RunAgain adds a new job with the settings and source of job id. With
+// sameSeed it asks for the seed the server reported, so the result comes
+// out the same; without, the server picks a new one.
+func (e *Engine) RunAgain(id string, sameSeed bool) (Job, error) {
+	e.mu.Lock()
+	j, ok := e.jobs[id]
+	if !ok {
+		e.mu.Unlock()
+		return Job{}, ErrUnknownJob
+	}
+	old := j.clone()
+	e.mu.Unlock()
+	req := old.Request
+	req.Seed = nil
+	if sameSeed {
+		if old.Seed == nil {
+			return Job{}, ErrNoSeed
+		}
+		s := *old.Seed
+		req.Seed = &s
+	}
+	sourceFrom, uploadURL, uploadedAt := "", "", time.Time{}
+	if old.Source.File != "" {
+		req.InitImage = ""
+		if old.SourceFile != "" {
+			sourceFrom = filepath.Join(old.Folder, old.SourceFile)
+			if old.UploadURL != "" && e.clock.Now().Sub(old.UploadedAt) < uploadFresh {
+				uploadURL, uploadedAt = old.UploadURL, old.UploadedAt
+			}
+		}
+	}
+	return e.addJob(req, old.Source, sourceFrom, uploadURL, uploadedAt)
+}
+
+// Delete stops a job if it runs, and removes it and its folder.
+func (e *Engine) Delete(id string) error {
+	e.mu.Lock()
+	j, ok := e.jobs[id]
+	if !ok {
+		e.mu.Unlock()
+		return ErrUnknownJob
+	}
+	h := e.running[id]
+	e.mu.Unlock()
+	if h != nil {
+		h.cancel(errDeleted)
+		<-h.done
+	}
+	if err := os.RemoveAll(j.Folder); err != nil {
+		return &client.Error{Kind: client.ErrDisk, Op: "delete the job's folder", Message: err.Error(), Err: err}
+	}
+	syncDir(e.opts.Library)
+	e.mu.Lock()
+	delete(e.jobs, id)
+	e.emitLocked(JobRemoved, j)
+	e.mu.Unlock()
+	return nil
+}
+
+// startLocked runs a job in the background.
+func (e *Engine) startLocked(j *Job) {
+	ctx, cancel := context.WithCancelCause(e.ctx)
+	h := &runHandle{cancel: cancel, done: make(chan struct{})}
+	e.running[j.ID] = h
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		defer close(h.done)
+		e.run(ctx, j.ID)
+		e.mu.Lock()
+		delete(e.running, j.ID)
+		e.mu.Unlock()
+		cancel(nil)
+	}()
+}
+
+// setStateLocked moves a job to state, records the step, saves job.json and
+// announces the change.
+func (e *Engine) setStateLocked(j *Job, s State) {
+	now := e.clock.Now()
+	j.State = s
+	j.Steps = append(j.Steps, Step{s, now})
+	if s != Preparing && s != Downloading {
+		j.Progress = 0
+	}
+	if err := saveJob(j); err != nil {
+		e.log.Error("job record not saved", "job", j.ID, "error", err)
+	}
+	e.emitLocked(JobChanged, j)
+}
+
+// update changes a job under the lock; with persist, job.json is saved and a
+// change announced, else a progress event.
+func (e *Engine) update(id string, persist bool, f func(j *Job)) Job {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	j := e.jobs[id]
+	if j == nil {
+		return Job{}
+	}
+	f(j)
+	if persist {
+		if err := saveJob(j); err != nil {
+			e.log.Error("job record not saved", "job", j.ID, "error", err)
+		}
+		e.emitLocked(JobChanged, j)
+	} else {
+		e.emitLocked(JobProgress, j)
+	}
+	return j.clone()
+}
+
+func (e *Engine) setState(id string, s State, f func(j *Job)) Job {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	j := e.jobs[id]
+	if j == nil {
+		return Job{}
+	}
+	if f != nil {
+		f(j)
+	}
+	e.setStateLocked(j, s)
+	return j.clone()
+}
+
+// Subscribe calls fn with every event, in order, on a goroutine of its own:
+// a slow subscriber never holds the engine up, and misses nothing. The
+// returned function stops the calls.
+func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) {
+	s := &subscriber{fn: fn, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	e.mu.Lock()
+	id := e.nextSub
+	e.nextSub++
+	e.subs[id] = s
+	e.mu.Unlock()
+	go s.loop()
+	return func() {
+		e.mu.Lock()
+		delete(e.subs, id)
+		e.mu.Unlock()
+		s.close()
+	}
+}
+
+func (e *Engine) emitLocked(kind EventKind, j *Job) {
+	ev := Event{Kind: kind, Job: j.clone()}
+	for _, s := range e.subs {
+		s.push(ev)
+	}
+}
+
+type subscriber struct {
+	fn    func(Event)
+	mu    sync.Mutex
+	queue []Event
+	wake  chan struct{}
+	done  chan struct{}
+	once  sync.Once
+}
+
+func (s *subscriber) push(ev Event) {
+	s.mu.Lock()
+	s.queue = append(s.queue, ev)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *subscriber) loop() {
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-s.wake:
+		}
+		for {
+			s.mu.Lock()
+			batch := s.queue
+			s.queue = nil
+			s.mu.Unlock()
+			if len(batch) == 0 {
+				break
+			}
+			for _, ev := range batch {
+				select {
+				case <-s.done:
+					return
+				default:
+				}
+				s.fn(ev)
+			}
+		}
+	}
+}
+
+func (s *subscriber) close() { s.once.Do(func() { close(s.done) }) }
+
+// slots counts the jobs on the server, and lets a job wait for room.
+type slots struct {
+	mu    sync.Mutex
+	max   int
+	n     int
+	freed chan struct{} // closed and replaced whenever a slot frees
+}
+
+func newSlots(max int) *slots { return &slots{max: max, freed: make(chan struct{})} }
+
+func (s *slots) acquire(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		if s.n < s.max {
+			s.n++
+			s.mu.Unlock()
+			return nil
+		}
+		ch := s.freed
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-ch:
+		}
+	}
+}
+
+// force takes a slot whatever the count: for jobs already on the server.
+func (s *slots) force() {
+	s.mu.Lock()
+	s.n++
+	s.mu.Unlock()
+}
+
+func (s *slots) release() {
+	s.mu.Lock()
+	s.n--
+	close(s.freed)
+	s.freed = make(chan struct{})
+	s.mu.Unlock()
+}
+
+func (s *slots) used() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}

@@ -1,0 +1,224 @@
+package jobs
+
+import (
+	"errors"
+	"time"
+
+	"vivify/client"
+)
+
+// State is where a job is in its life.
+type State string
+
+const (
+	// Queued: waiting for its turn (a free slot on the server).
+	Queued State = "queued"
+	// Preparing: the source image is being scaled and uploaded.
+	Preparing State = "preparing"
+	// Submitting: the request is on its way; the server has not answered.
+	Submitting State = "submitting"
+	// Processing: the server acknowledged the job and is making it.
+	Processing State = "processing"
+	// Downloading: the result exists and is being saved to the library.
+	Downloading State = "downloading"
+	// Done: the video is in the library.
+	Done State = "done"
+	// Failed: it ended without a video; Failure says why.
+	Failed State = "failed"
+	// Cancelled: the user stopped it.
+	Cancelled State = "cancelled"
+	// Interrupted: Vivify was closed before the server acknowledged the job.
+	// It is never sent again on its own, since that could charge twice.
+	Interrupted State = "interrupted"
+)
+
+// Ended reports whether the state is final until the user acts.
+func (s State) Ended() bool {
+	switch s {
+	case Done, Failed, Cancelled, Interrupted:
+		return true
+	}
+	return false
+}
+
+// Active reports whether the engine is working on a job in this state.
+func (s State) Active() bool { return !s.Ended() }
+
+// Source is the image a job starts from, as the user gave it.
+type Source struct {
+	URL  string `json:"url,omitempty"`  // a link the user gave
+	File string `json:"file,omitempty"` // a file the user chose (its path then)
+	Name string `json:"name"`           // a short name to show: the file's or link's
+}
+
+// Failure is why a job ended without a video, in plain words.
+type Failure struct {
+	Message string `json:"message"`
+	Advice  string `json:"advice,omitempty"`
+	// Kind is a stable word for the cause: invalid_key, no_credits,
+	// rate_limited, validation, not_found, generation_failed, transient,
+	// interrupted, disk, bad_image, still_processing, no_output, other.
+	Kind      string `json:"kind"`
+	Retryable bool   `json:"retryable"`
+	// Details is the technical text, for a Copy details button. It never
+	// holds the key: the client removes it from everything it reports.
+	Details string `json:"details,omitempty"`
+	// MayBeCharged is set when the server may have received the request,
+	// so running it again could cost twice.
+	MayBeCharged bool `json:"may_be_charged,omitempty"`
+}
+
+// Step is one change of state and when it happened.
+type Step struct {
+	State State     `json:"state"`
+	At    time.Time `json:"at"`
+}
+
+// formatVersion is written into every job.json.
+const formatVersion = 1
+
+// Job is one video request and everything known about it. It is what
+// job.json holds, and what the engine hands out (always as a copy).
+type Job struct {
+	Version int            `json:"version"`
+	ID      string         `json:"id"`
+	Request client.Request `json:"request"` // never holds the key: Request has no key field
+	Source  Source         `json:"source"`
+	State   State          `json:"state"`
+	// Progress is 0 to 1 while preparing or downloading.
+	Progress float64 `json:"progress,omitempty"`
+	// Note says what a running job waits for, when it waits ("The server's
+	// queue is full; trying again in 30 seconds.").
+	Note string `json:"note,omitempty"`
+
+	SourceFile string    `json:"source_file,omitempty"` // the image as uploaded, in the folder
+	UploadURL  string    `json:"upload_url,omitempty"`  // where it was uploaded (kept 24 h)
+	UploadedAt time.Time `json:"uploaded_at,omitzero"`
+
+	ServerID       string        `json:"server_id,omitempty"`
+	ETA            time.Duration `json:"eta,omitempty"` // the server's estimate at submission
+	Seed           *int64        `json:"seed,omitempty"`
+	Model          string        `json:"model,omitempty"` // the model the server says it used
+	GenerationTime time.Duration `json:"generation_time,omitempty"`
+	Links          []string      `json:"links,omitempty"`
+
+	Output    string `json:"output,omitempty"`    // the video's file name in the folder
+	Thumbnail string `json:"thumbnail,omitempty"` // the thumbnail's file name
+
+	Failure *Failure  `json:"failure,omitempty"`
+	Created time.Time `json:"created"`
+	Steps   []Step    `json:"steps,omitempty"`
+
+	// Folder is the job's folder in the library (not stored: it is where
+	// job.json was found).
+	Folder string `json:"-"`
+}
+
+// clone is a deep copy, so callers cannot reach the engine's state.
+func (j *Job) clone() Job {
+	c := *j
+	c.Links = append([]string(nil), j.Links...)
+	c.Steps = append([]Step(nil), j.Steps...)
+	if j.Failure != nil {
+		f := *j.Failure
+		c.Failure = &f
+	}
+	if j.Seed != nil {
+		s := *j.Seed
+		c.Seed = &s
+	}
+	if j.Request.ClipSkip != nil {
+		v := *j.Request.ClipSkip
+		c.Request.ClipSkip = &v
+	}
+	if j.Request.TrackID != nil {
+		v := *j.Request.TrackID
+		c.Request.TrackID = &v
+	}
+	if j.Request.Seed != nil {
+		v := *j.Request.Seed
+		c.Request.Seed = &v
+	}
+	return c
+}
+
+// StepAt is when the job entered state s (the last time), or zero.
+func (j *Job) StepAt(s State) time.Time {
+	for i := len(j.Steps) - 1; i >= 0; i-- {
+		if j.Steps[i].State == s {
+			return j.Steps[i].At
+		}
+	}
+	return time.Time{}
+}
+
+// ModelSubstituted reports whether the server used another model than the
+// one asked for.
+func (j *Job) ModelSubstituted() bool {
+	return j.Model != "" && j.Request.ModelID != "" && j.Model != j.Request.ModelID
+}
+
+// failureFrom turns an error into a Failure a person can read.
+func failureFrom(err error) *Failure {
+	f := &Failure{Message: err.Error(), Kind: "other", Details: err.Error()}
+	var e *client.Error
+	if errors.As(err, &e) {
+		f.Advice = e.Advice()
+		f.Retryable = e.Temporary()
+		switch e.Kind {
+		case client.ErrInvalidKey:
+			f.Kind, f.Message = "invalid_key", "ModelsLab did not accept the API key."
+		case client.ErrInsufficientCredits:
+			f.Kind, f.Message, f.Retryable = "no_credits", "The ModelsLab account has no credits left.", true
+		case client.ErrRateLimited, client.ErrQueueFull:
+			f.Kind, f.Message = "rate_limited", "ModelsLab asked Vivify to slow down."
+		case client.ErrValidation:
+			f.Kind, f.Message = "validation", "Some settings were not accepted: "+fieldText(e.Fields)
+		case client.ErrNotFound:
+			f.Kind, f.Message = "not_found", "The server no longer knows this job."
+		case client.ErrGenerationFailed:
+			f.Kind, f.Message, f.Retryable = "generation_failed", "The server could not make this video.", true
+			if e.Tip != "" {
+				f.Details += " (" + e.Tip + ")"
+			}
+		case client.ErrTransient:
+			f.Kind, f.Message, f.Retryable = "transient", "The connection to ModelsLab failed.", true
+		case client.ErrDisk:
+			f.Kind, f.Message, f.Retryable = "disk", "The video could not be saved to the library.", true
+		case client.ErrNotImage, client.ErrImageTooLarge:
+			f.Kind, f.Message = "bad_image", sentence(e.Message)
+		case client.ErrStillProcessing:
+			f.Kind, f.Message, f.Retryable = "still_processing", "The server is taking much longer than it said.", true
+		case client.ErrNoOutput:
+			f.Kind, f.Message, f.Retryable = "no_output", "The server said the video is ready but gave no way to get it.", true
+		case client.ErrTooLarge:
+			f.Kind, f.Message = "too_large", "The result is larger than Vivify accepts."
+		}
+	}
+	return f
+}
+
+func fieldText(fields []client.FieldError) string {
+	s := ""
+	for i, f := range fields {
+		if i > 0 {
+			s += " "
+		}
+		s += f.Message
+	}
+	return s
+}
+
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	b := []byte(s)
+	if b[0] >= 'a' && b[0] <= 'z' {
+		b[0] -= 'a' - 'A'
+	}
+	if c := b[len(b)-1]; c != '.' && c != '!' && c != '?' {
+		b = append(b, '.')
+	}
+	return string(b)
+}

@@ -1,0 +1,306 @@
+package jobs
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+)
+
+// JobFile is the name of the record in each job's folder.
+const JobFile = "job.json"
+
+// DefaultLibrary is where videos go unless the user chooses otherwise: a
+// Vivify folder in the user's Videos folder (Movies on macOS; on Linux the
+// XDG videos folder when one is set).
+func DefaultLibrary() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "."
+	}
+	switch runtime.GOOS {
+	case "darwin":
+		return filepath.Join(home, "Movies", "Vivify")
+	case "windows":
+		return filepath.Join(home, "Videos", "Vivify")
+	}
+	if dir := xdgVideos(home); dir != "" {
+		return filepath.Join(dir, "Vivify")
+	}
+	return filepath.Join(home, "Videos", "Vivify")
+}
+
+// xdgVideos reads XDG_VIDEOS_DIR from user-dirs.dirs, if set.
+func xdgVideos(home string) string {
+	cfg := os.Getenv("XDG_CONFIG_HOME")
+	if cfg == "" {
+		cfg = filepath.Join(home, ".config")
+	}
+	f, err := os.Open(filepath.Join(cfg, "user-dirs.dirs"))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		v, ok := strings.CutPrefix(line, "XDG_VIDEOS_DIR=")
+		if !ok {
+			continue
+		}
+		v = strings.Trim(v, `"`)
+		v = strings.Replace(v, "$HOME", home, 1)
+		if filepath.IsAbs(v) && filepath.Clean(v) != filepath.Clean(home) {
+			return v
+		}
+	}
+	return ""
+}
+
+// sourceName is a short name for a source: the file's or the link's base
+// name without its extension.
+func sourceName(s Source) string {
+	var base string
+	switch {
+	case s.File != "":
+		base = filepath.Base(s.File)
+	case s.URL != "":
+		if u, err := url.Parse(s.URL); err == nil {
+			base = path.Base(u.Path)
+			if base == "/" || base == "." || base == "" {
+				base = u.Hostname()
+			}
+		}
+	}
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	if base == "" {
+		base = "image"
+	}
+	return base
+}
+
+// folderName is a job folder's name: "2026-11-21 18-32 beach". Characters
+// that some systems refuse in names are left out.
+func folderName(at time.Time, name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case strings.ContainsRune(`<>:"/\|?*`, r), unicode.IsControl(r):
+			b.WriteRune(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	clean := strings.Join(strings.Fields(b.String()), " ")
+	clean = strings.Trim(clean, ". ")
+	if r := []rune(clean); len(r) > 40 {
+		clean = strings.TrimSpace(string(r[:40]))
+	}
+	if clean == "" {
+		clean = "image"
+	}
+	return at.Format("2006-01-02 15-04") + " " + clean
+}
+
+// newID is a job's identity, unique across libraries.
+func newID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// folder: synced, then renamed over path, then the folder synced. A reader
+// sees the old file or the new one, never a part.
+func writeAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && runtime.GOOS != "windows" {
+		return err
+	}
+	return nil
+}
+
+// saveJob writes the job's record into its folder.
+func saveJob(j *Job) error {
+	j.Version = formatVersion
+	data, err := json.MarshalIndent(j, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(j.Folder, JobFile), data, 0o644)
+}
+
+// Warning is a folder of the library that was passed over, and why.
+type Warning struct {
+	Folder string
+	Reason string
+}
+
+func (w Warning) String() string { return fmt.Sprintf("%s: %s", filepath.Base(w.Folder), w.Reason) }
+
+// loadLibrary reads every job folder of dir. A folder without job.json, or
+// with one that cannot be read, is passed over with a warning. Folders are
+// read by a few workers at once: most of the time goes to the file system.
+func loadLibrary(dir string) ([]*Job, []Warning, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil, nil
+		}
+		return nil, nil, err
+	}
+	type result struct {
+		job  *Job
+		warn *Warning
+	}
+	results := make([]result, len(entries))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	workers := min(8, max(2, runtime.NumCPU()*2))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				j, w := loadFolder(filepath.Join(dir, entries[i].Name()))
+				results[i] = result{j, w}
+			}
+		}()
+	}
+	for i, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	var jobs []*Job
+	var warns []Warning
+	seen := map[string]string{}
+	for _, r := range results {
+		switch {
+		case r.warn != nil:
+			warns = append(warns, *r.warn)
+		case r.job != nil:
+			if first, dup := seen[r.job.ID]; dup {
+				warns = append(warns, Warning{r.job.Folder, "a copy of " + filepath.Base(first) + " (same job id); passed over"})
+				continue
+			}
+			seen[r.job.ID] = r.job.Folder
+			jobs = append(jobs, r.job)
+		}
+	}
+	sortNewestFirst(jobs)
+	return jobs, warns, nil
+}
+
+func loadFolder(folder string) (*Job, *Warning) {
+	data, err := os.ReadFile(filepath.Join(folder, JobFile))
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, &Warning{folder, "not a Vivify job (no " + JobFile + ")"}
+		}
+		return nil, &Warning{folder, "cannot be read: " + err.Error()}
+	}
+	var j Job
+	if err := json.Unmarshal(data, &j); err != nil {
+		return nil, &Warning{folder, "its " + JobFile + " is damaged: " + err.Error()}
+	}
+	if j.ID == "" || j.State == "" {
+		return nil, &Warning{folder, "its " + JobFile + " has no job id or state"}
+	}
+	if j.Version > formatVersion {
+		return nil, &Warning{folder, "made by a newer Vivify; passed over"}
+	}
+	j.Folder = folder
+	return &j, nil
+}
+
+func sortNewestFirst(jobs []*Job) {
+	sort.SliceStable(jobs, func(a, b int) bool {
+		if !jobs[a].Created.Equal(jobs[b].Created) {
+			return jobs[a].Created.After(jobs[b].Created)
+		}
+		return jobs[a].ID > jobs[b].ID
+	})
+}
+
+// makeFolder creates a new, unused job folder in dir.
+func makeFolder(dir string, at time.Time, name string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	base := folderName(at, name)
+	for n := 1; ; n++ {
+		p := filepath.Join(dir, base)
+		if n > 1 {
+			p = fmt.Sprintf("%s (%d)", p, n)
+		}
+		err := os.Mkdir(p, 0o755)
+		if err == nil {
+			return p, nil
+		}
+		if !os.IsExist(err) || n > 999 {
+			return "", err
+		}
+	}
+}
+
+// removeLeftovers deletes temporary files a killed process left in folder.
+func removeLeftovers(folder string) {
+	entries, err := os.ReadDir(folder)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if strings.HasPrefix(n, ".") && (strings.Contains(n, ".part-") || strings.Contains(n, ".tmp-")) {
+			os.Remove(filepath.Join(folder, n))
+		}
+	}
+}

@@ -1,0 +1,355 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"vivify/client"
+)
+
+// uploadFresh is how long an uploaded image is reused; the service keeps it
+// 24 hours.
+const uploadFresh = 23 * time.Hour
+
+// unsentRetries is how often a submission that certainly never left this
+// computer (no connection) is tried again before the job fails.
+const unsentRetries = 5
+
+// run takes a job from its current state to an end. Each state change is
+// saved before the work of the next state starts, so a process killed at
+// any moment leaves a record that says what is known.
+func (e *Engine) run(ctx context.Context, id string) {
+	j, ok := e.Job(id)
+	if !ok {
+		return
+	}
+	holding := j.State == Processing // resumed jobs were given their slot
+	release := func() {
+		if holding {
+			holding = false
+			e.slots.release()
+		}
+	}
+	defer release()
+
+	e.mu.Lock()
+	c := e.client
+	e.mu.Unlock()
+	if c == nil {
+		e.fail(ctx, id, &client.Error{Kind: client.ErrInvalidKey, Op: "start", Message: "no API key is set", Unsent: true}, false)
+		return
+	}
+
+	state := j.State
+	for {
+		var err error
+		switch state {
+		case Queued, Preparing:
+			err = e.prepare(ctx, c, id)
+			state = Submitting
+		case Submitting:
+			resp, sent, serr := e.submit(ctx, c, id, &holding)
+			if serr == nil {
+				state = e.acknowledged(id, resp)
+				if state == Downloading {
+					release()
+				}
+			} else {
+				// Sent and not explicitly refused: it may have arrived,
+				// and a request cut off mid-way may have too.
+				mayBeCharged := sent && !client.Unsent(serr) && !isRefusal(serr)
+				e.fail(ctx, id, serr, mayBeCharged)
+				return
+			}
+		case Processing:
+			err = e.follow(ctx, c, id)
+			release()
+			state = Downloading
+		case Downloading:
+			err = e.download(ctx, c, id)
+			state = Done
+		default:
+			return
+		}
+		if err != nil {
+			e.fail(ctx, id, err, false)
+			return
+		}
+		if state == Done {
+			return
+		}
+	}
+}
+
+// isRefusal reports whether the server explicitly turned the request down,
+// so it certainly did not start a job.
+func isRefusal(err error) bool {
+	for _, k := range []error{client.ErrInvalidKey, client.ErrInsufficientCredits, client.ErrRateLimited,
+		client.ErrValidation, client.ErrBadRequest} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// fail ends a job: cancelled when the user asked, left as it is when
+// Vivify is closing (the next Open picks it up), failed otherwise.
+func (e *Engine) fail(ctx context.Context, id string, err error, mayBeCharged bool) {
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, errClosing), errors.Is(cause, errDeleted):
+		return
+	case errors.Is(cause, errUserCancel):
+		e.setState(id, Cancelled, func(j *Job) {
+			j.Note = ""
+			if j.ServerID != "" || mayBeCharged {
+				j.Failure = &Failure{Kind: "cancelled", Retryable: true, MayBeCharged: true,
+					Message: "Vivify stopped following this job. The server may still finish it, and charge for it.",
+					Advice:  "Retry follows it again at no extra cost if the server still has it."}
+				if j.ServerID == "" {
+					j.Failure.Advice = "Check your ModelsLab dashboard before you retry: a retry sends it again."
+				}
+			} else {
+				j.Failure = &Failure{Kind: "cancelled", Retryable: true,
+					Message: "Cancelled before it was sent. Nothing was charged."}
+			}
+		})
+		return
+	}
+	f := failureFrom(err)
+	f.MayBeCharged = mayBeCharged
+	if mayBeCharged && f.Kind == "transient" {
+		f.Message = "The connection failed while sending this job. The server may have received it."
+		f.Advice = "Check your ModelsLab dashboard before you retry: a retry sends it again and may be charged again."
+	}
+	e.log.Info("job failed", "job", id, "kind", f.Kind, "error", err.Error())
+	e.setState(id, Failed, func(j *Job) { j.Failure, j.Note = f, "" })
+}
+
+// prepare makes the job's init image ready: a local file is scaled,
+// stored in the folder and uploaded (an upload under 23 hours old is used
+// again). A link is used as it is.
+func (e *Engine) prepare(ctx context.Context, c *client.Client, id string) error {
+	j, _ := e.Job(id)
+	if j.Source.File == "" {
+		return nil
+	}
+	if j.UploadURL != "" && e.clock.Now().Sub(j.UploadedAt) < uploadFresh {
+		e.update(id, true, func(j *Job) { j.Request.InitImage = j.UploadURL })
+		return nil
+	}
+	select {
+	case e.prepares <- struct{}{}:
+		defer func() { <-e.prepares }()
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+	e.setState(id, Preparing, func(j *Job) { j.Progress = 0.05 })
+
+	from := j.Source.File
+	if j.SourceFile != "" {
+		if _, err := os.Stat(filepath.Join(j.Folder, j.SourceFile)); err == nil {
+			from = filepath.Join(j.Folder, j.SourceFile) // the copy outlives the original
+		}
+	}
+	p, err := client.PrepareImageFile(from)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return context.Cause(ctx)
+	}
+	name := "source.jpg"
+	if p.MIME == "image/png" {
+		name = "source.png"
+	}
+	if err := writeAtomic(filepath.Join(j.Folder, name), p.Data, 0o644); err != nil {
+		return &client.Error{Kind: client.ErrDisk, Op: "keep a copy of the image", Message: err.Error(), Err: err}
+	}
+	e.update(id, true, func(j *Job) { j.SourceFile, j.Progress = name, 0.5 })
+	link, err := c.UploadImage(ctx, p)
+	if err != nil {
+		return err
+	}
+	now := e.clock.Now()
+	e.update(id, true, func(j *Job) {
+		j.UploadURL, j.UploadedAt, j.Request.InitImage, j.Progress = link, now, link, 1
+	})
+	return nil
+}
+
+// submit waits for room on the server, records that the request is on its
+// way, and sends it. When the server says its queue is full or asks to slow
+// down, it waits and tries again: the server refused, so nothing was made.
+// sent reports whether the last attempt went out (an error after it may
+// hide a job the server made).
+func (e *Engine) submit(ctx context.Context, c *client.Client, id string, holding *bool) (resp *client.Response, sent bool, err error) {
+	unsent := 0
+	for {
+		if !*holding {
+			if e.slots.used() >= e.opts.MaxInFlight {
+				e.update(id, true, func(j *Job) { j.Note = "Waiting for one of the jobs on the server to finish." })
+			}
+			if err := e.slots.acquire(ctx); err != nil {
+				return nil, false, err
+			}
+			*holding = true
+		}
+		j := e.setState(id, Submitting, func(j *Job) { j.Note = "" })
+		resp, err := c.Submit(ctx, j.Request)
+		if err == nil {
+			return resp, true, nil
+		}
+		if ctx.Err() != nil {
+			return nil, true, err
+		}
+		var wait time.Duration
+		switch {
+		case errors.Is(err, client.ErrRateLimited):
+			var ce *client.Error
+			errors.As(err, &ce)
+			wait = ce.RetryAfter
+			if wait <= 0 {
+				wait = client.DefaultRetryAfter
+			}
+			msg := "ModelsLab asked Vivify to slow down"
+			if errors.Is(err, client.ErrQueueFull) {
+				msg = "The server's queue is full"
+			}
+			e.setState(id, Queued, func(j *Job) {
+				j.Note = fmt.Sprintf("%s; trying again in %d seconds.", msg, int(wait.Seconds()+0.5))
+			})
+		case client.Unsent(err) && errors.Is(err, client.ErrTransient) && unsent < unsentRetries:
+			unsent++
+			wait = time.Duration(unsent*unsent) * 2 * time.Second
+			e.setState(id, Queued, func(j *Job) {
+				j.Note = "Cannot reach ModelsLab; trying again shortly. Check your internet connection."
+			})
+		default:
+			return nil, true, err
+		}
+		if e.opts.RetryWait > 0 {
+			wait = min(wait, e.opts.RetryWait)
+		}
+		wait += time.Duration(rand.Float64() * 0.1 * float64(wait)) // spread out jobs that wait together
+		if err := e.clock.Sleep(ctx, wait); err != nil {
+			return nil, false, context.Cause(ctx)
+		}
+	}
+}
+
+// acknowledged records the server's answer to a submission and returns the
+// next state.
+func (e *Engine) acknowledged(id string, r *client.Response) State {
+	next := Processing
+	if r.IsSuccess() && len(r.Links()) > 0 {
+		next = Downloading
+	}
+	e.setState(id, next, func(j *Job) {
+		j.ServerID = r.ID
+		j.ETA = r.ETA
+		if r.Meta.Seed != nil {
+			s := *r.Meta.Seed
+			j.Seed = &s
+		}
+		j.Model = r.Meta.ModelID
+		if next == Downloading {
+			j.Links = r.Links()
+			j.GenerationTime = r.GenerationTime
+		}
+	})
+	return next
+}
+
+// follow waits for the server to finish the job.
+func (e *Engine) follow(ctx context.Context, c *client.Client, id string) error {
+	j, _ := e.Job(id)
+	since := j.StepAt(Submitting)
+	if since.IsZero() {
+		since = j.StepAt(Processing)
+	}
+	resp, err := c.Await(ctx, j.ServerID, client.AwaitOptions{
+		Submitted: since,
+		ETA:       j.ETA,
+		OnPoll:    func(*client.Response, int) { e.update(id, false, func(*Job) {}) },
+	})
+	if err != nil {
+		return err
+	}
+	e.setState(id, Downloading, func(j *Job) {
+		j.Links = resp.Links()
+		if resp.GenerationTime > 0 {
+			j.GenerationTime = resp.GenerationTime
+		}
+		if resp.Meta.ModelID != "" {
+			j.Model = resp.Meta.ModelID
+		}
+		if j.Seed == nil && resp.Meta.Seed != nil {
+			s := *resp.Meta.Seed
+			j.Seed = &s
+		}
+	})
+	return nil
+}
+
+// download saves the video into the job's folder, named after the folder,
+// makes its thumbnail, and marks the job done.
+func (e *Engine) download(ctx context.Context, c *client.Client, id string) error {
+	j, _ := e.Job(id)
+	ext := strings.ToLower(filepath.Ext(linkPath(j.Links[0])))
+	if ext != ".gif" && ext != ".mp4" {
+		ext = "." + j.Request.OutputType
+	}
+	name := filepath.Base(j.Folder) + ext
+	dest := filepath.Join(j.Folder, name)
+	var last time.Time
+	opts := client.DownloadOptions{
+		LinkWindow: e.opts.LinkWindow,
+		OnProgress: func(done, total int64) {
+			if total <= 0 || (e.clock.Now().Sub(last) < 100*time.Millisecond && done < total) {
+				return
+			}
+			last = e.clock.Now()
+			e.update(id, false, func(j *Job) { j.Progress = float64(done) / float64(total) })
+		},
+	}
+	_, err := c.Download(ctx, j.Links, dest, opts)
+	if errors.Is(err, client.ErrNotFound) && j.ServerID != "" && ctx.Err() == nil {
+		// The links may have gone stale; the server may know newer ones.
+		if r, ferr := c.Fetch(ctx, j.ServerID); ferr == nil && r.IsSuccess() && len(r.Links()) > 0 {
+			e.update(id, true, func(j *Job) { j.Links = r.Links() })
+			_, err = c.Download(ctx, r.Links(), dest, opts)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	thumb := ""
+	source := ""
+	if j.SourceFile != "" {
+		source = filepath.Join(j.Folder, j.SourceFile)
+	}
+	if terr := e.opts.Thumbnailer(dest, source, filepath.Join(j.Folder, "thumb.png")); terr == nil {
+		thumb = "thumb.png"
+	} else {
+		e.log.Info("no thumbnail", "job", id, "error", terr)
+	}
+	e.setState(id, Done, func(j *Job) {
+		j.Output, j.Thumbnail, j.Progress, j.Failure, j.Note = name, thumb, 1, nil, ""
+	})
+	return nil
+}
+
+func linkPath(link string) string {
+	if i := strings.IndexAny(link, "?#"); i >= 0 {
+		link = link[:i]
+	}
+	return link
+}
