@@ -6,9 +6,10 @@
 // date and the source image ("2026-11-21 18-32 beach"), holding job.json,
 // the image as uploaded, the video and a thumbnail. Every write is atomic.
 // When the engine opens a library it follows again the jobs that were being
-// made on the server, and marks interrupted those that were cut off before
-// the server acknowledged them: those are never sent again on their own,
-// since that could charge twice.
+// made on the server, and goes on with those that were still waiting to be
+// sent. A job cut off while it was being sent, before the server answered,
+// is marked interrupted and never sent again on its own, since the server
+// may have received it and a second sending could charge twice.
 //
 // The package does not import Fyne.
 package jobs
@@ -140,6 +141,7 @@ func Open(opts Options) (*Engine, error) {
 	if err := os.MkdirAll(opts.Library, 0o755); err != nil {
 		return nil, fmt.Errorf("the library folder %s cannot be created: %w", opts.Library, err)
 	}
+	removeUnplaced(opts.Library)
 	loaded, warns, err := loadLibrary(opts.Library)
 	if err != nil {
 		return nil, fmt.Errorf("the library folder %s cannot be read: %w", opts.Library, err)
@@ -161,7 +163,10 @@ func Open(opts Options) (*Engine, error) {
 		e.jobs[j.ID] = j
 		switch j.State {
 		case Queued, Preparing:
-			e.interrupt(j, "Vivify was closed before this job was sent. Nothing was charged.", false)
+			// Never sent (a submission is recorded before it goes out), so
+			// going on cannot charge twice.
+			removeLeftovers(j.Folder)
+			e.startLocked(j)
 		case Submitting:
 			e.interrupt(j, "Vivify was closed while sending this job, before the server answered. "+
 				"The server may have received it and may charge for it.", true)
@@ -303,14 +308,17 @@ func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL st
 		return Job{}, ErrClosed
 	}
 	now := e.clock.Now()
-	folder, err := makeFolder(e.opts.Library, now, src.Name)
-	if err != nil {
-		return Job{}, &client.Error{Kind: client.ErrDisk, Op: "create the job's folder", Message: err.Error(), Err: err}
+	diskErr := func(op string, err error) error {
+		return &client.Error{Kind: client.ErrDisk, Op: op, Message: err.Error(), Err: err}
 	}
-	j := &Job{ID: newID(), Request: req, Source: src, Created: now, Folder: folder}
+	tmp, err := os.MkdirTemp(e.opts.Library, newFolderPrefix)
+	if err != nil {
+		return Job{}, diskErr("create the job's folder", err)
+	}
+	j := &Job{ID: newID(), Request: req, Source: src, Created: now, Folder: tmp}
 	if sourceFrom != "" { // run again: bring the uploaded image along
 		name := "source" + filepath.Ext(sourceFrom)
-		if data, err := os.ReadFile(sourceFrom); err == nil && writeAtomic(filepath.Join(folder, name), data, 0o644) == nil {
+		if data, err := os.ReadFile(sourceFrom); err == nil && writeAtomic(filepath.Join(tmp, name), data, 0o644) == nil {
 			j.SourceFile = name
 			j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
 		}
@@ -318,9 +326,15 @@ func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL st
 	j.State = Queued
 	j.Steps = []Step{{Queued, now}}
 	if err := saveJob(j); err != nil {
-		os.RemoveAll(folder)
-		return Job{}, &client.Error{Kind: client.ErrDisk, Op: "record the job", Message: err.Error(), Err: err}
+		os.RemoveAll(tmp)
+		return Job{}, diskErr("record the job", err)
 	}
+	folder, err := placeFolder(e.opts.Library, tmp, now, src.Name)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return Job{}, diskErr("name the job's folder", err)
+	}
+	j.Folder = folder
 	e.jobs[j.ID] = j
 	e.emitLocked(JobAdded, j)
 	e.startLocked(j)

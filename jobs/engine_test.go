@@ -380,43 +380,52 @@ func TestRestartPicksUpProcessingJobs(t *testing.T) {
 }
 
 // A job recorded as on its way, but never acknowledged, is marked
-// interrupted at the next start and never sent on its own.
+// interrupted at the next start and never sent on its own. Jobs that were
+// still waiting (never sent) go on.
 func TestInterruptedJobsAreNotResent(t *testing.T) {
 	w := newWorld(t, nil, nil)
 	w.eng.Close()
-	for _, tc := range []struct {
-		state   jobs.State
-		charged bool
-	}{{jobs.Submitting, true}, {jobs.Queued, false}, {jobs.Preparing, false}} {
-		dir := filepath.Join(w.lib, "2026-11-21 10-00 "+string(tc.state))
+	host := imageHost(t)
+	for _, state := range []jobs.State{jobs.Submitting, jobs.Queued, jobs.Preparing} {
+		dir := filepath.Join(w.lib, "2026-11-21 10-00 "+string(state))
 		os.MkdirAll(dir, 0o755)
-		rec := jobs.Job{Version: 1, ID: "id-" + string(tc.state), State: tc.state, Request: smallRequest("killed"),
-			Source: jobs.Source{URL: "https://example.com/a.png", Name: "a"}, Created: time.Now()}
+		req := smallRequest("killed while " + string(state))
+		req.InitImage = host + "/a.png"
+		rec := jobs.Job{Version: 1, ID: "id-" + string(state), State: state, Request: req,
+			Source: jobs.Source{URL: req.InitImage, Name: "a"}, Created: time.Now()}
 		data, _ := json.Marshal(rec)
 		os.WriteFile(filepath.Join(dir, jobs.JobFile), data, 0o644)
 	}
 	w.open()
-	time.Sleep(200 * time.Millisecond)
-	for _, tc := range []struct {
-		id      string
-		charged bool
-	}{{"id-submitting", true}, {"id-queued", false}, {"id-preparing", false}} {
-		j, ok := w.eng.Job(tc.id)
-		if !ok || j.State != jobs.Interrupted || j.Failure == nil || j.Failure.MayBeCharged != tc.charged || !j.Failure.Retryable {
-			t.Errorf("%s: %+v %+v", tc.id, j.State, j.Failure)
+	for _, id := range []string{"id-queued", "id-preparing"} {
+		if j := w.waitState(id, 10*time.Second, jobs.Done, jobs.Failed); j.State != jobs.Done {
+			t.Errorf("%s: %s %+v", id, j.State, j.Failure)
 		}
 	}
-	if n := w.srv.Requests(sandbox.EndpointAny); n != 0 {
-		t.Errorf("%d requests were sent", n)
+	j, _ := w.eng.Job("id-submitting")
+	if j.State != jobs.Interrupted || j.Failure == nil || !j.Failure.MayBeCharged || !j.Failure.Retryable ||
+		!strings.Contains(j.Failure.Advice, "dashboard") {
+		t.Errorf("submitting: %s %+v", j.State, j.Failure)
 	}
-	// The user may retry.
-	if err := w.eng.Retry("id-queued"); err != nil {
-		t.Fatal(err)
+	for _, s := range w.srv.Submissions() {
+		if s.Prompt == "killed while submitting" {
+			t.Error("the interrupted job was sent again on its own")
+		}
+	}
+	if n := len(w.srv.Submissions()); n != 2 {
+		t.Errorf("%d submissions, want the 2 waiting jobs", n)
 	}
 	w.eng.Close()
 	w.open()
 	if j, _ := w.eng.Job("id-submitting"); j.State != jobs.Interrupted {
 		t.Errorf("reopened: %s", j.State)
+	}
+	// The user may retry it.
+	if err := w.eng.Retry("id-submitting"); err != nil {
+		t.Fatal(err)
+	}
+	if j := w.waitState("id-submitting", 10*time.Second, jobs.Done, jobs.Failed); j.State != jobs.Done {
+		t.Errorf("retried: %s", j.State)
 	}
 }
 

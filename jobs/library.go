@@ -74,16 +74,18 @@ func sourceName(s Source) string {
 	var base string
 	switch {
 	case s.File != "":
-		base = filepath.Base(s.File)
+		// Either separator: a path from Windows names its file after the last \.
+		base = s.File[strings.LastIndexAny(s.File, `/\`)+1:]
+		base = strings.TrimSuffix(base, filepath.Ext(base))
 	case s.URL != "":
 		if u, err := url.Parse(s.URL); err == nil {
 			base = path.Base(u.Path)
+			base = strings.TrimSuffix(base, path.Ext(base))
 			if base == "/" || base == "." || base == "" {
-				base = u.Hostname()
+				base = u.Hostname() // a host keeps its dots
 			}
 		}
 	}
-	base = strings.TrimSuffix(base, filepath.Ext(base))
 	if base == "" {
 		base = "image"
 	}
@@ -270,23 +272,40 @@ func sortNewestFirst(jobs []*Job) {
 	})
 }
 
-// makeFolder creates a new, unused job folder in dir.
-func makeFolder(dir string, at time.Time, name string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
+// newFolderPrefix marks a job folder being made: hidden, and renamed to its
+// real name once its job.json is written, so a crash never leaves a job
+// folder without a record.
+const newFolderPrefix = ".new-"
+
+// placeFolder renames a finished hidden folder to a free name in dir, like
+// "2026-11-21 18-32 beach", or "... beach (2)" when that is taken.
+func placeFolder(dir, tmp string, at time.Time, name string) (string, error) {
 	base := folderName(at, name)
 	for n := 1; ; n++ {
 		p := filepath.Join(dir, base)
 		if n > 1 {
 			p = fmt.Sprintf("%s (%d)", p, n)
 		}
-		err := os.Mkdir(p, 0o755)
-		if err == nil {
-			return p, nil
+		if _, err := os.Lstat(p); err == nil {
+			continue
 		}
-		if !os.IsExist(err) || n > 999 {
+		err := os.Rename(tmp, p)
+		if err == nil {
+			return p, syncDir(dir)
+		}
+		if n > 999 {
 			return "", err
+		}
+	}
+}
+
+// removeUnplaced deletes hidden job folders a crash left before they were
+// placed: their jobs were never announced nor sent.
+func removeUnplaced(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), newFolderPrefix) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
 }
