@@ -98,8 +98,9 @@ func TestSurvivesKills(t *testing.T) {
 	srv := sandbox.NewServer(sandbox.WithJobDuration(400*time.Millisecond), sandbox.WithHoldFor(0),
 		sandbox.WithSpamWindow(0), sandbox.WithBalance(1e6))
 	defer srv.Close()
-	// Slow answers to submissions, so that kills land while a job is on its
-	// way: the case where only "interrupted" is honest.
+	// Slow answers to submissions for the first kills, so that some land
+	// while a job is on its way: the case where only "interrupted" is
+	// honest. Then normal answers, so that most jobs get made.
 	srv.Inject(sandbox.Fault{Kind: sandbox.Slow, Endpoint: sandbox.EndpointSubmit, Delay: 250 * time.Millisecond})
 	lib := t.TempDir()
 	img := writePNG(t, t.TempDir(), "photo.png", 640, 480)
@@ -118,7 +119,10 @@ func TestSurvivesKills(t *testing.T) {
 		return cmd, bufio.NewReader(out)
 	}
 	finishedEarly := 0
-	for range kills {
+	for i := range kills {
+		if i == 20 {
+			srv.ClearFaults()
+		}
 		cmd, _ := child()
 		time.Sleep(time.Duration(20+rng.IntN(900)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
@@ -205,7 +209,7 @@ func TestSurvivesKills(t *testing.T) {
 	if states[jobs.Interrupted] == 0 {
 		t.Log("no kill landed inside a submission this time")
 	}
-	if states[jobs.Done] < total/3 {
-		t.Errorf("only %d of %d jobs were done: the test did not test much", states[jobs.Done], total)
+	if states[jobs.Done] < 3 {
+		t.Errorf("only %d of %d jobs were done: too few to check that videos come out whole", states[jobs.Done], total)
 	}
 }

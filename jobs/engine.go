@@ -488,7 +488,9 @@ func (e *Engine) startLocked(j *Job) {
 		defer close(h.done)
 		e.run(ctx, j.ID)
 		e.mu.Lock()
-		delete(e.running, j.ID)
+		if e.running[j.ID] == h { // a Retry may have started a new run
+			delete(e.running, j.ID)
+		}
 		e.mu.Unlock()
 		cancel(nil)
 	}()
@@ -497,6 +499,11 @@ func (e *Engine) startLocked(j *Job) {
 // setStateLocked moves a job to state, records the step, saves job.json and
 // announces the change.
 func (e *Engine) setStateLocked(j *Job, s State) {
+	if s.Ended() {
+		// The run is over as far as anyone can see: a Retry may start anew
+		// at once, though the goroutine has yet to return.
+		delete(e.running, j.ID)
+	}
 	now := e.clock.Now()
 	j.State = s
 	j.Steps = append(j.Steps, Step{s, now})
