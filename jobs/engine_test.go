@@ -592,4 +592,3 @@ func TestNoClientFailsClearly(t *testing.T) {
 		t.Errorf("%d submissions after the key was set", n)
 	}
 }
-
