@@ -12,6 +12,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -386,4 +387,36 @@ func IsImageFile(path string) bool {
 		return true
 	}
 	return false
+}
+
+// FetchImage downloads the image at link (no key is sent) and prepares it as
+// PrepareImage does, to keep a copy of a job's source. It reads at most
+// MaxSourceBytes.
+func (c *Client) FetchImage(ctx context.Context, link string) (*PreparedImage, error) {
+	op := "fetch the image from " + hostOf(link)
+	if msg := checkWebURL(link); msg != "" {
+		return nil, &Error{Kind: ErrNotImage, Op: op, Message: "the link " + msg}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	if err != nil {
+		return nil, &Error{Kind: ErrNotImage, Op: op, Message: "the link is not valid", Err: err}
+	}
+	req.Header.Set("User-Agent", c.ua)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &Error{Kind: ErrTransient, Op: op, Message: "could not reach the image's server", Err: scrubbed{err.Error()}}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &Error{Kind: ErrNotFound, Op: op, HTTPStatus: resp.StatusCode, Message: "the image's server did not give it"}
+	}
+	p, err := PrepareImage(resp.Body)
+	var e *Error
+	if errors.As(err, &e) {
+		e.Op = op
+	}
+	return p, err
 }

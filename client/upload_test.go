@@ -323,3 +323,18 @@ func TestUploadGivesALinkToTheImage(t *testing.T) {
 		t.Fatalf("expected JPEG, got a PNG %v", cfg)
 	}
 }
+
+func TestFetchImage(t *testing.T) {
+	_, c := pair(t)
+	host := imageServer(t)
+	p, err := c.FetchImage(context.Background(), host)
+	if err != nil || p.Width != 96 || p.Height != 64 {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if _, err := c.FetchImage(context.Background(), host+".missing"); !errors.Is(err, client.ErrNotFound) {
+		t.Errorf("missing: %v", err)
+	}
+	if _, err := c.FetchImage(context.Background(), "file:///etc/passwd"); !errors.Is(err, client.ErrNotImage) {
+		t.Errorf("file link: %v", err)
+	}
+}

@@ -161,28 +161,69 @@ func Open(opts Options) (*Engine, error) {
 	defer e.mu.Unlock()
 	for _, j := range loaded {
 		e.jobs[j.ID] = j
-		switch j.State {
-		case Queued, Preparing:
-			// Never sent (a submission is recorded before it goes out), so
-			// going on cannot charge twice.
-			removeLeftovers(j.Folder)
-			e.startLocked(j)
-		case Submitting:
-			e.interrupt(j, "Vivify was closed while sending this job, before the server answered. "+
-				"The server may have received it and may charge for it.", true)
-		case Processing, Downloading:
-			removeLeftovers(j.Folder)
-			if j.ServerID == "" && len(j.Links) == 0 { // cannot be followed
-				e.interrupt(j, "Vivify was closed before the server confirmed this job.", true)
-				continue
-			}
-			if j.State == Processing {
-				e.slots.force() // it is on the server already
-			}
-			e.startLocked(j)
-		}
+		e.adoptLocked(j)
 	}
 	return e, nil
+}
+
+// adoptLocked takes up a job read from disk: one the server has is followed
+// again, one still waiting to be sent goes on, and one cut off while being
+// sent is marked interrupted.
+func (e *Engine) adoptLocked(j *Job) {
+	switch j.State {
+	case Queued, Preparing:
+		// Never sent (a submission is recorded before it goes out), so
+		// going on cannot charge twice.
+		removeLeftovers(j.Folder)
+		e.startLocked(j)
+	case Submitting:
+		e.interrupt(j, "Vivify was closed while sending this job, before the server answered. "+
+			"The server may have received it and may charge for it.", true)
+	case Processing, Downloading:
+		removeLeftovers(j.Folder)
+		if j.ServerID == "" && len(j.Links) == 0 { // cannot be followed
+			e.interrupt(j, "Vivify was closed before the server confirmed this job.", true)
+			return
+		}
+		if j.State == Processing {
+			e.slots.force() // it is on the server already
+		}
+		e.startLocked(j)
+	}
+}
+
+// Rescan reads the library folder again, since it is the source of truth:
+// jobs whose folders are gone (moved or deleted outside Vivify) leave the
+// list, and job folders that appeared (copied in) join it.
+func (e *Engine) Rescan() error {
+	removeUnplaced(e.opts.Library)
+	loaded, warns, err := loadLibrary(e.opts.Library)
+	if err != nil {
+		return fmt.Errorf("the library folder %s cannot be read: %w", e.opts.Library, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	e.warnings = warns
+	onDisk := make(map[string]bool, len(loaded))
+	for _, j := range loaded {
+		onDisk[j.ID] = true
+		if _, known := e.jobs[j.ID]; known {
+			continue
+		}
+		e.jobs[j.ID] = j
+		e.emitLocked(JobAdded, j)
+		e.adoptLocked(j)
+	}
+	for id, j := range e.jobs {
+		if !onDisk[id] && e.running[id] == nil {
+			delete(e.jobs, id)
+			e.emitLocked(JobRemoved, j)
+		}
+	}
+	return nil
 }
 
 func (e *Engine) interrupt(j *Job, msg string, mayBeCharged bool) {
@@ -357,21 +398,28 @@ func checkImageFile(path string) error {
 // Cancel stops a job. Vivify stops following it; a job the server already
 // has may still be finished and charged (the job's Failure says so).
 func (e *Engine) Cancel(id string) error {
-	e.mu.Lock()
-	j, ok := e.jobs[id]
-	if !ok {
-		e.mu.Unlock()
-		return ErrUnknownJob
-	}
-	h := e.running[id]
-	if h == nil || j.State.Ended() {
-		e.mu.Unlock()
+	_, stopped, err := e.stopRun(id, errUserCancel)
+	if err == nil && !stopped {
 		return ErrJobEnded
 	}
+	return err
+}
+
+// stopRun ends job id's run, if it has one, for cause, and waits for it.
+func (e *Engine) stopRun(id string, cause error) (j *Job, stopped bool, err error) {
+	e.mu.Lock()
+	j, ok := e.jobs[id]
+	h := e.running[id]
 	e.mu.Unlock()
-	h.cancel(errUserCancel)
+	if !ok {
+		return nil, false, ErrUnknownJob
+	}
+	if h == nil {
+		return j, false, nil
+	}
+	h.cancel(cause)
 	<-h.done
-	return nil
+	return j, true, nil
 }
 
 // Retry runs an ended job again. A job the server already made (or may
@@ -454,17 +502,9 @@ func (e *Engine) RunAgain(id string, sameSeed bool) (Job, error) {
 
 // Delete stops a job if it runs, and removes it and its folder.
 func (e *Engine) Delete(id string) error {
-	e.mu.Lock()
-	j, ok := e.jobs[id]
-	if !ok {
-		e.mu.Unlock()
-		return ErrUnknownJob
-	}
-	h := e.running[id]
-	e.mu.Unlock()
-	if h != nil {
-		h.cancel(errDeleted)
-		<-h.done
+	j, _, err := e.stopRun(id, errDeleted)
+	if err != nil {
+		return err
 	}
 	if err := os.RemoveAll(j.Folder); err != nil {
 		return &client.Error{Kind: client.ErrDisk, Op: "delete the job's folder", Message: err.Error(), Err: err}

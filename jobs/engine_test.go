@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"image/gif"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -90,8 +92,11 @@ func TestLifecycleFromALink(t *testing.T) {
 		t.Errorf("name %q", j.Source.Name)
 	}
 	done := w.waitState(j.ID, 20*time.Second, jobs.Done, jobs.Failed)
-	if done.State != jobs.Done || done.Thumbnail == "" {
-		t.Fatalf("%s %+v", done.State, done.Failure)
+	if done.State != jobs.Done || done.Thumbnail == "" || done.SourceFile == "" {
+		t.Fatalf("%s %+v (source copy %q)", done.State, done.Failure, done.SourceFile)
+	}
+	if _, err := os.Stat(filepath.Join(done.Folder, done.SourceFile)); err != nil {
+		t.Errorf("no copy of the source image: %v", err)
 	}
 	want := []jobs.State{jobs.Queued, jobs.Submitting, jobs.Processing, jobs.Downloading, jobs.Done}
 	w.events.waitFor(t, j.ID, jobs.Done)
@@ -317,16 +322,36 @@ func TestFaultsDuringJobs(t *testing.T) {
 		}, jobs.Failed, "transient", true, true},
 		{"strict model", func(s *sandbox.Server) { s.SetQuirks(sandbox.Quirks{StrictModels: true}) },
 			jobs.Failed, "validation", false, false},
+		{"dropped connections while following", func(s *sandbox.Server) {
+			s.Inject(sandbox.Fault{Kind: sandbox.DropConnection, Endpoint: sandbox.EndpointFetch, Times: 3})
+		}, jobs.Done, "", false, false},
+		{"slow answers", func(s *sandbox.Server) {
+			s.Inject(sandbox.Fault{Kind: sandbox.Slow, Delay: 300 * time.Millisecond})
+		}, jobs.Done, "", false, false},
+		{"gateway page on upload", func(s *sandbox.Server) {
+			s.Inject(sandbox.Fault{Kind: sandbox.GatewayHTML, Endpoint: sandbox.EndpointUpload, Times: 1})
+		}, jobs.Failed, "transient", false, true},
+		{"image host refuses Vivify", nil, jobs.Done, "", false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld(t, nil, nil)
-			tc.setup(w.srv)
+			if tc.setup != nil {
+				tc.setup(w.srv)
+			}
 			req := smallRequest(tc.name)
 			if tc.kind == "validation" {
 				req.ModelID = "my-model"
 			}
-			j, err := w.eng.Add(jobs.Spec{Request: req, URL: imageHost(t) + "/a.png"})
+			spec := jobs.Spec{Request: req, URL: imageHost(t) + "/a.png"}
+			if strings.Contains(tc.name, "upload") {
+				spec = jobs.Spec{Request: req, File: writePNG(t, t.TempDir(), "up.png", 100, 80)}
+			}
+			if strings.Contains(tc.name, "refuses") {
+				// The sandbox can fetch the image; Vivify's own copy cannot.
+				spec.URL = refusingHost(t, w.srv) + "/a.png"
+			}
+			j, err := w.eng.Add(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -345,6 +370,60 @@ func TestFaultsDuringJobs(t *testing.T) {
 			}
 			noKeyOnDisk(t, w.lib)
 		})
+	}
+}
+
+// refusingHost serves an image to the sandbox's fetcher only, as a host
+// that blocks some clients would.
+func refusingHost(t *testing.T, _ *sandbox.Server) string {
+	ok := imageHost(t)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.UserAgent(), "Vivify-sandbox") {
+			http.Error(w, "no", http.StatusForbidden)
+			return
+		}
+		http.Redirect(w, r, ok+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func TestRescanFollowsTheFolder(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	host := imageHost(t)
+	a, _ := w.eng.Add(jobs.Spec{Request: smallRequest("a"), URL: host + "/a.png"})
+	b, _ := w.eng.Add(jobs.Spec{Request: smallRequest("b"), URL: host + "/b.png"})
+	a = w.waitState(a.ID, 10*time.Second, jobs.Done)
+	b = w.waitState(b.ID, 10*time.Second, jobs.Done)
+	// Outside Vivify: a's folder is deleted, b's is copied to another library
+	// and back in under a new job id.
+	os.RemoveAll(a.Folder)
+	data, _ := os.ReadFile(filepath.Join(b.Folder, jobs.JobFile))
+	var c jobs.Job
+	json.Unmarshal(data, &c)
+	c.ID = "copied-in"
+	data, _ = json.Marshal(c)
+	os.MkdirAll(filepath.Join(w.lib, "copied"), 0o755)
+	os.WriteFile(filepath.Join(w.lib, "copied", jobs.JobFile), data, 0o644)
+	if err := w.eng.Rescan(); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, j := range w.eng.Jobs() {
+		ids[j.ID] = true
+	}
+	if ids[a.ID] || !ids[b.ID] || !ids["copied-in"] || len(ids) != 2 {
+		t.Fatalf("after rescan: %v", ids)
+	}
+	time.Sleep(50 * time.Millisecond)
+	kinds := map[jobs.EventKind]int{}
+	for _, e := range w.events.all() {
+		if e.Job.ID == a.ID || e.Job.ID == "copied-in" {
+			kinds[e.Kind]++
+		}
+	}
+	if kinds[jobs.JobRemoved] != 1 || kinds[jobs.JobAdded] != 2 {
+		t.Errorf("events: %v", kinds)
 	}
 }
 

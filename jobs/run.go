@@ -271,6 +271,9 @@ func (e *Engine) acknowledged(id string, r *client.Response) State {
 // follow waits for the server to finish the job.
 func (e *Engine) follow(ctx context.Context, c *client.Client, id string) error {
 	j, _ := e.Job(id)
+	if j.SourceFile == "" && j.Source.URL != "" {
+		e.keepSourceCopy(ctx, c, j) // while the server works
+	}
 	since := j.StepAt(Submitting)
 	if since.IsZero() {
 		since = j.StepAt(Processing)
@@ -352,4 +355,27 @@ func linkPath(link string) string {
 		link = link[:i]
 	}
 	return link
+}
+
+// keepSourceCopy stores the image of a job made from a link in its folder,
+// so the library holds it even when the link dies. It is a courtesy: a host
+// that will not give the image to Vivify does not stop the job, since the
+// server fetches the link itself.
+func (e *Engine) keepSourceCopy(ctx context.Context, c *client.Client, j Job) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	p, err := c.FetchImage(ctx, j.Source.URL)
+	if err != nil {
+		e.log.Info("no copy of the source image", "job", j.ID, "error", err.Error())
+		return
+	}
+	name := "source.jpg"
+	if p.MIME == "image/png" {
+		name = "source.png"
+	}
+	if err := writeAtomic(filepath.Join(j.Folder, name), p.Data, 0o644); err != nil {
+		e.log.Info("no copy of the source image", "job", j.ID, "error", err.Error())
+		return
+	}
+	e.update(j.ID, true, func(j *Job) { j.SourceFile = name })
 }
