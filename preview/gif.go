@@ -1,0 +1,463 @@
+// Package preview shows results: it decodes animated GIFs into ready-to-draw
+// frames with the full compositing rules, makes thumbnails, reads MP4
+// frames through ffmpeg when it is installed, exports frames, and provides
+// the Player widget that plays them in the window.
+package preview
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+
+	"golang.org/x/image/draw"
+)
+
+// Limits bound what DecodeGIF agrees to decode, so a hostile or broken file
+// is refused before its memory is allocated.
+type Limits struct {
+	MaxBytes        int64 // the file's size
+	MaxSide         int   // the canvas's width and height
+	MaxCanvasPixels int   // the canvas's area
+	MaxFrames       int
+	// MaxTotalPixels bounds frames × canvas area: what decoding every frame
+	// at full size would cost, whatever size they are shown at.
+	MaxTotalPixels int64
+}
+
+// DefaultLimits are generous for any real video result (512 × 512 × 25
+// frames is 6.5 megapixels in all) and refuse absurd files.
+var DefaultLimits = Limits{
+	MaxBytes:        256 << 20,
+	MaxSide:         8192,
+	MaxCanvasPixels: 16 << 20,
+	MaxFrames:       5000,
+	MaxTotalPixels:  1 << 30,
+}
+
+// Errors of decoding, matched with errors.Is.
+var (
+	ErrNotGIF     = errors.New("this file is not a GIF animation")
+	ErrTooLarge   = errors.New("this animation is too large to play safely")
+	ErrDamaged    = errors.New("this animation is damaged")
+	ErrIncomplete = errors.New("this animation is incomplete: it plays the frames that arrived")
+)
+
+// MinDelay is the shortest frame time a GIF may ask for; shorter ones (0 or
+// 1 hundredths of a second) play at DefaultDelay, as browsers do.
+const (
+	MinDelay     = 20 * time.Millisecond
+	DefaultDelay = 100 * time.Millisecond
+)
+
+// Frame is one picture of an animation, composed and ready to draw.
+type Frame struct {
+	Image *image.RGBA
+	Delay time.Duration
+}
+
+// Animation is a decoded video: its frames at the size they are shown at.
+type Animation struct {
+	Frames []Frame
+	// Width and Height are the source's size; the frames may be smaller.
+	Width, Height int
+	// Incomplete is set when the file ended early: Frames are those that
+	// arrived whole.
+	Incomplete bool
+	Duration   time.Duration
+	starts     []time.Duration // when each frame starts
+}
+
+// Bytes is the memory the frames hold.
+func (a *Animation) Bytes() int {
+	n := 0
+	for _, f := range a.Frames {
+		n += len(f.Image.Pix)
+	}
+	return n
+}
+
+// FrameAt returns the index of the frame shown at time t (wrapped into the
+// animation's duration).
+func (a *Animation) FrameAt(t time.Duration) int {
+	if a.Duration <= 0 || len(a.Frames) == 0 {
+		return 0
+	}
+	t %= a.Duration
+	if t < 0 {
+		t += a.Duration
+	}
+	lo, hi := 0, len(a.starts)-1
+	for lo < hi { // the last frame starting at or before t
+		mid := (lo + hi + 1) / 2
+		if a.starts[mid] <= t {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
+// Start is when frame i starts.
+func (a *Animation) Start(i int) time.Duration { return a.starts[i] }
+
+func (a *Animation) index() {
+	a.starts = make([]time.Duration, len(a.Frames))
+	a.Duration = 0
+	for i, f := range a.Frames {
+		a.starts[i] = a.Duration
+		a.Duration += f.Delay
+	}
+}
+
+// DecodeGIF decodes an animated GIF with DefaultLimits, composing every
+// frame (offsets, transparency, disposal to background and to previous,
+// local palettes, interlacing) and keeping it scaled to fit maxW × maxH
+// (0 for the source's size; frames are never enlarged). A truncated file
+// gives the frames that arrived, with Incomplete set and ErrIncomplete.
+func DecodeGIF(r io.Reader, maxW, maxH int) (*Animation, error) {
+	return DecodeGIFLimits(r, maxW, maxH, DefaultLimits)
+}
+
+// DecodeGIFLimits is DecodeGIF with other limits.
+func DecodeGIFLimits(r io.Reader, maxW, maxH int, lim Limits) (*Animation, error) {
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, fmt.Errorf("%w: the file is over %d MB", ErrTooLarge, lim.MaxBytes>>20)
+	}
+	g, err := scanGIF(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	decodeFrames(g)
+	a := compose(g, maxW, maxH)
+	if g.truncated {
+		a.Incomplete = true
+		return a, ErrIncomplete
+	}
+	return a, nil
+}
+
+// gifFile is what scanGIF finds: the canvas and each whole frame.
+type gifFile struct {
+	w, h      int
+	global    []byte // the global colour table, RGB triples
+	frames    []*gifFrame
+	truncated bool
+}
+
+type gifFrame struct {
+	rect        image.Rectangle
+	colors      []byte // the frame's colour table (local, else global)
+	transparent int    // the transparent index, or -1
+	disposal    byte
+	delay       int // hundredths of a second
+	interlaced  bool
+	litWidth    int
+	data        []byte // the LZW data, sub-blocks joined
+	pix         []byte // decoded indexes, rect.Dx() × rect.Dy()
+	rows        []bool // for an interlaced frame cut short: which rows arrived
+	n           int    // decoded pixels (in stream order)
+}
+
+// scanGIF walks the file's blocks. It checks the limits against the
+// canvas, the frame count and the frames' sizes before any pixel memory is
+// allocated, and keeps the frames that arrived whole.
+func scanGIF(d []byte, lim Limits) (*gifFile, error) {
+	if len(d) < 13 || (string(d[:6]) != "GIF87a" && string(d[:6]) != "GIF89a") {
+		return nil, ErrNotGIF
+	}
+	g := &gifFile{w: int(binary.LittleEndian.Uint16(d[6:])), h: int(binary.LittleEndian.Uint16(d[8:]))}
+	if g.w == 0 || g.h == 0 {
+		return nil, fmt.Errorf("%w: it has no pixels", ErrDamaged)
+	}
+	if g.w > lim.MaxSide || g.h > lim.MaxSide || g.w*g.h > lim.MaxCanvasPixels {
+		return nil, fmt.Errorf("%w: it is %d×%d pixels", ErrTooLarge, g.w, g.h)
+	}
+	p := 13
+	if d[10]&0x80 != 0 {
+		n := 3 << ((d[10] & 7) + 1)
+		if p+n > len(d) {
+			return nil, fmt.Errorf("%w: not one whole frame arrived", ErrDamaged)
+		}
+		g.global = d[p : p+n]
+		p += n
+	}
+	// The graphic control of the next frame.
+	transparent, disposal, delay := -1, byte(0), 0
+	for p < len(d) {
+		switch d[p] {
+		case 0x21: // extension: label, then sub-blocks
+			if p+1 < len(d) && d[p+1] == 0xF9 && p+8 <= len(d) && d[p+2] == 4 {
+				flags := d[p+3]
+				disposal = (flags >> 2) & 7
+				delay = int(binary.LittleEndian.Uint16(d[p+4:]))
+				transparent = -1
+				if flags&1 != 0 {
+					transparent = int(d[p+6])
+				}
+			}
+			np, ok := skipSubBlocks(d, p+2)
+			if !ok {
+				g.truncated = true
+				return g, g.check()
+			}
+			p = np
+		case 0x2C: // image
+			if p+10 > len(d) {
+				g.truncated = true
+				return g, g.check()
+			}
+			x, y := int(binary.LittleEndian.Uint16(d[p+1:])), int(binary.LittleEndian.Uint16(d[p+3:]))
+			fw, fh := int(binary.LittleEndian.Uint16(d[p+5:])), int(binary.LittleEndian.Uint16(d[p+7:]))
+			flags := d[p+9]
+			p += 10
+			f := &gifFrame{rect: image.Rect(x, y, x+fw, y+fh), colors: g.global, transparent: transparent,
+				disposal: disposal, delay: delay, interlaced: flags&0x40 != 0}
+			if flags&0x80 != 0 {
+				n := 3 << ((flags & 7) + 1)
+				if p+n > len(d) {
+					g.truncated = true
+					return g, g.check()
+				}
+				f.colors = d[p : p+n]
+				p += n
+			}
+			if p >= len(d) {
+				g.truncated = true
+				return g, g.check()
+			}
+			f.litWidth = int(d[p])
+			p++
+			end, ok := skipSubBlocks(d, p)
+			if !ok {
+				g.truncated = true
+				return g, g.check()
+			}
+			if len(g.frames)+1 > lim.MaxFrames {
+				return nil, fmt.Errorf("%w: it has more than %d frames", ErrTooLarge, lim.MaxFrames)
+			}
+			if int64(len(g.frames)+1)*int64(g.w*g.h) > lim.MaxTotalPixels {
+				return nil, fmt.Errorf("%w: its %d frames of %d×%d would take too much memory", ErrTooLarge, len(g.frames)+1, g.w, g.h)
+			}
+			if fw*fh > lim.MaxCanvasPixels {
+				return nil, fmt.Errorf("%w: a frame is %d×%d pixels", ErrTooLarge, fw, fh)
+			}
+			f.data = joinSubBlocks(d[p:end])
+			p = end
+			g.frames = append(g.frames, f)
+			transparent, disposal, delay = -1, 0, 0
+		case 0x3B: // trailer
+			return g, g.check()
+		default: // garbage after the frames: keep what came before it
+			g.truncated = true
+			return g, g.check()
+		}
+	}
+	g.truncated = true // no trailer
+	return g, g.check()
+}
+
+func (g *gifFile) check() error {
+	if len(g.frames) == 0 {
+		if g.truncated {
+			return fmt.Errorf("%w: not one whole frame arrived", ErrDamaged)
+		}
+		return fmt.Errorf("%w: it has no frames", ErrDamaged)
+	}
+	return nil
+}
+
+// skipSubBlocks returns the offset after a run of data sub-blocks starting
+// at p, or false when the data ends first.
+func skipSubBlocks(d []byte, p int) (int, bool) {
+	for {
+		if p >= len(d) {
+			return p, false
+		}
+		n := int(d[p])
+		p++
+		if n == 0 {
+			return p, true
+		}
+		p += n
+	}
+}
+
+func joinSubBlocks(d []byte) []byte {
+	out := make([]byte, 0, len(d))
+	for len(d) > 0 && d[0] != 0 {
+		n := int(d[0])
+		out = append(out, d[1:1+n]...)
+		d = d[1+n:]
+	}
+	return out
+}
+
+// decodeFrames decompresses every frame, several at once.
+func decodeFrames(g *gifFile) {
+	work := make(chan *gifFrame)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(g.frames)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range work {
+				f.decode()
+			}
+		}()
+	}
+	for _, f := range g.frames {
+		work <- f
+	}
+	close(work)
+	wg.Wait()
+}
+
+func (f *gifFrame) decode() {
+	w, h := f.rect.Dx(), f.rect.Dy()
+	f.pix = make([]byte, w*h)
+	f.n = lzwDecode(f.data, f.litWidth, f.pix)
+	f.data = nil
+	if !f.interlaced || w == 0 {
+		return
+	}
+	// Rows arrive in four passes; put them in order.
+	order := make([]int, 0, h)
+	for _, pass := range [][2]int{{0, 8}, {4, 8}, {2, 4}, {1, 2}} {
+		for y := pass[0]; y < h; y += pass[1] {
+			order = append(order, y)
+		}
+	}
+	out := make([]byte, w*h)
+	f.rows = make([]bool, h)
+	for i, y := range order {
+		if (i+1)*w > f.n {
+			break
+		}
+		copy(out[y*w:(y+1)*w], f.pix[i*w:(i+1)*w])
+		f.rows[y] = true
+	}
+	f.pix = out
+}
+
+// compose draws the frames in turn on a canvas, as a browser shows them,
+// and keeps a copy of the canvas after each, scaled to fit maxW × maxH.
+func compose(g *gifFile, maxW, maxH int) *Animation {
+	w, h := g.w, g.h
+	canvas := image.NewRGBA(image.Rect(0, 0, w, h)) // transparent, as browsers start
+	dw, dh := fitSize(w, h, maxW, maxH)
+	a := &Animation{Width: w, Height: h, Frames: make([]Frame, 0, len(g.frames))}
+	var saved []byte // the canvas under a frame that disposes to previous
+	var rgba [256]uint32 // the palette as little-endian RGBA; alpha 0 is transparent
+	for i, f := range g.frames {
+		if i > 0 {
+			pf := g.frames[i-1]
+			prev := pf.rect.Intersect(canvas.Rect)
+			switch pf.disposal {
+			case gif.DisposalBackground:
+				clearRect(canvas, prev)
+			case gif.DisposalPrevious:
+				if saved != nil {
+					putRect(canvas, prev, saved)
+				}
+			}
+		}
+		fr := f.rect.Intersect(canvas.Rect)
+		if f.disposal == gif.DisposalPrevious {
+			saved = getRect(canvas, fr, saved)
+		}
+		ncolors := len(f.colors) / 3
+		for k := range ncolors {
+			rgba[k] = uint32(f.colors[3*k]) | uint32(f.colors[3*k+1])<<8 | uint32(f.colors[3*k+2])<<16 | 0xff<<24
+		}
+		if f.transparent >= 0 && f.transparent < ncolors {
+			rgba[f.transparent] = 0
+		}
+		fw := f.rect.Dx()
+		for y := fr.Min.Y; y < fr.Max.Y; y++ {
+			ry := y - f.rect.Min.Y
+			if f.rows != nil && !f.rows[ry] {
+				continue // an interlaced row that never arrived
+			}
+			rowStart := ry*fw + (fr.Min.X - f.rect.Min.X)
+			rowEnd := rowStart + fr.Dx()
+			if f.rows == nil && rowEnd > f.n {
+				rowEnd = f.n // the frame's data ended here
+			}
+			if rowStart >= rowEnd {
+				continue
+			}
+			src := f.pix[rowStart:rowEnd]
+			dst := canvas.Pix[canvas.PixOffset(fr.Min.X, y):]
+			dst = dst[:len(src)*4]
+			for x, idx := range src {
+				// An index past the palette, or the transparent one, draws
+				// nothing: the canvas shows through.
+				if c := rgba[idx]; int(idx) < ncolors && c != 0 {
+					binary.LittleEndian.PutUint32(dst[x*4:], c)
+				}
+			}
+		}
+		f.pix = nil
+		delay := DefaultDelay
+		if f.delay > 1 {
+			delay = max(time.Duration(f.delay)*10*time.Millisecond, MinDelay)
+		}
+		out := image.NewRGBA(image.Rect(0, 0, dw, dh))
+		if dw == w && dh == h {
+			copy(out.Pix, canvas.Pix)
+		} else {
+			draw.ApproxBiLinear.Scale(out, out.Rect, canvas, canvas.Rect, draw.Src, nil)
+		}
+		a.Frames = append(a.Frames, Frame{Image: out, Delay: delay})
+	}
+	a.index()
+	return a
+}
+
+func clearRect(m *image.RGBA, r image.Rectangle) {
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		clear(m.Pix[m.PixOffset(r.Min.X, y):m.PixOffset(r.Max.X, y)])
+	}
+}
+
+func getRect(m *image.RGBA, r image.Rectangle, buf []byte) []byte {
+	buf = buf[:0]
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		buf = append(buf, m.Pix[m.PixOffset(r.Min.X, y):m.PixOffset(r.Max.X, y)]...)
+	}
+	return buf
+}
+
+func putRect(m *image.RGBA, r image.Rectangle, buf []byte) {
+	row := r.Dx() * 4
+	for y := r.Min.Y; y < r.Max.Y && len(buf) >= row; y++ {
+		copy(m.Pix[m.PixOffset(r.Min.X, y):], buf[:row])
+		buf = buf[row:]
+	}
+}
+
+// fitSize is w × h scaled to fit maxW × maxH (0: no bound), never enlarged.
+func fitSize(w, h, maxW, maxH int) (int, int) {
+	s := 1.0
+	if maxW > 0 && w > maxW {
+		s = float64(maxW) / float64(w)
+	}
+	if maxH > 0 && float64(h)*s > float64(maxH) {
+		s = float64(maxH) / float64(h)
+	}
+	if s >= 1 {
+		return w, h
+	}
+	return max(1, int(float64(w)*s+0.5)), max(1, int(float64(h)*s+0.5))
+}
