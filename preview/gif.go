@@ -357,7 +357,7 @@ func compose(g *gifFile, maxW, maxH int) *Animation {
 	canvas := image.NewRGBA(image.Rect(0, 0, w, h)) // transparent, as browsers start
 	dw, dh := fitSize(w, h, maxW, maxH)
 	a := &Animation{Width: w, Height: h, Frames: make([]Frame, 0, len(g.frames))}
-	var saved []byte // the canvas under a frame that disposes to previous
+	var saved []byte     // the canvas under a frame that disposes to previous
 	var rgba [256]uint32 // the palette as little-endian RGBA; alpha 0 is transparent
 	for i, f := range g.frames {
 		if i > 0 {

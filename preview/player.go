@@ -328,8 +328,8 @@ type playerRenderer struct {
 	box   *fyne.Container
 }
 
-func (r *playerRenderer) Layout(s fyne.Size)          { r.box.Resize(s) }
-func (r *playerRenderer) MinSize() fyne.Size          { return r.box.MinSize().Max(fyne.NewSize(320, 240)) }
+func (r *playerRenderer) Layout(s fyne.Size)           { r.box.Resize(s) }
+func (r *playerRenderer) MinSize() fyne.Size           { return r.box.MinSize().Max(fyne.NewSize(320, 240)) }
 func (r *playerRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.box} }
 func (r *playerRenderer) Destroy()                     { r.p.Pause() }
 
