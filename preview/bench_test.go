@@ -37,12 +37,63 @@ func clip512(tb testing.TB) []byte {
 	return buf.Bytes()
 }
 
-// BenchmarkDecodeGIF512x25 decodes and composes a 512×512, 25-frame GIF.
+// BenchmarkDecodeGIF512x25 decodes and composes a 512×512, 25-frame GIF
+// of grainy content: the worst case for LZW, every string short.
 func BenchmarkDecodeGIF512x25(b *testing.B) {
 	data := clip512(b)
 	b.ReportMetric(float64(len(data))/1e6, "file-MB")
 	b.ReportAllocs()
 	b.ResetTimer()
+	for b.Loop() {
+		a, err := DecodeGIF(bytes.NewReader(data), 512, 512)
+		if err != nil || len(a.Frames) != 25 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// clip512Dithered is a 512×512, 25-frame GIF as GIF encoders make from
+// video: smooth, slowly moving content, quantised with a 4×4 ordered dither.
+func clip512Dithered(tb testing.TB) []byte {
+	tb.Helper()
+	pal := make(color.Palette, 0, 256)
+	for r := 0; r < 6; r++ {
+		for g := 0; g < 7; g++ {
+			for b := 0; b < 6; b++ {
+				pal = append(pal, color.RGBA{uint8(r * 51), uint8(g * 42), uint8(b * 51), 255})
+			}
+		}
+	}
+	bayer := [16]int{0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5}
+	level := func(v, steps, d int) int { return min(steps-1, (v*(steps-1)*32+(2*d+1)*255)/(255*32)) }
+	g := &gif.GIF{Config: image.Config{Width: 512, Height: 512, ColorModel: pal}}
+	for f := range 25 {
+		m := image.NewPaletted(image.Rect(0, 0, 512, 512), pal)
+		for y := 0; y < 512; y++ {
+			for x := 0; x < 512; x++ {
+				d := bayer[(y&3)*4+(x&3)]
+				r := level((x+f*3)*255/540, 6, d)
+				gg := level((y+f*2)*255/530, 7, d)
+				b := level(((x+y)/2+f)*255/540, 6, d)
+				m.Pix[y*512+x] = uint8(r*42 + gg*6 + b)
+			}
+		}
+		g.Image = append(g.Image, m)
+		g.Delay = append(g.Delay, 7)
+		g.Disposal = append(g.Disposal, gif.DisposalNone)
+	}
+	var buf bytes.Buffer
+	if err := gif.EncodeAll(&buf, g); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkDecodeGIF512x25Dithered decodes the typical clip.
+func BenchmarkDecodeGIF512x25Dithered(b *testing.B) {
+	data := clip512Dithered(b)
+	b.ReportMetric(float64(len(data))/1e6, "file-MB")
+	b.ReportAllocs()
 	for b.Loop() {
 		a, err := DecodeGIF(bytes.NewReader(data), 512, 512)
 		if err != nil || len(a.Frames) != 25 {

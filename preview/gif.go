@@ -12,7 +12,6 @@ import (
 	"image/gif"
 	"io"
 	"runtime"
-	"sync"
 	"time"
 
 	"golang.org/x/image/draw"
@@ -167,6 +166,7 @@ type gifFrame struct {
 	pix         []byte // decoded indexes, rect.Dx() × rect.Dy()
 	rows        []bool // for an interlaced frame cut short: which rows arrived
 	n           int    // decoded pixels (in stream order)
+	ready       chan struct{}
 }
 
 // scanGIF walks the file's blocks. It checks the limits against the
@@ -303,24 +303,24 @@ func joinSubBlocks(d []byte) []byte {
 	return out
 }
 
-// decodeFrames decompresses every frame, several at once.
+// decodeFrames starts decompressing every frame, several at once, in
+// order; each frame's ready channel closes when it is done, so composing
+// can follow right behind.
 func decodeFrames(g *gifFile) {
-	work := make(chan *gifFrame)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(g.frames)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range work {
-				f.decode()
-			}
-		}()
-	}
+	work := make(chan *gifFrame, len(g.frames))
 	for _, f := range g.frames {
+		f.ready = make(chan struct{})
 		work <- f
 	}
 	close(work)
-	wg.Wait()
+	for range min(runtime.GOMAXPROCS(0), len(g.frames)) {
+		go func() {
+			for f := range work {
+				f.decode()
+				close(f.ready)
+			}
+		}()
+	}
 }
 
 func (f *gifFrame) decode() {
@@ -360,6 +360,7 @@ func compose(g *gifFile, maxW, maxH int) *Animation {
 	var saved []byte     // the canvas under a frame that disposes to previous
 	var rgba [256]uint32 // the palette as little-endian RGBA; alpha 0 is transparent
 	for i, f := range g.frames {
+		<-f.ready
 		if i > 0 {
 			pf := g.frames[i-1]
 			prev := pf.rect.Intersect(canvas.Rect)
@@ -380,6 +381,7 @@ func compose(g *gifFile, maxW, maxH int) *Animation {
 		for k := range ncolors {
 			rgba[k] = uint32(f.colors[3*k]) | uint32(f.colors[3*k+1])<<8 | uint32(f.colors[3*k+2])<<16 | 0xff<<24
 		}
+		clear(rgba[ncolors:]) // indexes past the palette draw nothing
 		if f.transparent >= 0 && f.transparent < ncolors {
 			rgba[f.transparent] = 0
 		}
@@ -401,10 +403,10 @@ func compose(g *gifFile, maxW, maxH int) *Animation {
 			dst := canvas.Pix[canvas.PixOffset(fr.Min.X, y):]
 			dst = dst[:len(src)*4]
 			for x, idx := range src {
-				// An index past the palette, or the transparent one, draws
-				// nothing: the canvas shows through.
-				if c := rgba[idx]; int(idx) < ncolors && c != 0 {
-					binary.LittleEndian.PutUint32(dst[x*4:], c)
+				// An index past the palette, or the transparent one, is 0
+				// and draws nothing: the canvas shows through.
+				if c := rgba[idx]; c != 0 {
+					binary.LittleEndian.PutUint32(dst[x*4:x*4+4], c)
 				}
 			}
 		}

@@ -1,5 +1,7 @@
 package preview
 
+import "encoding/binary"
+
 // lzwDecode decodes GIF's variant of LZW (least significant bit first, a
 // clear code, an end code, codes growing to 12 bits) from src into dst, and
 // returns how many bytes it wrote. It stops at the end code, at the end of
@@ -27,13 +29,22 @@ func lzwDecode(src []byte, litWidth int, dst []byte) int {
 	var acc uint64
 	nbits, sp, n := 0, 0, 0
 	for {
-		for nbits < width {
-			if sp >= len(src) {
-				return n
+		if nbits < width {
+			if sp+8 <= len(src) {
+				// Refill to 56 bits or more with one load.
+				acc |= binary.LittleEndian.Uint64(src[sp:]) << nbits
+				sp += (63 - nbits) >> 3
+				nbits |= 56
+			} else {
+				for nbits < width {
+					if sp >= len(src) {
+						return n
+					}
+					acc |= uint64(src[sp]) << nbits
+					sp++
+					nbits += 8
+				}
 			}
-			acc |= uint64(src[sp]) << nbits
-			sp++
-			nbits += 8
 		}
 		code := int(acc & (1<<width - 1))
 		acc >>= width
@@ -54,7 +65,15 @@ func lzwDecode(src []byte, litWidth int, dst []byte) int {
 			n++
 		case code > eoi && code < next: // a string of the table
 			l := int(length[code])
-			n += copy(dst[n:min(n+l, len(dst))], dst[pos[code]:int(pos[code])+l])
+			from := int(pos[code])
+			if l <= 8 && n+l <= len(dst) { // most strings are short: no call
+				for i := range l {
+					dst[n+i] = dst[from+i]
+				}
+				n += l
+			} else {
+				n += copy(dst[n:min(n+l, len(dst))], dst[from:from+l])
+			}
 		case code == next && prev >= 0: // the string being defined: prev + its first byte
 			l := int(length[prev]) + 1
 			if prev < clearCode {
