@@ -7,6 +7,9 @@ import (
 	"image/gif"
 	"math/rand/v2"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 )
 
 // clip512 is a 512×512, 25-frame GIF like a result: a full 256-colour
@@ -99,5 +102,40 @@ func BenchmarkDecodeGIF512x25Dithered(b *testing.B) {
 		if err != nil || len(a.Frames) != 25 {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkNextFrame moves a player in a window to its next frame: the work
+// of one tick that changes the frame. Target: no allocation.
+func BenchmarkNextFrame(b *testing.B) {
+	test.NewTempApp(b)
+	a, err := DecodeGIF(bytes.NewReader(clip512Dithered(b)), 384, 384)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := NewPlayer()
+	p.SetAnimation(a)
+	w := test.NewWindow(p)
+	defer w.Close()
+	w.Resize(fyne.NewSize(500, 500))
+	p.showFrame(1)
+	p.showFrame(2)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i = (i + 1) % len(a.Frames)
+		p.showFrame(i)
+	}
+}
+
+// BenchmarkPlayerMemory reports what one player holds for a 512×512,
+// 25-frame result shown at 384 × 384 (the details pane) and at full size.
+func BenchmarkPlayerMemory(b *testing.B) {
+	data := clip512Dithered(b)
+	for b.Loop() {
+		shown, _ := DecodeGIF(bytes.NewReader(data), 384, 384)
+		full, _ := DecodeGIF(bytes.NewReader(data), 0, 0)
+		b.ReportMetric(float64(shown.Bytes())/1e6, "MB-at-384px")
+		b.ReportMetric(float64(full.Bytes())/1e6, "MB-at-512px")
 	}
 }

@@ -45,7 +45,7 @@ type Player struct {
 	loopBox *widget.Check
 	speed   *widget.Select
 	scrub   *widget.Slider
-	clock   *widget.Label
+	clock   *canvas.Text // a plain text: a label re-lays out rich text on every change
 	note    *widget.Label
 }
 
@@ -80,7 +80,8 @@ func NewPlayer() *Player {
 			p.Seek(p.anim.Start(min(int(v), len(p.anim.Frames)-1)))
 		}
 	}
-	p.clock = widget.NewLabel("")
+	p.clock = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	p.clock.TextStyle.Monospace = true
 	p.note = widget.NewLabel("")
 	p.note.Hide()
 	p.ExtendBaseWidget(p)
@@ -294,7 +295,8 @@ func (p *Player) showFrame(i int) {
 	p.seeking = true
 	p.scrub.SetValue(float64(i))
 	p.seeking = false
-	p.clock.SetText(p.times[i])
+	p.clock.Text = p.times[i]
+	p.clock.Refresh()
 }
 
 // Hide pauses the player: one that is not shown does not play.
@@ -313,7 +315,7 @@ func (p *Player) MinSize() fyne.Size {
 func (p *Player) CreateRenderer() fyne.WidgetRenderer {
 	controls := container.NewBorder(nil, nil,
 		container.NewHBox(p.back, p.play, p.forward),
-		container.NewHBox(p.clock, p.speed, p.loopBox),
+		container.NewHBox(container.NewCenter(p.clock), p.speed, p.loopBox),
 		p.scrub)
 	stage := container.NewStack(p.view)
 	r := &playerRenderer{p: p, stage: stage,
@@ -334,6 +336,7 @@ func (r *playerRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObj
 func (r *playerRenderer) Destroy()                     { r.p.Pause() }
 
 func (r *playerRenderer) Refresh() {
+	r.p.clock.Color = theme.Color(theme.ColorNameForeground) // follows a change of theme
 	if r.p.poster != nil {
 		r.stage.Objects = []fyne.CanvasObject{r.p.poster}
 	} else {

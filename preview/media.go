@@ -1,0 +1,285 @@
+package preview
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "image/jpeg" // source images
+
+	"golang.org/x/image/draw"
+)
+
+// ErrNoFFmpeg is returned for MP4 work when ffmpeg is not installed.
+var ErrNoFFmpeg = errors.New("ffmpeg is not installed, so MP4 videos cannot be read here")
+
+// FFmpeg is the ffmpeg program; "" when it is not installed.
+var FFmpeg, FFprobe = lookPath("ffmpeg"), lookPath("ffprobe")
+
+func lookPath(name string) string {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+// HasFFmpeg reports whether MP4 videos can be played and made.
+func HasFFmpeg() bool { return FFmpeg != "" && FFprobe != "" }
+
+// Open decodes a video file for playing: GIF in Go, MP4 through ffmpeg.
+func Open(ctx context.Context, path string, maxW, maxH int) (*Animation, error) {
+	if strings.EqualFold(filepath.Ext(path), ".mp4") {
+		return DecodeMP4(ctx, path, maxW, maxH)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return DecodeGIF(f, maxW, maxH)
+}
+
+type videoInfo struct {
+	w, h int
+	fps  float64
+}
+
+// probe asks ffprobe for a video's size and frame rate.
+func probe(ctx context.Context, path string) (videoInfo, error) {
+	out, err := exec.CommandContext(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
+		"-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		return videoInfo{}, fmt.Errorf("%w: ffprobe could not read it", ErrDamaged)
+	}
+	parts := strings.Split(strings.TrimSpace(string(out)), ",")
+	if len(parts) < 3 {
+		return videoInfo{}, fmt.Errorf("%w: it has no video stream", ErrDamaged)
+	}
+	var v videoInfo
+	v.w, _ = strconv.Atoi(parts[0])
+	v.h, _ = strconv.Atoi(parts[1])
+	num, den, _ := strings.Cut(parts[2], "/")
+	n, _ := strconv.ParseFloat(num, 64)
+	d, _ := strconv.ParseFloat(den, 64)
+	if d == 0 {
+		d = 1
+	}
+	v.fps = n / d
+	if v.w <= 0 || v.h <= 0 || v.fps <= 0 || v.fps > 240 {
+		return videoInfo{}, fmt.Errorf("%w: ffprobe reports %dx%d at %.1f fps", ErrDamaged, v.w, v.h, v.fps)
+	}
+	return v, nil
+}
+
+// DecodeMP4 reads an MP4's frames through ffmpeg, at the size they are shown
+// at, within DefaultLimits.
+func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, error) {
+	if !HasFFmpeg() {
+		return nil, ErrNoFFmpeg
+	}
+	v, err := probe(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	lim := DefaultLimits
+	if v.w > lim.MaxSide || v.h > lim.MaxSide || v.w*v.h > lim.MaxCanvasPixels {
+		return nil, fmt.Errorf("%w: it is %d×%d pixels", ErrTooLarge, v.w, v.h)
+	}
+	dw, dh := fitSize(v.w, v.h, maxW, maxH)
+	cmd := exec.CommandContext(ctx, FFmpeg, "-v", "error", "-i", path,
+		"-vf", fmt.Sprintf("scale=%d:%d", dw, dh), "-f", "rawvideo", "-pix_fmt", "rgba", "-")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	a := &Animation{Width: v.w, Height: v.h}
+	delay := time.Duration(float64(time.Second) / v.fps)
+	size := dw * dh * 4
+	for {
+		if len(a.Frames) >= lim.MaxFrames || int64(len(a.Frames)+1)*int64(v.w*v.h) > lim.MaxTotalPixels {
+			cmd.Process.Kill()
+			cmd.Wait()
+			return nil, fmt.Errorf("%w: it has too many frames", ErrTooLarge)
+		}
+		img := image.NewRGBA(image.Rect(0, 0, dw, dh))
+		if _, err := io.ReadFull(out, img.Pix[:size]); err != nil {
+			break
+		}
+		a.Frames = append(a.Frames, Frame{Image: img, Delay: delay})
+	}
+	if err := cmd.Wait(); err != nil || len(a.Frames) == 0 {
+		if len(a.Frames) == 0 {
+			return nil, fmt.Errorf("%w: ffmpeg read no frames (%s)", ErrDamaged, strings.TrimSpace(stderr.String()))
+		}
+		a.Incomplete = true // it played what could be read
+	}
+	a.index()
+	if a.Incomplete {
+		return a, ErrIncomplete
+	}
+	return a, nil
+}
+
+// Thumbnail makes a PNG still of a finished video at dest, at most
+// ThumbnailSide pixels on its longer side: a frame a third of the way into
+// a GIF (the first is often the untouched source), a frame of an MP4 through
+// ffmpeg, or else the source image. Its signature is jobs.Thumbnailer's.
+func Thumbnail(video, source, dest string) error {
+	img := videoStill(video)
+	if img == nil && source != "" {
+		if f, err := os.Open(source); err == nil {
+			img, _, _ = image.Decode(f)
+			f.Close()
+		}
+	}
+	if img == nil {
+		return errors.New("neither the video nor the source image could be read")
+	}
+	return writePNG(dest, fitImage(img, ThumbnailSide))
+}
+
+// ThumbnailSide is the longer side of a thumbnail.
+const ThumbnailSide = 256
+
+func videoStill(video string) image.Image {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if strings.EqualFold(filepath.Ext(video), ".mp4") {
+		if !HasFFmpeg() {
+			return nil
+		}
+		out, err := exec.CommandContext(ctx, FFmpeg, "-v", "error", "-ss", "0.5", "-i", video,
+			"-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-").Output()
+		if err != nil || len(out) == 0 {
+			out, err = exec.CommandContext(ctx, FFmpeg, "-v", "error", "-i", video,
+				"-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-").Output()
+			if err != nil {
+				return nil
+			}
+		}
+		img, err := png.Decode(bytes.NewReader(out))
+		if err != nil {
+			return nil
+		}
+		return img
+	}
+	f, err := os.Open(video)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	a, err := DecodeGIF(f, ThumbnailSide, ThumbnailSide)
+	if a == nil || err != nil && !errors.Is(err, ErrIncomplete) {
+		return nil
+	}
+	return a.Frames[len(a.Frames)/3].Image
+}
+
+// fitImage scales img to fit side × side, never enlarging it.
+func fitImage(img image.Image, side int) image.Image {
+	b := img.Bounds()
+	w, h := fitSize(b.Dx(), b.Dy(), side, side)
+	if w == b.Dx() && h == b.Dy() {
+		return img
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	scaleInto(dst, img)
+	return dst
+}
+
+func scaleInto(dst *image.RGBA, src image.Image) {
+	draw.CatmullRom.Scale(dst, dst.Rect, src, src.Bounds(), draw.Src, nil)
+}
+
+// writePNG writes img to path through a temporary file and a rename.
+func writePNG(path string, img image.Image) error {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ExportFrames writes every frame of a video as numbered PNG files
+// (frame-0001.png, ...) into dir, at the video's own size, and returns their
+// paths.
+func ExportFrames(ctx context.Context, video, dir string) ([]string, error) {
+	a, err := Open(ctx, video, 0, 0)
+	if a == nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	digits := max(4, len(strconv.Itoa(len(a.Frames))))
+	var paths []string
+	for i, f := range a.Frames {
+		if err := ctx.Err(); err != nil {
+			return paths, err
+		}
+		p := filepath.Join(dir, fmt.Sprintf("frame-%0*d.png", digits, i+1))
+		if err := writePNG(p, f.Image); err != nil {
+			return paths, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+// ExportMP4 converts a GIF result to an H.264 MP4 at dest with ffmpeg,
+// keeping its timing.
+func ExportMP4(ctx context.Context, gifPath, dest string) error {
+	if FFmpeg == "" {
+		return ErrNoFFmpeg
+	}
+	tmp := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".tmp.mp4")
+	defer os.Remove(tmp)
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, FFmpeg, "-v", "error", "-y", "-i", gifPath, "-movflags", "+faststart",
+		"-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", tmp)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("ffmpeg could not make the MP4: %s", strings.TrimSpace(stderr.String()))
+	}
+	return os.Rename(tmp, dest)
+}

@@ -1,0 +1,162 @@
+package preview
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func needFFmpeg(t *testing.T) {
+	t.Helper()
+	if !HasFFmpeg() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ffmpeg is missing in CI: make test should have installed it")
+		}
+		t.Skip("ffmpeg is not installed (make test installs it)")
+	}
+}
+
+// rgbGIF writes the four-colour clip (red, green, blue, yellow; 40×40).
+func rgbGIF(t *testing.T) string {
+	t.Helper()
+	rows := func(c byte) []string {
+		r := make([]string, 40)
+		for i := range r {
+			r[i] = string(bytes.Repeat([]byte{c}, 40))
+		}
+		return r
+	}
+	p := filepath.Join(t.TempDir(), "clip.gif")
+	data := encode(t, 40, 40, []*image.Paletted{frame(0, 0, rows('R')...), frame(0, 0, rows('G')...),
+		frame(0, 0, rows('B')...), frame(0, 0, rows('Y')...)}, nil, nil)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readPNG(t *testing.T, p string) image.Image {
+	t.Helper()
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func closeTo(c color.Color, want color.RGBA, tol int) bool {
+	r, g, b, _ := c.RGBA()
+	d := func(x uint32, y uint8) bool { v := int(x>>8) - int(y); return v <= tol && v >= -tol }
+	return d(r, want.R) && d(g, want.G) && d(b, want.B)
+}
+
+func TestThumbnailOfAGIF(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "thumb.png")
+	if err := Thumbnail(rgbGIF(t), "", dest); err != nil {
+		t.Fatal(err)
+	}
+	img := readPNG(t, dest)
+	// A third of the way in: the second of four frames, green.
+	if c := img.At(20, 20); !closeTo(c, letters['G'], 2) || img.Bounds().Dx() != 40 {
+		t.Fatalf("thumbnail %v at %v", c, img.Bounds())
+	}
+}
+
+func TestThumbnailFallsBackToTheSource(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "source.png")
+	big := image.NewRGBA(image.Rect(0, 0, 1000, 500))
+	for i := range big.Pix {
+		big.Pix[i] = 200
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, big)
+	os.WriteFile(src, buf.Bytes(), 0o644)
+	broken := filepath.Join(dir, "video.gif")
+	os.WriteFile(broken, []byte("not a gif"), 0o644)
+	dest := filepath.Join(dir, "thumb.png")
+	if err := Thumbnail(broken, src, dest); err != nil {
+		t.Fatal(err)
+	}
+	if b := readPNG(t, dest).Bounds(); b.Dx() != ThumbnailSide || b.Dy() != ThumbnailSide/2 {
+		t.Fatalf("size %v", b)
+	}
+	if err := Thumbnail(broken, "", dest); err == nil {
+		t.Fatal("no error with nothing to show")
+	}
+}
+
+func TestExportFrames(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "frames")
+	paths, err := ExportFrames(context.Background(), rgbGIF(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []color.RGBA{letters['R'], letters['G'], letters['B'], letters['Y']}
+	if len(paths) != 4 || filepath.Base(paths[0]) != "frame-0001.png" || filepath.Base(paths[3]) != "frame-0004.png" {
+		t.Fatalf("%v", paths)
+	}
+	for i, p := range paths {
+		if c := readPNG(t, p).At(5, 5); !closeTo(c, want[i], 0) {
+			t.Errorf("%s is %v", p, c)
+		}
+	}
+}
+
+func TestMP4ThroughFFmpeg(t *testing.T) {
+	needFFmpeg(t)
+	ctx := context.Background()
+	mp4 := filepath.Join(t.TempDir(), "clip.mp4")
+	if err := ExportMP4(ctx, rgbGIF(t), mp4); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(mp4)
+	if len(data) < 12 || string(data[4:8]) != "ftyp" {
+		t.Fatal("not an MP4")
+	}
+	a, err := Open(ctx, mp4, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Frames) < 4 || a.Width != 40 || a.Duration < 300e6 || a.Duration > 600e6 {
+		t.Fatalf("%d frames of %dx%d over %v", len(a.Frames), a.Width, a.Height, a.Duration)
+	}
+	// The colours survive the lossy encoding: first red, last yellow.
+	if c := a.Frames[0].Image.At(20, 20); !closeTo(c, letters['R'], 40) {
+		t.Errorf("first frame %v", c)
+	}
+	if c := a.Frames[len(a.Frames)-1].Image.At(20, 20); !closeTo(c, letters['Y'], 40) {
+		t.Errorf("last frame %v", c)
+	}
+	dest := filepath.Join(t.TempDir(), "thumb.png")
+	if err := Thumbnail(mp4, "", dest); err != nil {
+		t.Fatalf("MP4 thumbnail: %v", err)
+	}
+	small, err := Open(ctx, mp4, 20, 20)
+	if err != nil || small.Frames[0].Image.Rect.Dx() != 20 {
+		t.Fatalf("scaled: %v", err)
+	}
+}
+
+func TestWithoutFFmpegMP4SaysSo(t *testing.T) {
+	saved := FFmpeg
+	FFmpeg = ""
+	defer func() { FFmpeg = saved }()
+	if _, err := DecodeMP4(context.Background(), "x.mp4", 0, 0); !errors.Is(err, ErrNoFFmpeg) {
+		t.Fatalf("got %v", err)
+	}
+	if err := ExportMP4(context.Background(), "x.gif", "x.mp4"); !errors.Is(err, ErrNoFFmpeg) {
+		t.Fatalf("got %v", err)
+	}
+}
