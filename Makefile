@@ -4,7 +4,7 @@ VERSION ?= 0.1.0
 LDFLAGS := -X vivify/client.Version=$(VERSION)
 FUZZ_N  ?= 20000x
 
-.PHONY: all deps test-deps build demo sandbox test lint fuzz bench clean
+.PHONY: all deps test-deps build demo sandbox test lint fuzz bench bench-window clean
 
 all: build
 
@@ -36,12 +36,21 @@ lint:
 test: test-deps lint
 	$(GO) test -race -count=1 ./...
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZ_N) ./client
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime $(FUZZ_N) ./preview
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime 2m ./client
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime 2m ./preview
+	$(GO) test -run '^$$' -fuzz '^FuzzLZWDecode$$' -fuzztime 1m ./preview
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./...
+
+# The player's CPU in a real window, under Xvfb: playing at 16 fps, paused,
+# a bare animation and an empty window.
+bench-window: test-deps
+	$(GO) build -o bin/playbench ./cmd/playbench
+	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bin/playbench -seconds 10
 
 clean:
 	rm -rf bin dist demo-out

@@ -106,6 +106,13 @@ func (a *Animation) FrameAt(t time.Duration) int {
 // Start is when frame i starts.
 func (a *Animation) Start(i int) time.Duration { return a.starts[i] }
 
+// Indexed makes an Animation built by hand (Frames and their delays set)
+// ready to play, and returns it.
+func Indexed(a *Animation) *Animation {
+	a.index()
+	return a
+}
+
 func (a *Animation) index() {
 	a.starts = make([]time.Duration, len(a.Frames))
 	a.Duration = 0

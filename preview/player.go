@@ -55,7 +55,10 @@ func NewPlayer() *Player {
 	p := &Player{loop: true, rate: 1}
 	p.view = canvas.NewImageFromImage(nil)
 	p.view.FillMode = canvas.ImageFillContain
-	p.view.ScaleMode = canvas.ImageScaleSmooth
+	// The frames are decoded near the size they are shown at; let the GPU
+	// do the rest (bilinear). ImageScaleSmooth would rescale every new frame
+	// on the CPU, which costs more than everything else in playing.
+	p.view.ScaleMode = canvas.ImageScaleFastest
 	p.play = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), p.Toggle)
 	p.back = widget.NewButtonWithIcon("", theme.MediaSkipPreviousIcon(), func() { p.Step(-1) })
 	p.forward = widget.NewButtonWithIcon("", theme.MediaSkipNextIcon(), func() { p.Step(1) })
@@ -313,10 +316,11 @@ func (p *Player) MinSize() fyne.Size {
 
 // CreateRenderer lays the frame out above its controls.
 func (p *Player) CreateRenderer() fyne.WidgetRenderer {
-	controls := container.NewBorder(nil, nil,
-		container.NewHBox(p.back, p.play, p.forward),
-		container.NewHBox(container.NewCenter(p.clock), p.speed, p.loopBox),
-		p.scrub)
+	// The scrub bar gets a row of its own, the full width; the buttons and
+	// the time sit under it, speed and loop at the right.
+	controls := container.NewVBox(p.scrub, container.NewBorder(nil, nil,
+		container.NewHBox(p.back, p.play, p.forward, container.NewCenter(p.clock)),
+		container.NewHBox(p.speed, p.loopBox)))
 	stage := container.NewStack(p.view)
 	r := &playerRenderer{p: p, stage: stage,
 		box: container.NewBorder(nil, container.NewVBox(p.note, controls), nil, nil, stage)}
