@@ -5,6 +5,7 @@
 package preview
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"image/gif"
 	"io"
 	"runtime"
+	"sync"
 	"time"
 
 	"golang.org/x/image/draw"
@@ -330,9 +332,26 @@ func decodeFrames(g *gifFile) {
 	}
 }
 
+// pixBuffers holds frames' index buffers between decodes: a frame's is
+// given back as soon as it is drawn.
+var pixBuffers sync.Pool
+
+func getPix(n int) []byte {
+	if b, ok := pixBuffers.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:n] // lzwDecode writes every byte it reports; the rest is not read
+	}
+	return make([]byte, n)
+}
+
+func putPix(b []byte) {
+	if b != nil {
+		pixBuffers.Put(&b)
+	}
+}
+
 func (f *gifFrame) decode() {
 	w, h := f.rect.Dx(), f.rect.Dy()
-	f.pix = make([]byte, w*h)
+	f.pix = getPix(w * h)
 	f.n = lzwDecode(f.data, f.litWidth, f.pix)
 	f.data = nil
 	if !f.interlaced || w == 0 {
@@ -345,7 +364,7 @@ func (f *gifFrame) decode() {
 			order = append(order, y)
 		}
 	}
-	out := make([]byte, w*h)
+	out := getPix(w * h)
 	f.rows = make([]bool, h)
 	for i, y := range order {
 		if (i+1)*w > f.n {
@@ -354,36 +373,45 @@ func (f *gifFrame) decode() {
 		copy(out[y*w:(y+1)*w], f.pix[i*w:(i+1)*w])
 		f.rows[y] = true
 	}
+	putPix(f.pix)
 	f.pix = out
 }
 
 // compose draws the frames in turn on a canvas, as a browser shows them,
 // and keeps a copy of the canvas after each, scaled to fit maxW × maxH.
+//
+// At the source's size a frame's image is itself the canvas the next frame
+// starts from (it is never changed again: a disposal works on a copy), and a
+// frame that covers the whole canvas with no transparent pixel is drawn
+// without copying what was under it.
 func compose(g *gifFile, maxW, maxH int) *Animation {
 	w, h := g.w, g.h
-	canvas := image.NewRGBA(image.Rect(0, 0, w, h)) // transparent, as browsers start
+	full := image.Rect(0, 0, w, h)
 	dw, dh := fitSize(w, h, maxW, maxH)
+	scaled := dw != w || dh != h
 	a := &Animation{Width: w, Height: h, Frames: make([]Frame, 0, len(g.frames))}
-	var saved []byte     // the canvas under a frame that disposes to previous
-	var rgba [256]uint32 // the palette as little-endian RGBA; alpha 0 is transparent
+
+	base := image.NewRGBA(full) // transparent, as browsers start
+	var restore *image.RGBA     // the canvas to go back to after a frame disposing to previous
+	var rgba [256]uint32        // the palette as little-endian RGBA; 0 is transparent
 	for i, f := range g.frames {
 		<-f.ready
 		if i > 0 {
 			pf := g.frames[i-1]
-			prev := pf.rect.Intersect(canvas.Rect)
 			switch pf.disposal {
 			case gif.DisposalBackground:
-				clearRect(canvas, prev)
+				base = cloneRGBA(base)
+				clearRect(base, pf.rect.Intersect(full))
 			case gif.DisposalPrevious:
-				if saved != nil {
-					putRect(canvas, prev, saved)
+				if restore != nil {
+					base = restore
 				}
 			}
 		}
-		fr := f.rect.Intersect(canvas.Rect)
 		if f.disposal == gif.DisposalPrevious {
-			saved = getRect(canvas, fr, saved)
+			restore = base
 		}
+
 		ncolors := len(f.colors) / 3
 		for k := range ncolors {
 			rgba[k] = uint32(f.colors[3*k]) | uint32(f.colors[3*k+1])<<8 | uint32(f.colors[3*k+2])<<16 | 0xff<<24
@@ -392,67 +420,83 @@ func compose(g *gifFile, maxW, maxH int) *Animation {
 		if f.transparent >= 0 && f.transparent < ncolors {
 			rgba[f.transparent] = 0
 		}
-		fw := f.rect.Dx()
-		for y := fr.Min.Y; y < fr.Max.Y; y++ {
-			ry := y - f.rect.Min.Y
-			if f.rows != nil && !f.rows[ry] {
-				continue // an interlaced row that never arrived
-			}
-			rowStart := ry*fw + (fr.Min.X - f.rect.Min.X)
-			rowEnd := rowStart + fr.Dx()
-			if f.rows == nil && rowEnd > f.n {
-				rowEnd = f.n // the frame's data ended here
-			}
-			if rowStart >= rowEnd {
-				continue
-			}
-			src := f.pix[rowStart:rowEnd]
-			dst := canvas.Pix[canvas.PixOffset(fr.Min.X, y):]
-			dst = dst[:len(src)*4]
-			for x, idx := range src {
-				// An index past the palette, or the transparent one, is 0
-				// and draws nothing: the canvas shows through.
-				if c := rgba[idx]; c != 0 {
-					binary.LittleEndian.PutUint32(dst[x*4:x*4+4], c)
-				}
-			}
+
+		canvas := image.NewRGBA(full)
+		if !coversOpaque(f, full, &rgba) {
+			copy(canvas.Pix, base.Pix)
 		}
+		drawFrame(canvas, f, &rgba)
+		putPix(f.pix)
 		f.pix = nil
+
 		delay := DefaultDelay
 		if f.delay > 1 {
 			delay = max(time.Duration(f.delay)*10*time.Millisecond, MinDelay)
 		}
-		out := image.NewRGBA(image.Rect(0, 0, dw, dh))
-		if dw == w && dh == h {
-			copy(out.Pix, canvas.Pix)
-		} else {
+		out := canvas
+		if scaled {
+			out = image.NewRGBA(image.Rect(0, 0, dw, dh))
 			draw.ApproxBiLinear.Scale(out, out.Rect, canvas, canvas.Rect, draw.Src, nil)
 		}
 		a.Frames = append(a.Frames, Frame{Image: out, Delay: delay})
+		base = canvas
 	}
 	a.index()
 	return a
 }
 
+// coversOpaque reports whether frame f paints every pixel of the canvas:
+// it covers it, arrived whole, and has no pixel that draws nothing.
+func coversOpaque(f *gifFrame, full image.Rectangle, rgba *[256]uint32) bool {
+	if f.rect != full || f.n < len(f.pix) || f.rows != nil {
+		return false
+	}
+	for k := range rgba {
+		if rgba[k] == 0 && bytes.IndexByte(f.pix, byte(k)) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// drawFrame paints frame f's pixels onto canvas; transparent ones, and those
+// that never arrived, leave the canvas as it was.
+func drawFrame(canvas *image.RGBA, f *gifFrame, rgba *[256]uint32) {
+	fr := f.rect.Intersect(canvas.Rect)
+	fw := f.rect.Dx()
+	for y := fr.Min.Y; y < fr.Max.Y; y++ {
+		ry := y - f.rect.Min.Y
+		if f.rows != nil && !f.rows[ry] {
+			continue // an interlaced row that never arrived
+		}
+		rowStart := ry*fw + (fr.Min.X - f.rect.Min.X)
+		rowEnd := rowStart + fr.Dx()
+		if f.rows == nil && rowEnd > f.n {
+			rowEnd = f.n // the frame's data ended here
+		}
+		if rowStart >= rowEnd {
+			continue
+		}
+		src := f.pix[rowStart:rowEnd]
+		dst := canvas.Pix[canvas.PixOffset(fr.Min.X, y):]
+		dst = dst[:len(src)*4]
+		for x, idx := range src {
+			if c := rgba[idx]; c != 0 {
+				binary.LittleEndian.PutUint32(dst[x*4:x*4+4], c)
+			}
+		}
+	}
+}
+
+func cloneRGBA(m *image.RGBA) *image.RGBA {
+	c := image.NewRGBA(m.Rect)
+	copy(c.Pix, m.Pix)
+	return c
+}
+
 func clearRect(m *image.RGBA, r image.Rectangle) {
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		clear(m.Pix[m.PixOffset(r.Min.X, y):m.PixOffset(r.Max.X, y)])
-	}
-}
-
-func getRect(m *image.RGBA, r image.Rectangle, buf []byte) []byte {
-	buf = buf[:0]
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		buf = append(buf, m.Pix[m.PixOffset(r.Min.X, y):m.PixOffset(r.Max.X, y)]...)
-	}
-	return buf
-}
-
-func putRect(m *image.RGBA, r image.Rectangle, buf []byte) {
-	row := r.Dx() * 4
-	for y := r.Min.Y; y < r.Max.Y && len(buf) >= row; y++ {
-		copy(m.Pix[m.PixOffset(r.Min.X, y):], buf[:row])
-		buf = buf[row:]
 	}
 }
 
