@@ -2,11 +2,15 @@ module vivify
 
 go 1.26.8
 
-require golang.org/x/image v0.47.0
+require (
+	github.com/zalando/go-keyring v0.2.8
+	golang.org/x/image v0.47.0
+)
 
 require (
 	fyne.io/systray v1.12.3-0.20260810170012-af4e8e793ec4 // indirect
 	github.com/BurntSushi/toml v1.6.0 // indirect
+	github.com/danieljoos/wincred v1.2.3 // indirect
 	github.com/fsnotify/fsnotify v1.9.0 // indirect
 	github.com/fyne-io/glfw-js v0.4.0 // indirect
 	github.com/fyne-io/image v0.1.1 // indirect
