@@ -94,11 +94,11 @@ func TestSurvivesKills(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test takes about a minute")
 	}
-	const total, kills = 15, 50
+	const total, kills = 20, 50
 	srv := sandbox.NewServer(sandbox.WithJobDuration(400*time.Millisecond), sandbox.WithHoldFor(0),
 		sandbox.WithSpamWindow(0), sandbox.WithBalance(1e6))
 	defer srv.Close()
-	// Slow answers to submissions for the first kills, so that some land
+	// Slow answers to submissions for the first 5 kills, so that some land
 	// while a job is on its way: the case where only "interrupted" is
 	// honest. Then normal answers, so that most jobs get made.
 	srv.Inject(sandbox.Fault{Kind: sandbox.Slow, Endpoint: sandbox.EndpointSubmit, Delay: 250 * time.Millisecond})
@@ -120,7 +120,7 @@ func TestSurvivesKills(t *testing.T) {
 	}
 	finishedEarly := 0
 	for i := range kills {
-		if i == 20 {
+		if i == 5 {
 			srv.ClearFaults()
 		}
 		cmd, _ := child()
