@@ -1,0 +1,321 @@
+// Package gui is Vivify's window: the source image, the parameters, the
+// gallery, the details of a job and the settings. It renders what the jobs
+// engine reports and asks it to do work; it never speaks HTTP. Only the UI
+// goroutine touches widgets: background work hands results over through the
+// runOnUI function its controllers are given (fyne.Do in the app, a direct
+// call in tests).
+package gui
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vivify/client"
+)
+
+// Models the form offers; any other id can be typed.
+var Models = []string{"svd", "wan2.2", "ltx-2.3"}
+
+// ParamsForm edits every field of a video request, each with a widget that
+// fits it, its default, its limits and a one-line hint; the rarely used ones
+// sit in a collapsed Advanced section. Problems show next to their field.
+type ParamsForm struct {
+	Model          *widget.SelectEntry
+	Prompt         *widget.Entry
+	NegativePrompt *widget.Entry
+	EnhancePrompt  *widget.Check
+	Width, Height  *intSlider
+	LockAspect     *widget.Check
+	Frames, FPS    *intSlider
+	Steps          *intSlider
+	MinGuidance    *floatSlider
+	MaxGuidance    *floatSlider
+	Motion         *intSlider
+	Noise          *floatSlider
+	Output         *widget.RadioGroup
+	Interpolation  *widget.Select
+	ClipSkip       *widget.Select
+	Instant        *widget.Check
+	Temp           *widget.Check
+	Webhook        *widget.Entry
+	TrackID        *widget.Entry
+	Length         *widget.Label // frames and fps as seconds
+	Reset          *widget.Button
+
+	// OnChanged is called after any change, with the request as it stands.
+	OnChanged func(client.Request)
+
+	errors  map[string]*widget.Label
+	aspect  float64 // width / height of the source, for the lock
+	setting bool    // the form is being filled in by SetRequest
+	content fyne.CanvasObject
+}
+
+// NewParamsForm returns a form set to the documented defaults.
+func NewParamsForm() *ParamsForm {
+	f := &ParamsForm{errors: map[string]*widget.Label{}}
+	changed := func() { f.changed() }
+	f.Model = widget.NewSelectEntry(Models)
+	f.Model.OnChanged = func(string) { changed() }
+	f.Prompt = widget.NewMultiLineEntry()
+	f.Prompt.SetPlaceHolder("Waves rolling onto the beach, clouds drifting")
+	f.Prompt.Wrapping = fyne.TextWrapWord
+	f.Prompt.SetMinRowsVisible(2)
+	f.Prompt.OnChanged = func(string) { changed() }
+	f.NegativePrompt = widget.NewEntry()
+	f.NegativePrompt.SetPlaceHolder("blurry, distorted faces")
+	f.NegativePrompt.OnChanged = func(string) { changed() }
+	f.EnhancePrompt = widget.NewCheck("Let the service improve my prompt", func(bool) { changed() })
+
+	f.Width = newIntSlider(client.MinSize, client.MaxSize, 8, " px", func(int) { f.sizeChanged(true) })
+	f.Height = newIntSlider(client.MinSize, client.MaxSize, 8, " px", func(int) { f.sizeChanged(false) })
+	f.LockAspect = widget.NewCheck("Keep the picture's shape", func(bool) { f.sizeChanged(true) })
+	f.Frames = newIntSlider(1, client.MaxFrames, 1, "", func(int) { changed() })
+	f.FPS = newIntSlider(1, client.MaxFPS, 1, " fps", func(int) { changed() })
+	f.Length = widget.NewLabel("")
+	f.Steps = newIntSlider(1, client.MaxInferenceSteps, 1, "", func(int) { changed() })
+	f.MinGuidance = newFloatSlider(client.MinGuidance, client.MaxGuidance, 0.5, func(float64) { f.guidanceChanged(true) })
+	f.MaxGuidance = newFloatSlider(client.MinGuidance, client.MaxGuidance, 0.5, func(float64) { f.guidanceChanged(false) })
+	f.Motion = newIntSlider(client.MinMotionBucket, client.MaxMotionBucket, 1, "", func(int) { changed() })
+	f.Noise = newFloatSlider(0, 1, 0.01, func(float64) { changed() })
+	f.Output = widget.NewRadioGroup([]string{"GIF", "MP4"}, func(string) { changed() })
+	f.Output.Horizontal = true
+	f.Output.Required = true
+	f.Interpolation = widget.NewSelect([]string{client.InterpolationLerp, client.InterpolationSlerp}, func(string) { changed() })
+	f.ClipSkip = widget.NewSelect([]string{"Default", "1", "2"}, func(string) { changed() })
+	f.Instant = widget.NewCheck("Answer at once, follow the job by polling", func(bool) { changed() })
+	f.Temp = widget.NewCheck("Temporary storage (the server deletes it after 24 h)", func(bool) { changed() })
+	f.Webhook = widget.NewEntry()
+	f.Webhook.SetPlaceHolder("https://my-server.example/hook (optional)")
+	f.Webhook.OnChanged = func(string) { changed() }
+	f.TrackID = widget.NewEntry()
+	f.TrackID.SetPlaceHolder("a whole number (optional)")
+	f.TrackID.OnChanged = func(string) { changed() }
+	f.Reset = widget.NewButtonWithIcon("Reset to defaults", theme.ContentUndoIcon(), func() {
+		f.SetRequest(client.NewRequest(""))
+	})
+
+	f.content = f.layout()
+	f.SetRequest(client.NewRequest(""))
+	return f
+}
+
+// field is a labelled row: the name, the widget, a hint, and a line for the
+// field's problem, hidden while there is none.
+func (f *ParamsForm) field(name, apiName, hint string, w fyne.CanvasObject) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h := widget.NewLabel(hint)
+	h.Wrapping = fyne.TextWrapWord
+	h.SizeName = theme.SizeNameCaptionText
+	e := widget.NewLabel("")
+	e.Importance = widget.DangerImportance
+	e.Wrapping = fyne.TextWrapWord
+	e.Hide()
+	f.errors[apiName] = e
+	return container.NewVBox(title, w, h, e)
+}
+
+func (f *ParamsForm) layout() fyne.CanvasObject {
+	basic := container.NewVBox(
+		f.field("Prompt", "prompt", "What should happen in the video. Optional: the picture alone is enough.", f.Prompt),
+		f.field("Motion", "motion_bucket_id", "How much moves: low is a gentle sway, high is a lot of movement.", f.Motion),
+		f.field("Size", "width", "Width and height of the video, up to 512 pixels.",
+			container.NewVBox(container.New(layout.NewFormLayout(),
+				widget.NewLabel("Width"), f.Width, widget.NewLabel("Height"), f.Height), f.LockAspect)),
+		f.field("Frames", "num_frames", "How many pictures the video has (up to 25).", f.Frames),
+		f.field("Speed", "fps", "Frames per second: more is smoother and shorter.", container.NewVBox(f.FPS, f.Length)),
+		f.field("Format", "output_type", "GIF plays everywhere; MP4 is smaller and sharper.", f.Output),
+	)
+	f.errors["height"] = f.errors["width"] // one line for the size
+	advanced := container.NewVBox(
+		f.field("Model", "model_id", "svd (Stable Video Diffusion) is the standard one; another id can be typed.", f.Model),
+		f.field("Avoid", "negative_prompt", "What should not appear.", f.NegativePrompt),
+		f.EnhancePrompt,
+		f.field("Steps", "num_inference_steps", "More steps: finer detail, slower (up to 50).", f.Steps),
+		f.field("Guidance, from", "min_guidance_scale", "How closely the first frames follow the picture (1 to 8).", f.MinGuidance),
+		f.field("Guidance, to", "max_guidance_scale", "…and the last frames. Never below the first value.", f.MaxGuidance),
+		f.field("Noise", "noise_aug_strength", "A little noise (0.02) lets the video stray further from the picture.", f.Noise),
+		f.field("Interpolation", "latent_interpolation_method", "How frames blend: lerp is standard, slerp rounder.", f.Interpolation),
+		f.field("Clip skip", "clip_skip", "Leave at Default unless you know you need it.", f.ClipSkip),
+		f.Instant, f.Temp,
+		f.field("Webhook", "webhook", "An address of yours the service calls when the video is ready.", f.Webhook),
+		f.field("Track id", "track_id", "A number sent back with the webhook, to match results.", f.TrackID),
+	)
+	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced", advanced))
+	return container.NewVBox(basic, acc, container.NewHBox(f.Reset))
+}
+
+// Content is the form's widgets, for placing in the window.
+func (f *ParamsForm) Content() fyne.CanvasObject { return f.content }
+
+// SetRequest fills the form from r (its image is not part of the form).
+func (f *ParamsForm) SetRequest(r client.Request) {
+	f.setting = true
+	defer func() { f.setting = false; f.changed() }()
+	f.Model.SetText(r.ModelID)
+	f.Prompt.SetText(r.Prompt)
+	f.NegativePrompt.SetText(r.NegativePrompt)
+	f.EnhancePrompt.SetChecked(r.EnhancePrompt)
+	f.Width.SetValue(r.Width)
+	f.Height.SetValue(r.Height)
+	f.Frames.SetValue(r.NumFrames)
+	f.FPS.SetValue(r.FPS)
+	f.Steps.SetValue(r.NumInferenceSteps)
+	f.MinGuidance.SetValue(r.MinGuidanceScale)
+	f.MaxGuidance.SetValue(r.MaxGuidanceScale)
+	f.Motion.SetValue(r.MotionBucketID)
+	f.Noise.SetValue(r.NoiseAugStrength)
+	f.Output.SetSelected(strings.ToUpper(r.OutputType))
+	f.Interpolation.SetSelected(r.LatentInterpolationMethod)
+	if r.ClipSkip == nil {
+		f.ClipSkip.SetSelected("Default")
+	} else {
+		f.ClipSkip.SetSelected(strconv.Itoa(*r.ClipSkip))
+	}
+	f.Instant.SetChecked(r.InstantResponse)
+	f.Temp.SetChecked(r.Temp)
+	f.Webhook.SetText(r.Webhook)
+	if r.TrackID == nil {
+		f.TrackID.SetText("")
+	} else {
+		f.TrackID.SetText(strconv.FormatInt(*r.TrackID, 10))
+	}
+}
+
+// Request reads the form into a request for initImage, and validates it:
+// the error (a *client.Error of kind ErrValidation) lists every problem,
+// which the form also shows next to its field.
+func (f *ParamsForm) Request(initImage string) (client.Request, error) {
+	r := f.read()
+	r.InitImage = initImage
+	var trackErr *client.FieldError
+	if t := strings.TrimSpace(f.TrackID.Text); t != "" {
+		if n, err := strconv.ParseInt(t, 10, 64); err == nil {
+			r.TrackID = &n
+		} else {
+			trackErr = &client.FieldError{Field: "track_id", Message: "The track id must be a whole number."}
+		}
+	}
+	err := r.Validate()
+	var fields []client.FieldError
+	if e, ok := err.(*client.Error); ok {
+		fields = e.Fields
+	}
+	if trackErr != nil {
+		fields = append(fields, *trackErr)
+		if err == nil {
+			err = &client.Error{Kind: client.ErrValidation, Op: "check the settings", Fields: fields, Unsent: true}
+		} else {
+			err.(*client.Error).Fields = fields
+		}
+	}
+	f.showErrors(fields)
+	return r, err
+}
+
+func (f *ParamsForm) read() client.Request {
+	r := client.Request{
+		ModelID:                   strings.TrimSpace(f.Model.Text),
+		Prompt:                    strings.TrimSpace(f.Prompt.Text),
+		NegativePrompt:            strings.TrimSpace(f.NegativePrompt.Text),
+		EnhancePrompt:             f.EnhancePrompt.Checked,
+		Width:                     f.Width.Value(),
+		Height:                    f.Height.Value(),
+		NumFrames:                 f.Frames.Value(),
+		NumInferenceSteps:         f.Steps.Value(),
+		MinGuidanceScale:          f.MinGuidance.Value(),
+		MaxGuidanceScale:          f.MaxGuidance.Value(),
+		MotionBucketID:            f.Motion.Value(),
+		NoiseAugStrength:          f.Noise.Value(),
+		FPS:                       f.FPS.Value(),
+		OutputType:                strings.ToLower(f.Output.Selected),
+		LatentInterpolationMethod: f.Interpolation.Selected,
+		InstantResponse:           f.Instant.Checked,
+		Temp:                      f.Temp.Checked,
+		Webhook:                   strings.TrimSpace(f.Webhook.Text),
+	}
+	if n, err := strconv.Atoi(f.ClipSkip.Selected); err == nil {
+		r.ClipSkip = &n
+	}
+	if n, err := strconv.ParseInt(strings.TrimSpace(f.TrackID.Text), 10, 64); err == nil {
+		r.TrackID = &n
+	}
+	return r
+}
+
+// showErrors puts each field's problem next to it, and hides the others.
+func (f *ParamsForm) showErrors(fields []client.FieldError) {
+	msgs := map[*widget.Label][]string{}
+	for _, fe := range fields {
+		if l := f.errors[fe.Field]; l != nil {
+			msgs[l] = append(msgs[l], fe.Message)
+		}
+	}
+	for _, l := range f.errors {
+		if m := msgs[l]; len(m) > 0 {
+			l.SetText(strings.Join(m, " "))
+			l.Show()
+		} else {
+			l.Hide()
+		}
+	}
+}
+
+// SetSourceAspect tells the form the chosen image's width / height, for the
+// aspect lock; 0 when there is no image.
+func (f *ParamsForm) SetSourceAspect(aspect float64) {
+	f.aspect = aspect
+	f.sizeChanged(true)
+}
+
+func (f *ParamsForm) sizeChanged(widthMoved bool) {
+	if !f.setting && f.LockAspect.Checked && f.aspect > 0 {
+		f.setting = true
+		if widthMoved {
+			f.Height.SetValue(fitStep(float64(f.Width.Value())/f.aspect, 8))
+		} else {
+			f.Width.SetValue(fitStep(float64(f.Height.Value())*f.aspect, 8))
+		}
+		f.setting = false
+	}
+	f.changed()
+}
+
+// fitStep rounds v to a multiple of step within the size limits.
+func fitStep(v float64, step int) int {
+	n := int(math.Round(v/float64(step))) * step
+	return min(max(n, client.MinSize), client.MaxSize)
+}
+
+func (f *ParamsForm) guidanceChanged(minMoved bool) {
+	if !f.setting {
+		f.setting = true
+		if minMoved && f.MinGuidance.Value() > f.MaxGuidance.Value() {
+			f.MaxGuidance.SetValue(f.MinGuidance.Value())
+		}
+		if !minMoved && f.MaxGuidance.Value() < f.MinGuidance.Value() {
+			f.MinGuidance.SetValue(f.MaxGuidance.Value())
+		}
+		f.setting = false
+	}
+	f.changed()
+}
+
+func (f *ParamsForm) changed() {
+	if f.Length == nil || f.setting {
+		return
+	}
+	r := f.read()
+	f.Length.SetText(fmt.Sprintf("%d frames at %d fps: a %.1f-second video", r.NumFrames, r.FPS, r.DurationSeconds()))
+	if f.OnChanged != nil {
+		f.OnChanged(r)
+	}
+}
