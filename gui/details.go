@@ -1,0 +1,233 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vivify/client"
+	"vivify/jobs"
+	"vivify/preview"
+)
+
+// Details shows the selected job: its video in the player, its settings and
+// what the server said, and what can be done with it.
+type Details struct {
+	deps    Deps
+	win     fyne.Window
+	job     *jobs.Job
+	loaded  string // the output file the player holds
+	player  *preview.Player
+	info    *widget.Label
+	problem *widget.Label
+	actions *fyne.Container
+	OnReuse func(client.Request)
+	content fyne.CanvasObject
+}
+
+// NewDetails builds an empty details pane.
+func NewDetails(deps Deps, win fyne.Window) *Details {
+	d := &Details{deps: deps, win: win, player: preview.NewPlayer()}
+	d.info = widget.NewLabel("Select a video in the gallery.")
+	d.info.Wrapping = fyne.TextWrapWord
+	d.problem = widget.NewLabel("")
+	d.problem.Wrapping = fyne.TextWrapWord
+	d.problem.Importance = widget.DangerImportance
+	d.problem.Hide()
+	d.actions = container.NewHBox()
+	side := container.NewVScroll(container.NewVBox(d.problem, d.info))
+	d.content = container.NewBorder(nil, d.actions, nil, nil, container.NewHSplit(d.player, side))
+	return d
+}
+
+// Content is the pane's widgets.
+func (d *Details) Content() fyne.CanvasObject { return d.content }
+
+// Player is the pane's player.
+func (d *Details) Player() *preview.Player { return d.player }
+
+// Job is the job shown, if any.
+func (d *Details) Job() (jobs.Job, bool) {
+	if d.job == nil {
+		return jobs.Job{}, false
+	}
+	return *d.job, true
+}
+
+// Show shows a job.
+func (d *Details) Show(j jobs.Job) {
+	d.job = &j
+	d.render()
+}
+
+// Apply takes an engine event; the job shown is kept up to date.
+func (d *Details) Apply(e jobs.Event) {
+	if d.job == nil || e.Job.ID != d.job.ID {
+		return
+	}
+	if e.Kind == jobs.JobRemoved {
+		d.job = nil
+		d.player.Pause()
+		d.info.SetText("Select a video in the gallery.")
+		d.problem.Hide()
+		d.actions.Objects = nil
+		d.actions.Refresh()
+		return
+	}
+	j := e.Job
+	d.job = &j
+	if e.Kind == jobs.JobProgress {
+		return
+	}
+	d.render()
+}
+
+func (d *Details) render() {
+	j := *d.job
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n", j.Source.Name, stateWords(j))
+	if j.Request.Prompt != "" {
+		fmt.Fprintf(&b, "Prompt: %s\n", j.Request.Prompt)
+	}
+	r := j.Request
+	fmt.Fprintf(&b, "%d × %d, %d frames at %d fps (%.1f s), %s\n", r.Width, r.Height, r.NumFrames, r.FPS, r.DurationSeconds(), strings.ToUpper(r.OutputType))
+	fmt.Fprintf(&b, "Motion %d, steps %d, guidance %.1f to %.1f, noise %.2f\n", r.MotionBucketID, r.NumInferenceSteps, r.MinGuidanceScale, r.MaxGuidanceScale, r.NoiseAugStrength)
+	model := r.ModelID
+	if j.Model != "" {
+		model = j.Model
+		if j.ModelSubstituted() {
+			model += fmt.Sprintf(" (you asked for %s; the service used %s instead)", r.ModelID, j.Model)
+		}
+	}
+	fmt.Fprintf(&b, "Model: %s\n", model)
+	if j.Seed != nil {
+		fmt.Fprintf(&b, "Seed: %d\n", *j.Seed)
+	}
+	if j.GenerationTime > 0 {
+		fmt.Fprintf(&b, "Made in %s\n", j.GenerationTime.Round(100*time.Millisecond))
+	}
+	fmt.Fprintf(&b, "Folder: %s", j.Folder)
+	d.info.SetText(b.String())
+	if j.Failure != nil {
+		d.problem.SetText(strings.TrimSpace(j.Failure.Message + " " + j.Failure.Advice))
+		d.problem.Show()
+	} else {
+		d.problem.Hide()
+	}
+	d.setActions(j)
+	d.loadVideo(j)
+}
+
+func stateWords(j jobs.Job) string {
+	switch j.State {
+	case jobs.Done:
+		return "done"
+	case jobs.Queued:
+		if j.Note != "" {
+			return j.Note
+		}
+		return "waiting for its turn"
+	case jobs.Processing:
+		return "being made on the server"
+	}
+	return string(j.State)
+}
+
+// loadVideo decodes the job's video off the UI goroutine and hands it to
+// the player, unless another job was chosen meanwhile.
+func (d *Details) loadVideo(j jobs.Job) {
+	if j.State != jobs.Done || j.Output == "" {
+		return
+	}
+	path := filepath.Join(j.Folder, j.Output)
+	if d.loaded == path {
+		return
+	}
+	d.loaded = path
+	go func() {
+		a, err := preview.Open(context.Background(), path, 480, 480)
+		d.deps.RunOnUI(func() {
+			if d.loaded != path {
+				return
+			}
+			switch {
+			case a != nil:
+				d.player.SetAnimation(a)
+				d.player.Play() // a finished video is shown moving
+			case errors.Is(err, preview.ErrNoFFmpeg):
+				d.player.SetPoster(nil, "MP4 videos play here once ffmpeg is installed.", "Open in player", func() { d.open(path) })
+			default:
+				d.problem.SetText("The video cannot be played: " + err.Error())
+				d.problem.Show()
+			}
+		})
+	}()
+}
+
+// open hands a file to the system's player.
+func (d *Details) open(path string) {
+	if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
+		dialog.ShowError(err, d.win)
+	}
+}
+
+func (d *Details) setActions(j jobs.Job) {
+	eng := d.deps.Engine
+	run := func(f func() error) func() {
+		return func() {
+			go func() {
+				if err := f(); err != nil {
+					d.deps.RunOnUI(func() { dialog.ShowError(err, d.win) })
+				}
+			}()
+		}
+	}
+	var bs []fyne.CanvasObject
+	add := func(label string, icon fyne.Resource, f func()) {
+		bs = append(bs, widget.NewButtonWithIcon(label, icon, f))
+	}
+	if j.State.Active() {
+		add("Cancel", theme.CancelIcon(), run(func() error { return eng.Cancel(j.ID) }))
+	}
+	if j.State == jobs.Failed || j.State == jobs.Cancelled || j.State == jobs.Interrupted {
+		add("Retry", theme.ViewRefreshIcon(), run(func() error { return eng.Retry(j.ID) }))
+	}
+	if j.State.Ended() {
+		add("Run again", theme.MediaReplayIcon(), run(func() error { _, err := eng.RunAgain(j.ID, false); return err }))
+		if j.Seed != nil {
+			add("Same seed", theme.MediaReplayIcon(), run(func() error { _, err := eng.RunAgain(j.ID, true); return err }))
+		}
+	}
+	add("Reuse settings", theme.ContentCopyIcon(), func() {
+		if d.OnReuse != nil {
+			d.OnReuse(j.Request)
+		}
+	})
+	if len(j.Links) > 0 {
+		add("Copy link", theme.ContentCopyIcon(), func() { fyne.CurrentApp().Clipboard().SetContent(j.Links[0]) })
+	}
+	if j.Failure != nil {
+		add("Copy details", theme.ContentCopyIcon(), func() {
+			fyne.CurrentApp().Clipboard().SetContent(j.Failure.Message + "\n" + j.Failure.Details)
+		})
+	}
+	add("Delete", theme.DeleteIcon(), func() {
+		dialog.ShowConfirm("Delete this video?", "Its folder and everything in it are removed from the library.", func(ok bool) {
+			if ok {
+				run(func() error { return eng.Delete(j.ID) })()
+			}
+		}, d.win)
+	})
+	d.actions.Objects = bs
+	d.actions.Refresh()
+}

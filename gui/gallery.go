@@ -1,0 +1,207 @@
+package gui
+
+import (
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vivify/jobs"
+)
+
+// Filters of the gallery, by state.
+var Filters = []string{"All", "Running", "Done", "Failed", "Cancelled"}
+
+// Gallery shows every job, newest first, in a virtualised grid: only the
+// cells on screen exist. It can be filtered by state and searched by
+// prompt or picture name.
+type Gallery struct {
+	eng      *jobs.Engine
+	all      []jobs.Job // newest first
+	shown    []int      // indexes into all, after filter and search
+	grid     *widget.GridWrap
+	filter   *widget.Select
+	search   *widget.Entry
+	empty    *widget.Label
+	selected string
+	onSelect func(jobs.Job)
+	content  fyne.CanvasObject
+}
+
+// NewGallery builds the grid; onSelect is called with the job tapped.
+func NewGallery(eng *jobs.Engine, onSelect func(jobs.Job)) *Gallery {
+	g := &Gallery{eng: eng, onSelect: onSelect}
+	g.grid = widget.NewGridWrap(func() int { return len(g.shown) }, g.newCell, g.updateCell)
+	g.grid.OnSelected = func(id widget.GridWrapItemID) {
+		if id < len(g.shown) {
+			j := g.all[g.shown[id]]
+			g.selected = j.ID
+			g.onSelect(j)
+		}
+	}
+	g.filter = widget.NewSelect(Filters, func(string) { g.refilter() })
+	g.filter.Selected = "All"
+	g.search = widget.NewEntry()
+	g.search.SetPlaceHolder("Search prompts and pictures")
+	g.search.OnChanged = func(string) { g.refilter() }
+	g.empty = widget.NewLabelWithStyle("No videos yet. Choose a picture and press Generate.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	title := widget.NewLabelWithStyle("Gallery", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bar := container.NewBorder(nil, nil, title, g.filter, g.search)
+	g.content = container.NewBorder(bar, nil, nil, nil, container.NewStack(g.grid, container.NewCenter(g.empty)))
+	return g
+}
+
+// Content is the gallery's widgets.
+func (g *Gallery) Content() fyne.CanvasObject { return g.content }
+
+// Shown is the jobs the grid shows, in order.
+func (g *Gallery) Shown() []jobs.Job {
+	out := make([]jobs.Job, len(g.shown))
+	for i, k := range g.shown {
+		out[i] = g.all[k]
+	}
+	return out
+}
+
+// Filter and Search are the gallery's controls, for tests.
+func (g *Gallery) Filter() *widget.Select { return g.filter }
+func (g *Gallery) Search() *widget.Entry  { return g.search }
+
+// Load shows a list of jobs, newest first.
+func (g *Gallery) Load(list []jobs.Job) {
+	g.all = list
+	g.refilter()
+}
+
+// Apply takes one event of the engine.
+func (g *Gallery) Apply(e jobs.Event) {
+	at := -1
+	for i := range g.all {
+		if g.all[i].ID == e.Job.ID {
+			at = i
+			break
+		}
+	}
+	switch {
+	case e.Kind == jobs.JobRemoved:
+		if at >= 0 {
+			g.all = append(g.all[:at], g.all[at+1:]...)
+		}
+	case at >= 0:
+		g.all[at] = e.Job
+		if e.Kind == jobs.JobProgress {
+			g.refreshJob(at)
+			return
+		}
+	default:
+		g.all = append([]jobs.Job{e.Job}, g.all...)
+	}
+	g.refilter()
+}
+
+func (g *Gallery) refreshJob(at int) {
+	for i, k := range g.shown {
+		if k == at {
+			g.grid.RefreshItem(i)
+		}
+	}
+}
+
+func (g *Gallery) refilter() {
+	q := strings.ToLower(strings.TrimSpace(g.search.Text))
+	g.shown = g.shown[:0]
+	for i, j := range g.all {
+		if !matchFilter(g.filter.Selected, j.State) {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(j.Request.Prompt), q) && !strings.Contains(strings.ToLower(j.Source.Name), q) {
+			continue
+		}
+		g.shown = append(g.shown, i)
+	}
+	if len(g.all) == 0 {
+		g.empty.Show()
+	} else {
+		g.empty.Hide()
+	}
+	g.grid.Refresh()
+}
+
+func matchFilter(f string, s jobs.State) bool {
+	switch f {
+	case "Running":
+		return s.Active()
+	case "Done":
+		return s == jobs.Done
+	case "Failed":
+		return s == jobs.Failed || s == jobs.Interrupted
+	case "Cancelled":
+		return s == jobs.Cancelled
+	}
+	return true
+}
+
+// A cell: the thumbnail, the picture's name, the state or progress.
+func (g *Gallery) newCell() fyne.CanvasObject {
+	img := canvas.NewImageFromResource(theme.FileImageIcon())
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(150, 100))
+	name := widget.NewLabel("")
+	name.Truncation = fyne.TextTruncateEllipsis
+	state := widget.NewLabel("")
+	state.Truncation = fyne.TextTruncateEllipsis
+	state.SizeName = theme.SizeNameCaptionText
+	bar := widget.NewProgressBar()
+	bar.TextFormatter = func() string { return "" }
+	return container.NewVBox(img, name, state, bar)
+}
+
+func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
+	if id >= len(g.shown) {
+		return
+	}
+	j := g.all[g.shown[id]]
+	box := o.(*fyne.Container)
+	img := box.Objects[0].(*canvas.Image)
+	switch {
+	case j.Thumbnail != "":
+		setImageFile(img, filepath.Join(j.Folder, j.Thumbnail))
+	case j.SourceFile != "":
+		setImageFile(img, filepath.Join(j.Folder, j.SourceFile))
+	default:
+		if img.Resource != theme.FileImageIcon() {
+			img.File, img.Resource = "", theme.FileImageIcon()
+			img.Refresh()
+		}
+	}
+	box.Objects[1].(*widget.Label).SetText(j.Source.Name)
+	state := box.Objects[2].(*widget.Label)
+	state.SetText(timeLeft(g.eng, j))
+	switch j.State {
+	case jobs.Failed, jobs.Interrupted:
+		state.Importance = widget.DangerImportance
+	case jobs.Done:
+		state.Importance = widget.SuccessImportance
+	default:
+		state.Importance = widget.MediumImportance
+	}
+	state.Refresh()
+	bar := box.Objects[3].(*widget.ProgressBar)
+	if j.State == jobs.Preparing || j.State == jobs.Downloading {
+		bar.SetValue(j.Progress)
+		bar.Show()
+	} else {
+		bar.Hide()
+	}
+}
+
+func setImageFile(img *canvas.Image, path string) {
+	if img.File != path {
+		img.Resource, img.File = nil, path
+		img.Refresh()
+	}
+}

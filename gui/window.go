@@ -1,0 +1,366 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // DecodeConfig of sources
+	_ "image/jpeg"
+	_ "image/png"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	_ "golang.org/x/image/webp"
+
+	"vivify/client"
+	"vivify/jobs"
+)
+
+// Deps is what the window works with.
+type Deps struct {
+	Engine   *jobs.Engine
+	Practice bool // results are simulated by the built-in sandbox
+	// RunOnUI runs f on the UI goroutine: fyne.Do in the app; in tests, a
+	// queue the test drains.
+	RunOnUI func(f func())
+}
+
+// Window is Vivify's main window.
+type Window struct {
+	deps    Deps
+	win     fyne.Window
+	params  *ParamsForm
+	source  *SourcePanel
+	gallery *Gallery
+	details *Details
+	status  *widget.Label
+	gen     *widget.Button
+	message *widget.Label
+}
+
+// NewWindow builds the window in app and follows the engine's events.
+func NewWindow(app fyne.App, deps Deps) *Window {
+	w := &Window{deps: deps, win: app.NewWindow("Vivify")}
+	w.params = NewParamsForm()
+	w.source = NewSourcePanel(w.win, deps.RunOnUI, w.params.SetSourceAspect)
+	w.details = NewDetails(deps, w.win)
+	w.details.OnReuse = w.params.SetRequest
+	w.gallery = NewGallery(deps.Engine, w.details.Show)
+	w.status = widget.NewLabel("")
+	w.message = widget.NewLabel("")
+	w.message.Wrapping = fyne.TextWrapWord
+	w.message.Importance = widget.DangerImportance
+	w.message.Hide()
+	w.gen = widget.NewButtonWithIcon("Generate", theme.MediaPlayIcon(), w.Generate)
+	w.gen.Importance = widget.HighImportance
+
+	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil,
+		container.NewVScroll(container.NewVBox(w.source.Content(), widget.NewSeparator(), w.params.Content())))
+	right := container.NewVSplit(w.gallery.Content(), w.details.Content())
+	right.SetOffset(0.45)
+	split := container.NewHSplit(left, right)
+	split.SetOffset(0.36)
+	var top fyne.CanvasObject = widget.NewLabel("")
+	if deps.Practice {
+		banner := widget.NewLabelWithStyle("Practice mode: results are simulated on this computer and cost nothing.",
+			fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		banner.Importance = widget.WarningImportance
+		top = banner
+	} else {
+		top = container.NewHBox()
+	}
+	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, split))
+	w.win.Resize(fyne.NewSize(1200, 760))
+	w.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.dropped(uris) })
+	w.win.Canvas().AddShortcut(&desktopShortcut{fyne.KeyReturn, fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.Generate() })
+
+	deps.Engine.Subscribe(func(e jobs.Event) {
+		deps.RunOnUI(func() {
+			w.gallery.Apply(e)
+			w.details.Apply(e)
+			w.updateStatus()
+		})
+	})
+	w.gallery.Load(deps.Engine.Jobs())
+	if len(w.gallery.Shown()) > 0 {
+		w.gallery.grid.Select(0) // the newest job, in the details
+	}
+	w.updateStatus()
+	return w
+}
+
+type desktopShortcut struct {
+	key fyne.KeyName
+	mod fyne.KeyModifier
+}
+
+func (s *desktopShortcut) ShortcutName() string  { return "Generate" }
+func (s *desktopShortcut) Key() fyne.KeyName     { return s.key }
+func (s *desktopShortcut) Mod() fyne.KeyModifier { return s.mod }
+func (w *Window) Fyne() fyne.Window              { return w.win }
+func (w *Window) Params() *ParamsForm            { return w.params }
+func (w *Window) Source() *SourcePanel           { return w.source }
+func (w *Window) Gallery() *Gallery              { return w.gallery }
+func (w *Window) Details() *Details              { return w.details }
+func (w *Window) Message() string                { return w.message.Text }
+
+func (w *Window) updateStatus() {
+	n := w.deps.Engine.InFlight()
+	text := fmt.Sprintf("%d on the server", n)
+	if w.deps.Practice {
+		text += " · practice mode"
+	}
+	w.status.SetText(text + " · library: " + w.deps.Engine.Library())
+}
+
+// Generate queues a job with the chosen image and the form's settings; the
+// job appears in the gallery at once.
+func (w *Window) Generate() {
+	file, link, err := w.source.Chosen()
+	if err != nil {
+		w.say(err.Error())
+		return
+	}
+	req, err := w.params.Request(firstNonEmpty(link, "https://upload.invalid/"))
+	if err != nil {
+		w.say("Some settings need attention; see the notes beside them.")
+		return
+	}
+	w.say("")
+	spec := jobs.Spec{Request: req, File: file, URL: link}
+	w.gen.Disable()
+	go func() {
+		_, err := w.deps.Engine.Add(spec) // disk work: not on the UI goroutine
+		w.deps.RunOnUI(func() {
+			w.gen.Enable()
+			if err != nil {
+				w.say(err.Error())
+			}
+		})
+	}()
+}
+
+func (w *Window) say(msg string) {
+	w.message.SetText(msg)
+	if msg == "" {
+		w.message.Hide()
+	} else {
+		w.message.Show()
+	}
+}
+
+// dropped takes files dropped anywhere on the window: one becomes the
+// source; several each get a job with the current settings.
+func (w *Window) dropped(uris []fyne.URI) {
+	var files []string
+	for _, u := range uris {
+		if u.Scheme() == "file" && client.IsImageFile(u.Path()) {
+			files = append(files, u.Path())
+		}
+	}
+	switch {
+	case len(files) == 0:
+		w.say("Only pictures can be dropped here (PNG, JPEG, GIF or WebP).")
+	case len(files) == 1:
+		w.source.SetFile(files[0])
+	default:
+		req, err := w.params.Request("https://upload.invalid/")
+		if err != nil {
+			w.say("Some settings need attention; see the notes beside them.")
+			return
+		}
+		go func() {
+			var failed []string
+			for _, f := range files {
+				if _, err := w.deps.Engine.Add(jobs.Spec{Request: req, File: f}); err != nil {
+					failed = append(failed, filepath.Base(f))
+				}
+			}
+			w.deps.RunOnUI(func() {
+				if len(failed) > 0 {
+					w.say("These could not be added: " + strings.Join(failed, ", "))
+				} else {
+					w.say("")
+				}
+			})
+		}()
+	}
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// SourcePanel is where the image comes from: a link checked as it is typed,
+// Browse, Paste, or a file dropped on the window.
+type SourcePanel struct {
+	win     fyne.Window
+	runOnUI func(func())
+	aspect  func(float64)
+	URL     *widget.Entry
+	file    string
+	preview *canvas.Image
+	info    *widget.Label
+	content fyne.CanvasObject
+}
+
+// NewSourcePanel builds the panel; aspect is told the chosen image's shape.
+func NewSourcePanel(win fyne.Window, runOnUI func(func()), aspect func(float64)) *SourcePanel {
+	s := &SourcePanel{win: win, runOnUI: runOnUI, aspect: aspect}
+	s.URL = widget.NewEntry()
+	s.URL.SetPlaceHolder("https://… a link to a picture")
+	s.URL.Validator = func(text string) error {
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		u, err := url.Parse(strings.TrimSpace(text))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return errors.New("a link starts with http:// or https://")
+		}
+		return nil
+	}
+	s.URL.OnChanged = func(text string) {
+		if strings.TrimSpace(text) != "" {
+			s.file = ""
+			s.preview.Image, s.preview.File = nil, ""
+			s.preview.Refresh()
+			s.info.SetText("The server fetches this picture itself when the job starts.")
+			aspect(0)
+		}
+	}
+	browse := widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), s.browse)
+	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), s.paste)
+	s.preview = canvas.NewImageFromImage(nil)
+	s.preview.FillMode = canvas.ImageFillContain
+	s.preview.SetMinSize(fyne.NewSize(200, 140))
+	s.info = widget.NewLabel("Choose a picture: type a link, browse, paste, or drop a file on the window.")
+	s.info.Wrapping = fyne.TextWrapWord
+	title := widget.NewLabelWithStyle("Picture", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.content = container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(browse, paste), s.URL),
+		s.preview, s.info)
+	return s
+}
+
+// Content is the panel's widgets.
+func (s *SourcePanel) Content() fyne.CanvasObject { return s.content }
+
+// Chosen is the chosen image: a file or a link.
+func (s *SourcePanel) Chosen() (file, link string, err error) {
+	if s.file != "" {
+		return s.file, "", nil
+	}
+	text := strings.TrimSpace(s.URL.Text)
+	if text == "" {
+		return "", "", errors.New("Choose a picture first: type a link, browse, paste, or drop a file on the window.")
+	}
+	if err := s.URL.Validator(text); err != nil {
+		return "", "", fmt.Errorf("The picture's link is not valid: %v.", err)
+	}
+	return "", text, nil
+}
+
+// SetFile chooses a local image: it is shown with its size, and its shape
+// goes to the form's aspect lock. Reading it happens off the UI goroutine.
+func (s *SourcePanel) SetFile(path string) {
+	s.file = path
+	s.URL.SetText("")
+	s.file = path
+	s.info.SetText("Reading " + filepath.Base(path) + "…")
+	go func() {
+		f, err := os.Open(path)
+		var cfg image.Config
+		var img image.Image
+		if err == nil {
+			cfg, _, err = image.DecodeConfig(f)
+			if err == nil {
+				f.Seek(0, 0)
+				img, _, _ = image.Decode(f)
+			}
+			f.Close()
+		}
+		s.runOnUI(func() {
+			if s.file != path {
+				return // another image was chosen meanwhile
+			}
+			if err != nil {
+				s.file = ""
+				s.info.SetText(filepath.Base(path) + " is not a picture Vivify can read (PNG, JPEG, GIF or WebP).")
+				return
+			}
+			s.preview.Image = img
+			s.preview.Refresh()
+			s.info.SetText(fmt.Sprintf("%s, %d × %d pixels. It is scaled to fit 512 pixels and uploaded; the uploaded copy is kept 24 hours.",
+				filepath.Base(path), cfg.Width, cfg.Height))
+			s.aspect(float64(cfg.Width) / float64(cfg.Height))
+		})
+	}()
+}
+
+func (s *SourcePanel) browse() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		s.SetFile(r.URI().Path())
+	}, s.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".webp"}))
+	d.Show()
+}
+
+func (s *SourcePanel) paste() {
+	text := strings.TrimSpace(fyne.CurrentApp().Clipboard().Content())
+	switch {
+	case strings.HasPrefix(text, "http://") || strings.HasPrefix(text, "https://"):
+		s.URL.SetText(text)
+	case strings.HasPrefix(text, "file://"):
+		if u, err := url.Parse(text); err == nil {
+			s.SetFile(u.Path)
+		}
+	case text != "" && client.IsImageFile(text):
+		s.SetFile(text)
+	default:
+		s.info.SetText("The clipboard holds no link or picture file.")
+	}
+}
+
+// timeLeft is the gallery's words for a running job's progress.
+func timeLeft(eng *jobs.Engine, j jobs.Job) string {
+	switch j.State {
+	case jobs.Preparing:
+		return fmt.Sprintf("uploading %d%%", int(j.Progress*100))
+	case jobs.Downloading:
+		return fmt.Sprintf("saving %d%%", int(j.Progress*100))
+	case jobs.Processing, jobs.Submitting:
+		if est, ok := eng.Remaining(j.ID); ok {
+			if est.Overdue {
+				return "any moment now"
+			}
+			return "about " + est.Left.Round(time.Second).String() + " left"
+		}
+		return "being made"
+	case jobs.Queued:
+		if j.Note != "" {
+			return "waiting"
+		}
+		return "queued"
+	case jobs.Failed, jobs.Interrupted:
+		if j.Failure != nil {
+			return j.Failure.Message
+		}
+	}
+	return string(j.State)
+}

@@ -1,0 +1,167 @@
+package gui
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"vivify/client"
+	"vivify/client/sandbox"
+	"vivify/jobs"
+	"vivify/keychain"
+)
+
+// uiQueue stands in for the UI goroutine: background work posts to it, and
+// the test's goroutine runs what was posted while it waits.
+type uiQueue chan func()
+
+func (q uiQueue) post(f func()) { q <- f }
+
+// until runs posted work until cond holds.
+func (q uiQueue) until(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for !cond() {
+		select {
+		case f := <-q:
+			f()
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+const practiceKey = "sk-GUI-TEST-KEY-0a1b2c3d"
+
+func practiceWindow(t *testing.T) (*Window, uiQueue, *sandbox.Server) {
+	t.Helper()
+	test.NewTempApp(t)
+	srv := sandbox.NewServer(sandbox.WithJobDuration(300*time.Millisecond), sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0))
+	t.Cleanup(srv.Close)
+	c, _ := client.New(practiceKey, client.WithBaseURL(srv.URL))
+	eng, err := jobs.Open(jobs.Options{Library: t.TempDir(), Client: c, LinkWindow: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Close)
+	q := make(uiQueue, 1024)
+	w := NewWindow(test.NewApp(), Deps{Engine: eng, Practice: true, RunOnUI: q.post})
+	w.Fyne().Resize(w.Fyne().Canvas().Size())
+	return w, q, srv
+}
+
+func writePicture(t *testing.T) string {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 300, 200))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 13)
+	}
+	for y := 0; y < 200; y++ {
+		img.SetNRGBA(150, y, color.NRGBA{255, 255, 255, 255})
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	p := filepath.Join(t.TempDir(), "harbour.png")
+	os.WriteFile(p, buf.Bytes(), 0o644)
+	return p
+}
+
+// A whole run in practice mode: pick a file, generate, the job goes through
+// its states in the gallery, and the result plays in the details.
+func TestWholeRunInPracticeMode(t *testing.T) {
+	w, q, srv := practiceWindow(t)
+	w.Params().Frames.SetValue(4)
+	w.Params().Width.SetValue(128)
+	w.Params().Height.SetValue(96)
+	w.Source().SetFile(writePicture(t))
+	q.until(t, 5*time.Second, "the picture to be read", func() bool {
+		return strings.Contains(w.Source().info.Text, "300 × 200")
+	})
+	w.Generate()
+	q.until(t, 5*time.Second, "the job in the gallery", func() bool { return len(w.Gallery().Shown()) == 1 })
+	seen := map[jobs.State]bool{}
+	q.until(t, 20*time.Second, "the job to finish", func() bool {
+		j := w.Gallery().Shown()[0]
+		seen[j.State] = true
+		return j.State == jobs.Done || j.State == jobs.Failed
+	})
+	j := w.Gallery().Shown()[0]
+	if j.State != jobs.Done || !seen[jobs.Done] || len(seen) < 2 {
+		t.Fatalf("ended %s (%+v); states seen %v", j.State, j.Failure, seen)
+	}
+	w.Gallery().grid.Select(0)
+	q.until(t, 10*time.Second, "the video in the player", func() bool { return w.Details().Player().Animation() != nil })
+	a := w.Details().Player().Animation()
+	if len(a.Frames) != 4 || a.Width != 128 || !w.Details().Player().Playing() {
+		t.Fatalf("%d frames of %dx%d, playing %v", len(a.Frames), a.Width, a.Height, w.Details().Player().Playing())
+	}
+	if len(srv.Submissions()) != 1 {
+		t.Fatalf("%d submissions", len(srv.Submissions()))
+	}
+	// Search and filter.
+	w.Gallery().Search().SetText("nothing like it")
+	if len(w.Gallery().Shown()) != 0 {
+		t.Error("search found a job that does not match")
+	}
+	w.Gallery().Search().SetText("harb")
+	w.Gallery().Filter().SetSelected("Failed")
+	if len(w.Gallery().Shown()) != 0 {
+		t.Error("the failed filter shows a done job")
+	}
+	w.Gallery().Filter().SetSelected("Done")
+	if len(w.Gallery().Shown()) != 1 {
+		t.Error("the done filter hides the done job")
+	}
+}
+
+func TestGenerateNeedsAPictureAndValidSettings(t *testing.T) {
+	w, _, srv := practiceWindow(t)
+	w.Generate()
+	if !strings.Contains(w.Message(), "Choose a picture") {
+		t.Fatalf("message %q", w.Message())
+	}
+	w.Source().URL.SetText("ftp://example.com/a.png")
+	w.Generate()
+	if !strings.Contains(w.Message(), "not valid") {
+		t.Fatalf("message %q", w.Message())
+	}
+	w.Source().URL.SetText("https://example.com/a.png")
+	w.Params().TrackID.SetText("twelve")
+	w.Generate()
+	if !strings.Contains(w.Message(), "need attention") || !w.Params().errors["track_id"].Visible() {
+		t.Fatalf("message %q", w.Message())
+	}
+	if n := srv.Requests(sandbox.EndpointAny); n != 0 {
+		t.Fatalf("%d requests were sent", n)
+	}
+}
+
+// The key never appears in the rendered window.
+func TestKeyNeverRendered(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	store := &keychain.Memory{}
+	store.Set(practiceKey)
+	w.Source().SetFile(writePicture(t))
+	q.until(t, 5*time.Second, "the picture", func() bool { return strings.Contains(w.Source().info.Text, "×") })
+	w.Generate()
+	q.until(t, 20*time.Second, "the job", func() bool {
+		s := w.Gallery().Shown()
+		return len(s) == 1 && s[0].State.Ended()
+	})
+	w.Gallery().grid.Select(0)
+	q.until(t, 5*time.Second, "the details", func() bool { _, ok := w.Details().Job(); return ok })
+	for _, text := range allText(w.Fyne().Content()) {
+		if strings.Contains(text, practiceKey) {
+			t.Fatalf("the key is on screen: %q", text)
+		}
+	}
+}
