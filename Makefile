@@ -4,7 +4,7 @@ VERSION ?= 0.1.0
 LDFLAGS := -X vivify/client.Version=$(VERSION)
 FUZZ_N  ?= 20000x
 
-.PHONY: all deps test-deps build demo sandbox test lint fuzz bench bench-window clean
+.PHONY: all deps test-deps build demo demo-terminal sandbox test lint fuzz bench bench-window clean
 
 all: build
 
@@ -17,9 +17,15 @@ test-deps:
 build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" ./...
 
-# Until the window lands, the demo is practice mode in the terminal: the
-# sandbox makes one video from a sample picture into ./demo-out.
+# The app in practice mode: the built-in sandbox simulates the service, no
+# key needed, nothing charged. Videos go to ./demo-library.
 demo: deps
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/vivify .
+	bin/vivify --practice --library demo-library
+
+# Practice mode without a window: one video from a sample picture, into
+# ./demo-out.
+demo-terminal:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/sandbox --demo demo-out --job-time 3s
 
 # The sandbox on its own, for a client pointed at it with MODELSLAB_BASE_URL.
@@ -57,4 +63,4 @@ bench-window: test-deps
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bin/playbench -seconds 10
 
 clean:
-	rm -rf bin dist demo-out
+	rm -rf bin dist demo-out demo-library

@@ -78,6 +78,7 @@ func NewParamsForm() *ParamsForm {
 	f.Width = newIntSlider(client.MinSize, client.MaxSize, 8, " px", func(int) { f.sizeChanged(true) })
 	f.Height = newIntSlider(client.MinSize, client.MaxSize, 8, " px", func(int) { f.sizeChanged(false) })
 	f.LockAspect = widget.NewCheck("Keep the picture's shape", func(bool) { f.sizeChanged(true) })
+	f.LockAspect.Checked = true // a video the shape of its picture, unless asked otherwise
 	f.Frames = newIntSlider(1, client.MaxFrames, 1, "", func(int) { changed() })
 	f.FPS = newIntSlider(1, client.MaxFPS, 1, " fps", func(int) { changed() })
 	f.Length = widget.NewLabel("")

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -82,7 +83,10 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, split))
 	w.win.Resize(fyne.NewSize(1200, 760))
 	w.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.dropped(uris) })
-	w.win.Canvas().AddShortcut(&desktopShortcut{fyne.KeyReturn, fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.Generate() })
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter} { // Ctrl+Enter (Cmd+Enter on macOS)
+		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { w.Generate() })
+	}
 
 	deps.Engine.Subscribe(func(e jobs.Event) {
 		deps.RunOnUI(func() {

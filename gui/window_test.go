@@ -165,3 +165,4 @@ func TestKeyNeverRendered(t *testing.T) {
 		}
 	}
 }
+
