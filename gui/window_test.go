@@ -165,4 +165,3 @@ func TestKeyNeverRendered(t *testing.T) {
 		}
 	}
 }
-
