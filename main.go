@@ -5,6 +5,7 @@ package main
 import (
 	"flag"
 	"log"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,36 +21,42 @@ import (
 
 func main() {
 	practice := flag.Bool("practice", false, "practise with a simulated service on this computer: no key, no cost")
-	library := flag.String("library", "", "the library folder (default: Vivify in your Videos folder)")
+	library := flag.String("library", "", "the library folder (default: the one chosen in Settings, or Vivify in your Videos folder)")
 	flag.Parse()
 
 	a := app.NewWithID("io.vivify.app")
+	if *library == "" {
+		*library = a.Preferences().String(gui.PrefLibrary)
+	}
+	var srv *sandbox.Server
+	var once sync.Once
+	startPractice := func() (c *client.Client, err error) {
+		once.Do(func() { srv, err = sandbox.Start(sandbox.WithJobDuration(6 * time.Second)) })
+		if err != nil || srv == nil {
+			return nil, err
+		}
+		return client.New("practice", client.WithBaseURL(srv.URL))
+	}
 	opts := jobs.Options{Library: *library, Thumbnailer: preview.Thumbnail}
 	if *practice {
-		srv, err := sandbox.Start(sandbox.WithJobDuration(6 * time.Second))
+		c, err := startPractice()
 		if err != nil {
 			log.Fatal(err)
 		}
-		defer srv.Close()
-		opts.Client, _ = client.New("practice", client.WithBaseURL(srv.URL))
+		opts.Client = c
 	}
 	eng, err := jobs.Open(opts)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer eng.Close()
-	if !*practice {
-		go func() { // the keychain may be slow or locked: never on the UI goroutine
-			if key, err := (keychain.OS{}).Get(); err == nil {
-				if c, err := client.New(key); err == nil {
-					eng.SetClient(c)
-				}
-			}
-		}()
-	}
-	w := gui.NewWindow(a, gui.Deps{Engine: eng, Practice: *practice, RunOnUI: fyne.Do})
+	w := gui.NewWindow(a, gui.Deps{Engine: eng, Practice: *practice, RunOnUI: fyne.Do, Keys: keychain.OS{},
+		NewClient: func(key string) (*client.Client, error) { return client.New(key) }, StartPractice: startPractice})
 	if flag.NArg() > 0 { // opened with a picture
 		w.Source().SetFile(flag.Arg(0))
 	}
 	w.Fyne().ShowAndRun()
+	eng.Close()
+	if srv != nil {
+		srv.Close()
+	}
 }

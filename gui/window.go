@@ -25,6 +25,7 @@ import (
 
 	"vivify/client"
 	"vivify/jobs"
+	"vivify/keychain"
 )
 
 // Deps is what the window works with.
@@ -34,6 +35,12 @@ type Deps struct {
 	// RunOnUI runs f on the UI goroutine: fyne.Do in the app; in tests, a
 	// queue the test drains.
 	RunOnUI func(f func())
+	// Keys is where the API key is kept (the system keychain in the app).
+	Keys keychain.Store
+	// NewClient makes a client for a key.
+	NewClient func(key string) (*client.Client, error)
+	// StartPractice starts the built-in sandbox and returns a client for it.
+	StartPractice func() (*client.Client, error)
 }
 
 // Window is Vivify's main window.
@@ -45,6 +52,9 @@ type Window struct {
 	gallery *Gallery
 	details *Details
 	status  *widget.Label
+	balance *widget.Label
+	banner  *widget.Label
+	keys    *KeySettings
 	gen     *widget.Button
 	message *widget.Label
 }
@@ -71,15 +81,16 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	right.SetOffset(0.45)
 	split := container.NewHSplit(left, right)
 	split.SetOffset(0.36)
-	var top fyne.CanvasObject = widget.NewLabel("")
-	if deps.Practice {
-		banner := widget.NewLabelWithStyle("Practice mode: results are simulated on this computer and cost nothing.",
-			fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-		banner.Importance = widget.WarningImportance
-		top = banner
-	} else {
-		top = container.NewHBox()
+	w.balance = widget.NewLabel("")
+	w.keys = NewKeySettings(deps, func(b string) { w.balance.SetText(b) })
+	w.banner = widget.NewLabelWithStyle("Practice mode: results are simulated on this computer and cost nothing.",
+		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	w.banner.Importance = widget.WarningImportance
+	if !deps.Practice {
+		w.banner.Hide()
 	}
+	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), w.ShowSettings)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.balance, settings), w.banner)
 	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, split))
 	w.win.Resize(fyne.NewSize(1200, 760))
 	w.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.dropped(uris) })
@@ -95,6 +106,15 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 			w.updateStatus()
 		})
 	})
+	if !deps.Practice {
+		w.keys.Load(func(found bool) {
+			if !found {
+				w.welcome()
+			} else {
+				w.keys.check()
+			}
+		})
+	}
 	w.gallery.Load(deps.Engine.Jobs())
 	if len(w.gallery.Shown()) > 0 {
 		w.gallery.grid.Select(0) // the newest job, in the details
@@ -117,6 +137,49 @@ func (w *Window) Source() *SourcePanel           { return w.source }
 func (w *Window) Gallery() *Gallery              { return w.gallery }
 func (w *Window) Details() *Details              { return w.details }
 func (w *Window) Message() string                { return w.message.Text }
+
+// welcome is shown at the first start, when no key is kept: enter one, or
+// practise with simulated results.
+func (w *Window) welcome() {
+	msg := widget.NewLabel("To make videos, Vivify needs your ModelsLab API key. " +
+		"You can also practise first: the built-in sandbox makes simulated videos on this computer, for free.")
+	msg.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	key := widget.NewButtonWithIcon("Enter my key", theme.AccountIcon(), func() { d.Hide(); w.ShowSettings() })
+	key.Importance = widget.HighImportance
+	practice := widget.NewButtonWithIcon("Practise for free", theme.MediaPlayIcon(), func() { d.Hide(); w.EnterPractice() })
+	body := container.NewVBox(msg, container.NewCenter(container.NewHBox(key, practice)))
+	d = dialog.NewCustomWithoutButtons("Welcome to Vivify", body, w.win)
+	d.Resize(fyne.NewSize(480, 200))
+	d.Show()
+}
+
+// EnterPractice switches to practice mode: the built-in sandbox answers,
+// and the banner says so.
+func (w *Window) EnterPractice() {
+	if w.deps.StartPractice == nil || w.deps.Practice {
+		return
+	}
+	go func() {
+		c, err := w.deps.StartPractice()
+		w.deps.RunOnUI(func() {
+			if err != nil {
+				w.say("Practice mode could not start: " + err.Error())
+				return
+			}
+			w.deps.Engine.SetClient(c)
+			w.deps.Practice = true
+			w.banner.Show()
+			w.updateStatus()
+		})
+	}()
+}
+
+// Practice reports whether results are simulated.
+func (w *Window) Practice() bool { return w.deps.Practice }
+
+// Keys is the key panel of the settings.
+func (w *Window) Keys() *KeySettings { return w.keys }
 
 func (w *Window) updateStatus() {
 	n := w.deps.Engine.InFlight()

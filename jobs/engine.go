@@ -713,3 +713,22 @@ func (s *slots) used() int {
 	defer s.mu.Unlock()
 	return s.n
 }
+
+// Balance asks the service for the account's balance with the engine's
+// client: the cheapest call that proves a key works.
+func (e *Engine) Balance(ctx context.Context) (*client.Balance, error) {
+	e.mu.Lock()
+	c := e.client
+	e.mu.Unlock()
+	if c == nil {
+		return nil, ErrNoClient
+	}
+	return c.Balance(ctx)
+}
+
+// HasClient reports whether the engine has a client (a key, or practice).
+func (e *Engine) HasClient() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.client != nil
+}

@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -669,5 +670,17 @@ func TestNoClientFailsClearly(t *testing.T) {
 	w.waitState(j.ID, 10*time.Second, jobs.Done, jobs.Failed)
 	if n := len(w.srv.Submissions()); n != 1 {
 		t.Errorf("%d submissions after the key was set", n)
+	}
+}
+
+func TestBalanceThroughTheEngine(t *testing.T) {
+	w := newWorld(t, []sandbox.Option{sandbox.WithBalance(12.5)}, nil)
+	b, err := w.eng.Balance(context.Background())
+	if err != nil || b.Amount != 12.5 || !w.eng.HasClient() {
+		t.Fatalf("%+v %v", b, err)
+	}
+	w.eng.SetClient(nil)
+	if _, err := w.eng.Balance(context.Background()); !errors.Is(err, jobs.ErrNoClient) || w.eng.HasClient() {
+		t.Fatalf("without a client: %v", err)
 	}
 }

@@ -1,0 +1,119 @@
+package gui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"vivify/client"
+	"vivify/client/sandbox"
+	"vivify/jobs"
+	"vivify/keychain"
+)
+
+// brokenKeychain is a system keychain that cannot be used.
+type brokenKeychain struct{}
+
+func (brokenKeychain) Get() (string, error) { return "", keychain.ErrUnavailable }
+func (brokenKeychain) Set(string) error     { return keychain.ErrUnavailable }
+func (brokenKeychain) Delete() error        { return keychain.ErrUnavailable }
+
+// keyWindow is a window with no key yet, a keychain double, and a sandbox
+// that accepts only practiceKey.
+func keyWindow(t *testing.T, store keychain.Store) (*Window, uiQueue, *jobs.Engine) {
+	t.Helper()
+	test.NewTempApp(t)
+	srv := sandbox.NewServer(sandbox.WithKeys(practiceKey), sandbox.WithBalance(42.5), sandbox.WithJobDuration(200*time.Millisecond),
+		sandbox.WithHoldFor(0))
+	t.Cleanup(srv.Close)
+	eng, err := jobs.Open(jobs.Options{Library: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Close)
+	q := make(uiQueue, 1024)
+	w := NewWindow(fyne.CurrentApp(), Deps{Engine: eng, RunOnUI: q.post, Keys: store,
+		NewClient:     func(key string) (*client.Client, error) { return client.New(key, client.WithBaseURL(srv.URL)) },
+		StartPractice: func() (*client.Client, error) { return client.New(practiceKey, client.WithBaseURL(srv.URL)) },
+	})
+	return w, q, eng
+}
+
+func overlayText(w *Window) string {
+	var b strings.Builder
+	for _, o := range w.Fyne().Canvas().Overlays().List() {
+		b.WriteString(strings.Join(allText(o), " "))
+	}
+	return b.String()
+}
+
+func TestFirstStartOffersKeyOrPractice(t *testing.T) {
+	w, q, eng := keyWindow(t, &keychain.Memory{})
+	q.until(t, 5*time.Second, "the welcome", func() bool { return strings.Contains(overlayText(w), "Practise for free") })
+	w.EnterPractice()
+	q.until(t, 5*time.Second, "practice mode", func() bool { return w.Practice() && eng.HasClient() })
+	if !w.banner.Visible() {
+		t.Fatal("no practice banner")
+	}
+}
+
+func TestSettingsStoreCheckAndRemoveTheKey(t *testing.T) {
+	store := &keychain.Memory{}
+	w, q, eng := keyWindow(t, store)
+	k := w.Keys()
+	k.Entry.SetText(practiceKey)
+	k.Save.OnTapped()
+	q.until(t, 5*time.Second, "the balance", func() bool { return strings.Contains(k.Status.Text, "42.50 USD") })
+	if got, _ := store.Get(); got != practiceKey || !eng.HasClient() || k.Entry.Text != "" {
+		t.Fatalf("kept %q, client %v, entry %q", got, eng.HasClient(), k.Entry.Text)
+	}
+	if !strings.Contains(w.balance.Text, "42.50") {
+		t.Errorf("status bar balance %q", w.balance.Text)
+	}
+	w.ShowSettings()
+	for _, text := range append(allText(w.Fyne().Content()), overlayText(w)) {
+		if strings.Contains(text, practiceKey) {
+			t.Fatal("the key is on screen")
+		}
+	}
+	k.Remove.OnTapped()
+	q.until(t, 5*time.Second, "the removal", func() bool { return strings.Contains(k.Status.Text, "removed") })
+	if _, err := store.Get(); !errors.Is(err, keychain.ErrNotFound) || eng.HasClient() {
+		t.Fatalf("after remove: %v, client %v", err, eng.HasClient())
+	}
+}
+
+func TestWrongKeySaysSo(t *testing.T) {
+	w, q, _ := keyWindow(t, &keychain.Memory{})
+	k := w.Keys()
+	k.Entry.SetText("sk-not-the-right-key")
+	k.Save.OnTapped()
+	q.until(t, 5*time.Second, "the check", func() bool { return strings.Contains(k.Status.Text, "not accepted") })
+	if !strings.Contains(k.Status.Text, "Check the API key") {
+		t.Errorf("no advice: %q", k.Status.Text)
+	}
+	if strings.Contains(k.Status.Text, "sk-not-the-right-key") {
+		t.Error("the key is in the message")
+	}
+}
+
+func TestUnavailableKeychainOffersThisSessionOnly(t *testing.T) {
+	w, q, eng := keyWindow(t, brokenKeychain{})
+	k := w.Keys()
+	q.until(t, 5*time.Second, "the keychain report", func() bool { return strings.Contains(k.Status.Text, "not available") })
+	k.Entry.SetText(practiceKey)
+	k.Save.OnTapped()
+	q.until(t, 5*time.Second, "the offer", func() bool { return k.Session.Visible() })
+	if eng.HasClient() {
+		t.Fatal("a client without the user's choice")
+	}
+	k.Session.OnTapped()
+	q.until(t, 5*time.Second, "the balance", func() bool { return strings.Contains(k.Status.Text, "42.50") })
+	if _, memory := k.store.(*keychain.Memory); !memory || !eng.HasClient() {
+		t.Fatalf("store %T, client %v", k.store, eng.HasClient())
+	}
+}
