@@ -40,11 +40,14 @@ lint:
 # bounded run of each fuzz test (bounded by count, not time, so a slow
 # machine does not fail it). The tests run inside a D-Bus session with an
 # unlocked gnome-keyring, so the keychain is tested against a real Secret
-# Service; its keyring lives in a fresh folder, never the developer's.
+# Service; its keyring lives in a fresh folder, never the developer's. Then
+# the real binary is started under Xvfb and its window looked for.
 test: test-deps lint
 	dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d); \
 		echo -n vivify-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 ./...'
+		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 -skip '\''^TestRealWindowUnderXvfb$$'\'' ./...'
+	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_WINDOW_TEST=1 \
+		$(GO) test -count=1 -run TestRealWindowUnderXvfb -v .
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZ_N) ./client
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime $(FUZZ_N) ./preview
 

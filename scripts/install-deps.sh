@@ -7,8 +7,9 @@ set -euo pipefail
 # Build: cgo, OpenGL and X11/Wayland headers for Fyne.
 build_pkgs="gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev"
 # Tests: a real window (Xvfb), a real Secret Service (gnome-keyring on a D-Bus
-# session), screenshots (ImageMagick), MP4 output (ffmpeg).
-test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg"
+# session), screenshots (ImageMagick), MP4 output (ffmpeg), finding the window
+# (xdotool).
+test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool"
 
 want="$build_pkgs"
 case "${1:-}" in
