@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/png"
+	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -32,7 +35,9 @@ type Details struct {
 	problem *widget.Label
 	actions *fyne.Container
 	OnReuse func(client.Request)
-	content fyne.CanvasObject
+	// OnUseAsInput is given a picture to make the next video from.
+	OnUseAsInput func(path string)
+	content      fyne.CanvasObject
 }
 
 // NewDetails builds an empty details pane.
@@ -208,6 +213,13 @@ func (d *Details) setActions(j jobs.Job) {
 			add("Same seed", theme.MediaReplayIcon(), run(func() error { _, err := eng.RunAgain(j.ID, true); return err }))
 		}
 	}
+	if j.State == jobs.Done && j.Output != "" {
+		video := filepath.Join(j.Folder, j.Output)
+		add("Open", theme.MediaPlayIcon(), func() { d.open(video) })
+		add("Show in folder", theme.FolderOpenIcon(), func() { d.open(j.Folder) })
+		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
+		add("Use as next input", theme.NavigateNextIcon(), func() { d.useAsInput(j) })
+	}
 	add("Reuse settings", theme.ContentCopyIcon(), func() {
 		if d.OnReuse != nil {
 			d.OnReuse(j.Request)
@@ -230,4 +242,53 @@ func (d *Details) setActions(j jobs.Job) {
 	})
 	d.actions.Objects = bs
 	d.actions.Refresh()
+}
+
+// saveAs copies the video where the user chooses.
+func (d *Details) saveAs(video string) {
+	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		go func() {
+			defer wc.Close()
+			src, err := os.Open(video)
+			if err == nil {
+				_, err = io.Copy(wc, src)
+				src.Close()
+			}
+			if err != nil {
+				d.deps.RunOnUI(func() { dialog.ShowError(fmt.Errorf("the video could not be saved there: %w", err), d.win) })
+			}
+		}()
+	}, d.win)
+	save.SetFileName(filepath.Base(video))
+	save.Show()
+}
+
+// useAsInput makes the last frame of the video the next picture: a way to
+// go on where the video ends.
+func (d *Details) useAsInput(j jobs.Job) {
+	a := d.player.Animation()
+	if a == nil || len(a.Frames) == 0 || d.OnUseAsInput == nil {
+		return
+	}
+	last := a.Frames[len(a.Frames)-1].Image
+	path := filepath.Join(j.Folder, "last-frame.png")
+	go func() {
+		f, err := os.Create(path)
+		if err == nil {
+			err = png.Encode(f, last)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		d.deps.RunOnUI(func() {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("the last frame could not be kept: %w", err), d.win)
+				return
+			}
+			d.OnUseAsInput(path)
+		})
+	}()
 }

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -57,15 +58,18 @@ type Window struct {
 	keys    *KeySettings
 	gen     *widget.Button
 	message *widget.Label
+	focused bool            // the app is in the foreground
+	running map[string]bool // jobs seen active: their end is news
 }
 
 // NewWindow builds the window in app and follows the engine's events.
 func NewWindow(app fyne.App, deps Deps) *Window {
-	w := &Window{deps: deps, win: app.NewWindow("Vivify")}
+	w := &Window{deps: deps, win: app.NewWindow("Vivify"), focused: true, running: map[string]bool{}}
 	w.params = NewParamsForm()
 	w.source = NewSourcePanel(w.win, deps.RunOnUI, w.params.SetSourceAspect)
 	w.details = NewDetails(deps, w.win)
 	w.details.OnReuse = w.params.SetRequest
+	w.details.OnUseAsInput = w.source.SetFile
 	w.gallery = NewGallery(deps.Engine, w.details.Show)
 	w.status = widget.NewLabel("")
 	w.message = widget.NewLabel("")
@@ -104,7 +108,15 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 			w.gallery.Apply(e)
 			w.details.Apply(e)
 			w.updateStatus()
+			w.notify(e)
 		})
+	})
+	app.Lifecycle().SetOnEnteredForeground(func() { w.focused = true })
+	app.Lifecycle().SetOnExitedForeground(func() { w.focused = false })
+	w.restore(app.Preferences())
+	w.win.SetCloseIntercept(func() {
+		w.remember(app.Preferences())
+		w.win.Close()
 	})
 	if !deps.Practice {
 		w.keys.Load(func(found bool) {
@@ -137,6 +149,73 @@ func (w *Window) Source() *SourcePanel           { return w.source }
 func (w *Window) Gallery() *Gallery              { return w.gallery }
 func (w *Window) Details() *Details              { return w.details }
 func (w *Window) Message() string                { return w.message.Text }
+
+// notify tells the desktop when a job the user started ends while Vivify is
+// in the background.
+func (w *Window) notify(e jobs.Event) {
+	j := e.Job
+	if e.Kind == jobs.JobRemoved {
+		delete(w.running, j.ID)
+		return
+	}
+	if j.State.Active() {
+		w.running[j.ID] = true
+		return
+	}
+	if !w.running[j.ID] {
+		return
+	}
+	delete(w.running, j.ID)
+	if w.focused {
+		return
+	}
+	n := fyne.NewNotification("Vivify", "The video from "+j.Source.Name+" is ready.")
+	switch j.State {
+	case jobs.Failed, jobs.Interrupted:
+		n.Content = "The video from " + j.Source.Name + " could not be made."
+		if j.Failure != nil {
+			n.Content += " " + j.Failure.Message
+		}
+	case jobs.Cancelled:
+		return
+	}
+	fyne.CurrentApp().SendNotification(n)
+}
+
+// Preference names of the window.
+const (
+	prefWidth  = "window.width"
+	prefHeight = "window.height"
+	prefParams = "params"
+)
+
+// remember keeps the window's size and the last parameters for next time.
+func (w *Window) remember(p fyne.Preferences) {
+	size := w.win.Canvas().Size()
+	p.SetFloat(prefWidth, float64(size.Width))
+	p.SetFloat(prefHeight, float64(size.Height))
+	if data, err := json.Marshal(w.params.read()); err == nil {
+		p.SetString(prefParams, string(data))
+	}
+}
+
+// restore brings back what remember kept.
+func (w *Window) restore(p fyne.Preferences) {
+	if wd, ht := p.Float(prefWidth), p.Float(prefHeight); wd >= 640 && ht >= 480 {
+		w.win.Resize(fyne.NewSize(float32(wd), float32(ht)))
+	}
+	if saved := p.String(prefParams); saved != "" {
+		r := client.NewRequest("")
+		check := r
+		if json.Unmarshal([]byte(saved), &r) == nil {
+			check = r
+			check.InitImage = "https://example.com/a.png" // the form holds no picture
+		}
+		if check.Validate() == nil {
+			w.params.SetRequest(r)
+		}
+	}
+}
 
 // welcome is shown at the first start, when no key is kept: enter one, or
 // practise with simulated results.

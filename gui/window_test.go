@@ -5,12 +5,15 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"vivify/client"
@@ -164,4 +167,66 @@ func TestKeyNeverRendered(t *testing.T) {
 			t.Fatalf("the key is on screen: %q", text)
 		}
 	}
+}
+
+// A job that ends while Vivify is in the background is announced.
+func TestNotifiesWhenInTheBackground(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.focused = false
+	w.Source().URL.SetText(imageURL(t))
+	want := fyne.NewNotification("Vivify", "The video from a is ready.")
+	test.AssertNotificationSent(t, want, func() {
+		w.Generate()
+		q.until(t, 20*time.Second, "the job to end", func() bool {
+			s := w.Gallery().Shown()
+			return len(s) == 1 && s[0].State.Ended()
+		})
+	})
+}
+
+// The window's size and the last parameters come back at the next start.
+func TestRemembersSizeAndParameters(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	w.Params().Frames.SetValue(9)
+	w.Params().Prompt.SetText("remember me")
+	w.Fyne().Resize(fyne.NewSize(1000, 700))
+	prefs := fyne.CurrentApp().Preferences()
+	w.remember(prefs)
+	again := NewWindow(fyne.CurrentApp(), w.deps)
+	r, err := again.Params().Request("https://example.com/a.png")
+	if err != nil || r.NumFrames != 9 || r.Prompt != "remember me" {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if s := again.Fyne().Canvas().Size(); s.Width != 1000 || s.Height != 700 {
+		t.Fatalf("size %v", s)
+	}
+}
+
+func TestUseAsNextInput(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.Params().Frames.SetValue(3)
+	w.Params().Width.SetValue(96)
+	w.Source().URL.SetText(imageURL(t))
+	w.Generate()
+	q.until(t, 20*time.Second, "the job", func() bool {
+		s := w.Gallery().Shown()
+		return len(s) == 1 && s[0].State == jobs.Done
+	})
+	w.Gallery().grid.Select(0)
+	q.until(t, 10*time.Second, "the video", func() bool { return w.Details().Player().Animation() != nil })
+	j, _ := w.Details().Job()
+	w.Details().useAsInput(j)
+	q.until(t, 5*time.Second, "the new picture", func() bool { return strings.Contains(w.Source().info.Text, "last-frame.png") })
+	if file, _, _ := w.Source().Chosen(); file != filepath.Join(j.Folder, "last-frame.png") {
+		t.Fatalf("source %q", file)
+	}
+}
+
+// imageURL serves a picture over loopback HTTP, for jobs from a link.
+func imageURL(t *testing.T) string {
+	t.Helper()
+	data, _ := os.ReadFile(writePicture(t))
+	hs := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.Write(data) }))
+	t.Cleanup(hs.Close)
+	return hs.URL + "/a.png"
 }
