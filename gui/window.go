@@ -56,6 +56,7 @@ type Window struct {
 	balance *widget.Label
 	banner  *widget.Label
 	keys    *KeySettings
+	presets *Presets
 	gen     *widget.Button
 	message *widget.Label
 	focused bool            // the app is in the foreground
@@ -69,6 +70,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.source = NewSourcePanel(w.win, deps.RunOnUI, w.params.SetSourceAspect)
 	w.details = NewDetails(deps, w.win)
 	w.details.OnReuse = w.params.SetRequest
+	w.presets = NewPresets(w.params, app.Preferences(), w.win)
 	w.details.OnUseAsInput = w.source.SetFile
 	w.gallery = NewGallery(deps.Engine, w.details.Show)
 	w.status = widget.NewLabel("")
@@ -80,7 +82,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.gen.Importance = widget.HighImportance
 
 	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil,
-		container.NewVScroll(container.NewVBox(w.source.Content(), widget.NewSeparator(), w.params.Content())))
+		container.NewVScroll(container.NewVBox(w.source.Content(), widget.NewSeparator(), w.presets.Content(), w.params.Content())))
 	right := container.NewVSplit(w.gallery.Content(), w.details.Content())
 	right.SetOffset(0.45)
 	split := container.NewHSplit(left, right)
@@ -259,6 +261,9 @@ func (w *Window) Practice() bool { return w.deps.Practice }
 
 // Keys is the key panel of the settings.
 func (w *Window) Keys() *KeySettings { return w.keys }
+
+// Presets is the preset row.
+func (w *Window) Presets() *Presets { return w.presets }
 
 func (w *Window) updateStatus() {
 	n := w.deps.Engine.InFlight()

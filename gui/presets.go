@@ -1,0 +1,154 @@
+package gui
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vivify/client"
+)
+
+// Preference names of the presets.
+const (
+	prefPresets = "presets"
+	prefPreset  = "preset"
+)
+
+// Preset is a named set of parameters. Applying one keeps the prompts:
+// presets are about how a video moves, not what is in it.
+type Preset struct {
+	Name    string         `json:"name"`
+	Request client.Request `json:"request"`
+}
+
+// BuiltInPresets are always there and cannot be deleted.
+func BuiltInPresets() []Preset {
+	subtle := client.NewRequest("")
+	subtle.MotionBucketID, subtle.NoiseAugStrength, subtle.NumFrames, subtle.FPS = 40, 0.0, 16, 7
+	medium := client.NewRequest("")
+	lots := client.NewRequest("")
+	lots.MotionBucketID, lots.NoiseAugStrength, lots.NumFrames, lots.FPS, lots.MaxGuidanceScale = 220, 0.1, 25, 10, 4
+	return []Preset{{"Subtle motion", subtle}, {"Medium motion", medium}, {"Lots of motion", lots}}
+}
+
+// Presets is the preset row above the parameters.
+type Presets struct {
+	form    *ParamsForm
+	prefs   fyne.Preferences
+	win     fyne.Window
+	own     []Preset
+	Choice  *widget.Select
+	Save    *widget.Button
+	Delete  *widget.Button
+	content fyne.CanvasObject
+}
+
+// NewPresets builds the row, with the user's presets from prefs, and
+// applies the preset chosen last time.
+func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window) *Presets {
+	p := &Presets{form: form, prefs: prefs, win: win}
+	json.Unmarshal([]byte(prefs.String(prefPresets)), &p.own)
+	p.Choice = widget.NewSelect(nil, func(name string) { p.apply(name) })
+	p.Choice.PlaceHolder = "Choose a preset"
+	p.Save = widget.NewButtonWithIcon("Save as preset…", theme.DocumentSaveIcon(), p.askName)
+	p.Delete = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.remove(p.Choice.Selected) })
+	p.refresh()
+	if last := prefs.String(prefPreset); last != "" && slices.Contains(p.Choice.Options, last) {
+		p.Choice.SetSelected(last)
+	}
+	title := widget.NewLabelWithStyle("Preset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.content = container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(p.Save, p.Delete), p.Choice))
+	return p
+}
+
+// Content is the row's widgets.
+func (p *Presets) Content() fyne.CanvasObject { return p.content }
+
+func (p *Presets) all() []Preset { return append(BuiltInPresets(), p.own...) }
+
+func (p *Presets) refresh() {
+	var names []string
+	for _, ps := range p.all() {
+		names = append(names, ps.Name)
+	}
+	p.Choice.Options = names
+	p.Choice.Refresh()
+	p.updateDelete()
+}
+
+func (p *Presets) updateDelete() {
+	if p.isOwn(p.Choice.Selected) {
+		p.Delete.Enable()
+	} else {
+		p.Delete.Disable()
+	}
+}
+
+func (p *Presets) isOwn(name string) bool {
+	return slices.ContainsFunc(p.own, func(ps Preset) bool { return ps.Name == name })
+}
+
+// apply sets the form to a preset, keeping the prompts.
+func (p *Presets) apply(name string) {
+	for _, ps := range p.all() {
+		if ps.Name == name {
+			r := ps.Request
+			current := p.form.read()
+			r.Prompt, r.NegativePrompt = current.Prompt, current.NegativePrompt
+			p.form.SetRequest(r)
+			p.prefs.SetString(prefPreset, name)
+		}
+	}
+	p.updateDelete()
+}
+
+func (p *Presets) askName() {
+	name := widget.NewEntry()
+	name.SetPlaceHolder("My slow pan")
+	dialog.ShowForm("Save the settings as a preset", "Save", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
+			if ok {
+				p.SaveAs(name.Text)
+			}
+		}, p.win)
+}
+
+// SaveAs keeps the form's settings as a preset of the user's (replacing one
+// of the same name); built-in names are refused.
+func (p *Presets) SaveAs(name string) bool {
+	name = strings.TrimSpace(name)
+	if name == "" || slices.ContainsFunc(BuiltInPresets(), func(ps Preset) bool { return strings.EqualFold(ps.Name, name) }) {
+		return false
+	}
+	r := p.form.read()
+	r.Prompt, r.NegativePrompt, r.InitImage = "", "", ""
+	p.own = slices.DeleteFunc(p.own, func(ps Preset) bool { return ps.Name == name })
+	p.own = append(p.own, Preset{Name: name, Request: r})
+	p.store()
+	p.refresh()
+	p.Choice.SetSelected(name)
+	return true
+}
+
+func (p *Presets) remove(name string) {
+	if !p.isOwn(name) {
+		return
+	}
+	p.own = slices.DeleteFunc(p.own, func(ps Preset) bool { return ps.Name == name })
+	p.store()
+	p.Choice.ClearSelected()
+	p.prefs.SetString(prefPreset, "")
+	p.refresh()
+}
+
+func (p *Presets) store() {
+	if data, err := json.Marshal(p.own); err == nil {
+		p.prefs.SetString(prefPresets, string(data))
+	}
+}
