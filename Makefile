@@ -4,7 +4,7 @@ VERSION ?= 0.1.0
 LDFLAGS := -X vivify/client.Version=$(VERSION)
 FUZZ_N  ?= 20000x
 
-.PHONY: all deps test-deps build demo demo-terminal sandbox test lint fuzz bench bench-window clean
+.PHONY: all deps test-deps build demo demo-terminal sandbox test lint fuzz bench bench-window bench-start clean
 
 all: build
 
@@ -64,6 +64,14 @@ bench:
 bench-window: test-deps
 	$(GO) build -o bin/playbench ./cmd/playbench
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bin/playbench -seconds 10
+
+# Start-up against a hello-world Fyne window, under Xvfb: time to the window
+# and memory, with a library of 1,000 jobs.
+bench-start: test-deps
+	$(GO) build -o bin/vivify .
+	$(GO) build -o bin/hellofyne ./cmd/hellofyne
+	$(GO) build -o bin/startbench ./cmd/startbench
+	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bin/startbench -runs 5
 
 clean:
 	rm -rf bin dist demo-out demo-library
