@@ -54,6 +54,7 @@ func main() {
 	if flag.NArg() > 0 { // opened with a picture
 		w.Source().SetFile(flag.Arg(0))
 	}
+	a.Lifecycle().SetOnStarted(w.Start)
 	w.Fyne().ShowAndRun()
 	eng.Close()
 	if srv != nil {

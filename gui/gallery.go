@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"image"
 	"path/filepath"
 	"strings"
 
@@ -29,12 +30,15 @@ type Gallery struct {
 	empty    *widget.Label
 	selected string
 	onSelect func(jobs.Job)
+	thumbs   *thumbCache
+	cellPath map[*canvas.Image]string // the thumbnail each cell shows
 	content  fyne.CanvasObject
 }
 
 // NewGallery builds the grid; onSelect is called with the job tapped.
-func NewGallery(eng *jobs.Engine, onSelect func(jobs.Job)) *Gallery {
-	g := &Gallery{eng: eng, onSelect: onSelect}
+// Thumbnails are decoded off the UI goroutine and handed over with runOnUI.
+func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job)) *Gallery {
+	g := &Gallery{eng: eng, onSelect: onSelect, thumbs: newThumbCache(runOnUI, 96), cellPath: map[*canvas.Image]string{}}
 	g.grid = widget.NewGridWrap(func() int { return len(g.shown) }, g.newCell, g.updateCell)
 	g.grid.OnSelected = func(id widget.GridWrapItemID) {
 		if id < len(g.shown) {
@@ -167,17 +171,14 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	j := g.all[g.shown[id]]
 	box := o.(*fyne.Container)
 	img := box.Objects[0].(*canvas.Image)
+	path := ""
 	switch {
 	case j.Thumbnail != "":
-		setImageFile(img, filepath.Join(j.Folder, j.Thumbnail))
+		path = filepath.Join(j.Folder, j.Thumbnail)
 	case j.SourceFile != "":
-		setImageFile(img, filepath.Join(j.Folder, j.SourceFile))
-	default:
-		if img.Resource != theme.FileImageIcon() {
-			img.File, img.Resource = "", theme.FileImageIcon()
-			img.Refresh()
-		}
+		path = filepath.Join(j.Folder, j.SourceFile)
 	}
+	g.showThumb(img, path)
 	box.Objects[1].(*widget.Label).SetText(j.Source.Name)
 	state := box.Objects[2].(*widget.Label)
 	state.SetText(timeLeft(g.eng, j))
@@ -199,9 +200,23 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	}
 }
 
-func setImageFile(img *canvas.Image, path string) {
-	if img.File != path {
-		img.Resource, img.File = nil, path
-		img.Refresh()
+// showThumb puts the thumbnail at path in a cell's image: a placeholder
+// until it is decoded, and nothing if the cell shows another job by then.
+func (g *Gallery) showThumb(img *canvas.Image, path string) {
+	if g.cellPath[img] == path && (path != "" || img.Resource != nil) {
+		return
 	}
+	g.cellPath[img] = path
+	img.Image, img.Resource = nil, theme.FileImageIcon()
+	img.Refresh()
+	if path == "" {
+		return
+	}
+	g.thumbs.get(path, func(pic image.Image) {
+		if g.cellPath[img] != path || pic == nil {
+			return // the cell was reused for another job meanwhile
+		}
+		img.Resource, img.Image = nil, pic
+		img.Refresh()
+	})
 }

@@ -40,6 +40,7 @@ func keyWindow(t *testing.T, store keychain.Store) (*Window, uiQueue, *jobs.Engi
 		NewClient:     func(key string) (*client.Client, error) { return client.New(key, client.WithBaseURL(srv.URL)) },
 		StartPractice: func() (*client.Client, error) { return client.New(practiceKey, client.WithBaseURL(srv.URL)) },
 	})
+	w.Start()
 	return w, q, eng
 }
 

@@ -72,7 +72,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.details.OnReuse = w.params.SetRequest
 	w.presets = NewPresets(w.params, app.Preferences(), w.win)
 	w.details.OnUseAsInput = w.source.SetFile
-	w.gallery = NewGallery(deps.Engine, w.details.Show)
+	w.gallery = NewGallery(deps.Engine, deps.RunOnUI, w.details.Show)
 	w.status = widget.NewLabel("")
 	w.message = widget.NewLabel("")
 	w.message.Wrapping = fyne.TextWrapWord
@@ -120,15 +120,6 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		w.remember(app.Preferences())
 		w.win.Close()
 	})
-	if !deps.Practice {
-		w.keys.Load(func(found bool) {
-			if !found {
-				w.welcome()
-			} else {
-				w.keys.check()
-			}
-		})
-	}
 	w.gallery.Load(deps.Engine.Jobs())
 	if len(w.gallery.Shown()) > 0 {
 		w.gallery.grid.Select(0) // the newest job, in the details
@@ -151,6 +142,22 @@ func (w *Window) Source() *SourcePanel           { return w.source }
 func (w *Window) Gallery() *Gallery              { return w.gallery }
 func (w *Window) Details() *Details              { return w.details }
 func (w *Window) Message() string                { return w.message.Text }
+
+// Start does what waits until the window is up: looking for a kept key
+// (the keychain may start a service over D-Bus, which should not hold up
+// the first paint) and, with none, offering one or practice.
+func (w *Window) Start() {
+	if w.deps.Practice {
+		return
+	}
+	w.keys.Load(func(found bool) {
+		if !found {
+			w.welcome()
+		} else {
+			w.keys.check()
+		}
+	})
+}
 
 // notify tells the desktop when a job the user started ends while Vivify is
 // in the background.

@@ -1,0 +1,90 @@
+package gui
+
+import (
+	"container/list"
+	"image"
+	_ "image/png"
+	"os"
+	"sync"
+)
+
+// thumbCache decodes gallery thumbnails off the UI goroutine and keeps the
+// most recent ones, so scrolling back is instant and a library of thousands
+// never holds thousands of pictures.
+type thumbCache struct {
+	runOnUI func(func())
+	max     int
+
+	mu      sync.Mutex
+	images  map[string]*list.Element // path -> entry in order
+	order   *list.List               // most recent first
+	pending map[string][]func(image.Image)
+	work    chan string
+}
+
+type thumbEntry struct {
+	path string
+	img  image.Image
+}
+
+func newThumbCache(runOnUI func(func()), max int) *thumbCache {
+	c := &thumbCache{runOnUI: runOnUI, max: max, images: map[string]*list.Element{}, order: list.New(),
+		pending: map[string][]func(image.Image){}, work: make(chan string, 256)}
+	for range 2 {
+		go c.loop()
+	}
+	return c
+}
+
+// get calls done on the UI goroutine with the thumbnail at path: at once
+// when it is cached, else once it is decoded (nil if it cannot be).
+func (c *thumbCache) get(path string, done func(image.Image)) {
+	c.mu.Lock()
+	if e, ok := c.images[path]; ok {
+		c.order.MoveToFront(e)
+		img := e.Value.(*thumbEntry).img
+		c.mu.Unlock()
+		done(img)
+		return
+	}
+	waiting := c.pending[path]
+	c.pending[path] = append(waiting, done)
+	c.mu.Unlock()
+	if len(waiting) == 0 {
+		select {
+		case c.work <- path:
+		default: // a burst beyond the queue: decode on a goroutine of its own
+			go c.load(path)
+		}
+	}
+}
+
+func (c *thumbCache) loop() {
+	for path := range c.work {
+		c.load(path)
+	}
+}
+
+func (c *thumbCache) load(path string) {
+	var img image.Image
+	if f, err := os.Open(path); err == nil {
+		img, _, _ = image.Decode(f)
+		f.Close()
+	}
+	c.mu.Lock()
+	if img != nil {
+		c.images[path] = c.order.PushFront(&thumbEntry{path, img})
+		for c.order.Len() > c.max {
+			old := c.order.Remove(c.order.Back()).(*thumbEntry)
+			delete(c.images, old.path)
+		}
+	}
+	waiting := c.pending[path]
+	delete(c.pending, path)
+	c.mu.Unlock()
+	c.runOnUI(func() {
+		for _, done := range waiting {
+			done(img)
+		}
+	})
+}
