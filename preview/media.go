@@ -18,6 +18,8 @@ import (
 	_ "image/jpeg" // source images
 
 	"golang.org/x/image/draw"
+
+	"vivify/internal/atomicfile"
 )
 
 // ErrNoFFmpeg is returned for MP4 work when ffmpeg is not installed.
@@ -213,31 +215,7 @@ func writePNG(path string, img image.Image) error {
 	if err := png.Encode(&buf, img); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, buf.Bytes(), 0o644)
 }
 
 // ExportFrames writes every frame of a video as numbered PNG files
