@@ -29,11 +29,12 @@ func main() {
 		*library = a.Preferences().String(gui.PrefLibrary)
 	}
 	var srv *sandbox.Server
+	var startErr error
 	var once sync.Once
-	startPractice := func() (c *client.Client, err error) {
-		once.Do(func() { srv, err = sandbox.Start(sandbox.WithJobDuration(6 * time.Second)) })
-		if err != nil || srv == nil {
-			return nil, err
+	startPractice := func() (*client.Client, error) {
+		once.Do(func() { srv, startErr = sandbox.Start(sandbox.WithJobDuration(6 * time.Second)) })
+		if startErr != nil { // every call says so, not only the first
+			return nil, startErr
 		}
 		return client.New("practice", client.WithBaseURL(srv.URL))
 	}
