@@ -128,20 +128,12 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	return w
 }
 
-type desktopShortcut struct {
-	key fyne.KeyName
-	mod fyne.KeyModifier
-}
-
-func (s *desktopShortcut) ShortcutName() string  { return "Generate" }
-func (s *desktopShortcut) Key() fyne.KeyName     { return s.key }
-func (s *desktopShortcut) Mod() fyne.KeyModifier { return s.mod }
-func (w *Window) Fyne() fyne.Window              { return w.win }
-func (w *Window) Params() *ParamsForm            { return w.params }
-func (w *Window) Source() *SourcePanel           { return w.source }
-func (w *Window) Gallery() *Gallery              { return w.gallery }
-func (w *Window) Details() *Details              { return w.details }
-func (w *Window) Message() string                { return w.message.Text }
+func (w *Window) Fyne() fyne.Window    { return w.win }
+func (w *Window) Params() *ParamsForm  { return w.params }
+func (w *Window) Source() *SourcePanel { return w.source }
+func (w *Window) Gallery() *Gallery    { return w.gallery }
+func (w *Window) Details() *Details    { return w.details }
+func (w *Window) Message() string      { return w.message.Text }
 
 // Start does what waits until the window is up: looking for a kept key
 // (the keychain may start a service over D-Bus, which should not hold up
@@ -213,16 +205,14 @@ func (w *Window) restore(p fyne.Preferences) {
 	if wd, ht := p.Float(prefWidth), p.Float(prefHeight); wd >= 640 && ht >= 480 {
 		w.win.Resize(fyne.NewSize(float32(wd), float32(ht)))
 	}
-	if saved := p.String(prefParams); saved != "" {
-		r := client.NewRequest("")
-		check := r
-		if json.Unmarshal([]byte(saved), &r) == nil {
-			check = r
-			check.InitImage = "https://example.com/a.png" // the form holds no picture
-		}
-		if check.Validate() == nil {
-			w.params.SetRequest(r)
-		}
+	r := client.NewRequest("")
+	if json.Unmarshal([]byte(p.String(prefParams)), &r) != nil {
+		return // nothing kept, or not readable
+	}
+	check := r
+	check.InitImage = "https://example.com/a.png" // the form holds no picture
+	if check.Validate() == nil {
+		w.params.SetRequest(r)
 	}
 }
 
@@ -433,7 +423,6 @@ func (s *SourcePanel) Chosen() (file, link string, err error) {
 // SetFile chooses a local image: it is shown with its size, and its shape
 // goes to the form's aspect lock. Reading it happens off the UI goroutine.
 func (s *SourcePanel) SetFile(path string) {
-	s.file = path
 	s.URL.SetText("")
 	s.file = path
 	s.info.SetText("Reading " + filepath.Base(path) + "…")

@@ -611,9 +611,8 @@ func TestDelete(t *testing.T) {
 	if _, err := os.Stat(running.Folder); !os.IsNotExist(err) {
 		t.Error("its folder is still there")
 	}
+	time.Sleep(50 * time.Millisecond) // the subscriber's goroutine delivers
 	evs := w.events.all()
-	time.Sleep(50 * time.Millisecond)
-	evs = w.events.all()
 	if last := evs[len(evs)-1]; last.Kind != jobs.JobRemoved || last.Job.ID != running.ID {
 		t.Errorf("last event %v %s", last.Kind, last.Job.State)
 	}
