@@ -49,7 +49,9 @@ func NewDetails(deps Deps, win fyne.Window) *Details {
 	d.problem.Wrapping = fyne.TextWrapWord
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Hide()
-	d.actions = container.NewHBox()
+	// Rows of four: in one row, the actions of a finished video are wider
+	// than the pane and push the window past the screen.
+	d.actions = container.NewGridWithColumns(4)
 	side := container.NewVScroll(container.NewVBox(d.problem, d.info))
 	d.content = container.NewBorder(nil, d.actions, nil, nil, container.NewHSplit(d.player, side))
 	return d
