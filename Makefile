@@ -35,6 +35,7 @@ sandbox:
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 # The whole suite: formatting, vet, every test with the race detector, and a
 # bounded run of each fuzz test (bounded by count, not time, so a slow
