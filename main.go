@@ -5,6 +5,7 @@ package main
 import (
 	"flag"
 	"log"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -46,16 +47,36 @@ func main() {
 		}
 		opts.Client = c
 	}
-	eng, err := jobs.Open(opts)
-	if err != nil {
-		log.Fatal(err)
+	// Three things overlap at start: reading the library, loading the fonts,
+	// and connecting to the display (the first window does that).
+	type opened struct {
+		eng *jobs.Engine
+		err error
 	}
+	loaded := make(chan opened, 1)
+	go func() { e, err := jobs.Open(opts); loaded <- opened{e, err} }()
+	fonts := make(chan struct{})
+	go func() { gui.PrepareFonts(); close(fonts) }()
+	win := a.NewWindow(gui.Title)
+	lib := <-loaded
+	if lib.err != nil {
+		log.Fatal(lib.err)
+	}
+	eng := lib.eng
+	<-fonts
 	w := gui.NewWindow(a, gui.Deps{Engine: eng, Practice: *practice, RunOnUI: fyne.Do, Keys: keychain.OS{},
-		NewClient: func(key string) (*client.Client, error) { return client.New(key) }, StartPractice: startPractice})
+		NewClient: func(key string) (*client.Client, error) { return client.New(key) }, StartPractice: startPractice,
+		Window: win})
 	if flag.NArg() > 0 { // opened with a picture
 		w.Source().SetFile(flag.Arg(0))
 	}
-	a.Lifecycle().SetOnStarted(w.Start)
+	a.Lifecycle().SetOnStarted(func() {
+		w.Start()
+		// Starting leaves garbage behind (the library's job files, the
+		// fonts' tables): once the window has settled, give it back to the
+		// system rather than hold it until the runtime gets round to it.
+		time.AfterFunc(2*time.Second, debug.FreeOSMemory)
+	})
 	w.Fyne().ShowAndRun()
 	eng.Close()
 	if srv != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -173,6 +174,10 @@ func (d *Details) loadVideo(j jobs.Job) {
 				d.player.Play() // a finished video is shown moving
 			case errors.Is(err, preview.ErrNoFFmpeg):
 				d.player.SetPoster(nil, "MP4 videos play here once ffmpeg is installed.", "Open in player", func() { d.open(path) })
+			case errors.Is(err, fs.ErrNotExist):
+				d.problem.SetText("The video is no longer in its folder: it may have been moved, renamed or deleted. " +
+					"Run again makes it anew.")
+				d.problem.Show()
 			default:
 				d.problem.SetText("The video cannot be played: " + err.Error())
 				d.problem.Show()

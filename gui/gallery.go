@@ -52,7 +52,10 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	g.search = widget.NewEntry()
 	g.search.SetPlaceHolder("Search prompts and pictures")
 	g.search.OnChanged = func(string) { g.refilter() }
-	g.empty = widget.NewLabelWithStyle("No videos yet. Choose a picture and press Generate.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	// Plain, not italic: each text style loads its own set of fonts, and
+	// this label alone would cost the app a third set.
+	g.empty = widget.NewLabelWithStyle("No videos yet. Choose a picture and press Generate.", fyne.TextAlignCenter, fyne.TextStyle{})
+	g.empty.Importance = widget.LowImportance
 	title := widget.NewLabelWithStyle("Gallery", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	bar := container.NewBorder(nil, nil, title, g.filter, g.search)
 	g.content = container.NewBorder(bar, nil, nil, nil, container.NewStack(g.grid, container.NewCenter(g.empty)))
@@ -149,15 +152,39 @@ func matchFilter(f string, s jobs.State) bool {
 	return true
 }
 
+// fitLine shortens s with an ellipsis to fit width at textSize. Fyne's own
+// label truncation sets up a text shaper on every call, which made filling
+// the grid the slowest part of opening the window; this measures with the
+// shared one, whose results are cached.
+func fitLine(s string, width, textSize float32) string {
+	if fyne.MeasureText(s, textSize, fyne.TextStyle{}).Width <= width {
+		return s
+	}
+	r := []rune(s)
+	lo, hi := 0, len(r) // r[:lo]+"…" fits; r[:hi]+"…" does not, or is all of s
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if fyne.MeasureText(string(r[:mid])+"…", textSize, fyne.TextStyle{}).Width <= width {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return strings.TrimRight(string(r[:lo]), " ") + "…"
+}
+
+// thumbBox is the space a thumbnail is shown in.
+var thumbBox = fyne.NewSize(150, 100)
+
 // A cell: the thumbnail, the picture's name, the state or progress.
 func (g *Gallery) newCell() fyne.CanvasObject {
 	img := canvas.NewImageFromResource(theme.FileImageIcon())
 	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(150, 100))
+	img.ScaleMode = canvas.ImageScaleFastest // pictures come scaled to fit already
+	img.SetMinSize(thumbBox)
+	// Not truncated by the labels: updateCell fits the text itself (fitLine).
 	name := widget.NewLabel("")
-	name.Truncation = fyne.TextTruncateEllipsis
 	state := widget.NewLabel("")
-	state.Truncation = fyne.TextTruncateEllipsis
 	state.SizeName = theme.SizeNameCaptionText
 	bar := widget.NewProgressBar()
 	bar.TextFormatter = func() string { return "" }
@@ -179,9 +206,10 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 		path = filepath.Join(j.Folder, j.SourceFile)
 	}
 	g.showThumb(img, path)
-	box.Objects[1].(*widget.Label).SetText(j.Source.Name)
+	room := thumbBox.Width - 2*theme.InnerPadding()
+	box.Objects[1].(*widget.Label).SetText(fitLine(j.Source.Name, room, theme.TextSize()))
 	state := box.Objects[2].(*widget.Label)
-	state.SetText(timeLeft(g.eng, j))
+	state.Text = fitLine(timeLeft(g.eng, j), room, theme.CaptionTextSize())
 	switch j.State {
 	case jobs.Failed, jobs.Interrupted:
 		state.Importance = widget.DangerImportance
@@ -212,7 +240,12 @@ func (g *Gallery) showThumb(img *canvas.Image, path string) {
 	if path == "" {
 		return
 	}
-	g.thumbs.get(path, func(pic image.Image) {
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(img); c != nil {
+		scale = c.Scale()
+	}
+	box := image.Pt(int(thumbBox.Width*scale+0.5), int(thumbBox.Height*scale+0.5))
+	g.thumbs.get(path, box, func(pic image.Image) {
 		if g.cellPath[img] != path || pic == nil {
 			return // the cell was reused for another job meanwhile
 		}

@@ -63,7 +63,7 @@ func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window) *Pres
 		p.Choice.SetSelected(last)
 	}
 	title := widget.NewLabelWithStyle("Preset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.content = container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(p.Save, p.Delete), p.Choice))
+	p.content = container.NewVBox(title, container.NewBorder(nil, nil, nil, p.Delete, p.Choice), p.Save)
 	return p
 }
 

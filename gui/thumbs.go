@@ -6,6 +6,8 @@ import (
 	_ "image/png"
 	"os"
 	"sync"
+
+	"vivify/preview"
 )
 
 // thumbCache decodes gallery thumbnails off the UI goroutine and keeps the
@@ -19,7 +21,12 @@ type thumbCache struct {
 	images  map[string]*list.Element // path -> entry in order
 	order   *list.List               // most recent first
 	pending map[string][]func(image.Image)
-	work    chan string
+	work    chan thumbWork
+}
+
+type thumbWork struct {
+	path string
+	box  image.Point // scaled to fit this many pixels
 }
 
 type thumbEntry struct {
@@ -29,16 +36,17 @@ type thumbEntry struct {
 
 func newThumbCache(runOnUI func(func()), max int) *thumbCache {
 	c := &thumbCache{runOnUI: runOnUI, max: max, images: map[string]*list.Element{}, order: list.New(),
-		pending: map[string][]func(image.Image){}, work: make(chan string, 256)}
+		pending: map[string][]func(image.Image){}, work: make(chan thumbWork, 256)}
 	for range 2 {
 		go c.loop()
 	}
 	return c
 }
 
-// get calls done on the UI goroutine with the thumbnail at path: at once
-// when it is cached, else once it is decoded (nil if it cannot be).
-func (c *thumbCache) get(path string, done func(image.Image)) {
+// get calls done on the UI goroutine with the thumbnail at path, scaled to
+// fit box pixels: at once when it is cached, else once it is decoded (nil if
+// it cannot be).
+func (c *thumbCache) get(path string, box image.Point, done func(image.Image)) {
 	c.mu.Lock()
 	if e, ok := c.images[path]; ok {
 		c.order.MoveToFront(e)
@@ -52,24 +60,28 @@ func (c *thumbCache) get(path string, done func(image.Image)) {
 	c.mu.Unlock()
 	if len(waiting) == 0 {
 		select {
-		case c.work <- path:
+		case c.work <- thumbWork{path, box}:
 		default: // a burst beyond the queue: decode on a goroutine of its own
-			go c.load(path)
+			go c.load(thumbWork{path, box})
 		}
 	}
 }
 
 func (c *thumbCache) loop() {
-	for path := range c.work {
-		c.load(path)
+	for w := range c.work {
+		c.load(w)
 	}
 }
 
-func (c *thumbCache) load(path string) {
+func (c *thumbCache) load(w thumbWork) {
+	path := w.path
 	var img image.Image
 	if f, err := os.Open(path); err == nil {
 		img, _, _ = image.Decode(f)
 		f.Close()
+	}
+	if img != nil && w.box.X > 0 && w.box.Y > 0 {
+		img = preview.Fit(img, w.box.X, w.box.Y)
 	}
 	c.mu.Lock()
 	if img != nil {

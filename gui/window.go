@@ -42,6 +42,21 @@ type Deps struct {
 	NewClient func(key string) (*client.Client, error)
 	// StartPractice starts the built-in sandbox and returns a client for it.
 	StartPractice func() (*client.Client, error)
+	// Window is the window to fill; nil makes one. main makes it early, so
+	// that connecting to the display overlaps reading the library.
+	Window fyne.Window
+}
+
+// Title is the main window's title.
+const Title = "Vivify"
+
+// PrepareFonts loads the typefaces the window's text is set in (regular and
+// bold). It may run on any goroutine once the app exists: main runs it while
+// the library loads, so the window is built with the fonts ready.
+func PrepareFonts() {
+	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
+		fyne.MeasureText(Title, theme.TextSize(), style)
+	}
 }
 
 // Window is Vivify's main window.
@@ -65,7 +80,11 @@ type Window struct {
 
 // NewWindow builds the window in app and follows the engine's events.
 func NewWindow(app fyne.App, deps Deps) *Window {
-	w := &Window{deps: deps, win: app.NewWindow("Vivify"), focused: true, running: map[string]bool{}}
+	win := deps.Window
+	if win == nil {
+		win = app.NewWindow(Title)
+	}
+	w := &Window{deps: deps, win: win, focused: true, running: map[string]bool{}}
 	w.params = NewParamsForm()
 	w.source = NewSourcePanel(w.win, deps.RunOnUI, w.params.SetSourceAspect)
 	w.details = NewDetails(deps, w.win)
@@ -397,7 +416,9 @@ func NewSourcePanel(win fyne.Window, runOnUI func(func()), aspect func(float64))
 	s.info = widget.NewLabel("Choose a picture: type a link, browse, paste, or drop a file on the window.")
 	s.info.Wrapping = fyne.TextWrapWord
 	title := widget.NewLabelWithStyle("Picture", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.content = container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(browse, paste), s.URL),
+	// The link on a line of its own and the buttons under it: side by side
+	// they made the column wider than a 1200-pixel window leaves it.
+	s.content = container.NewVBox(title, s.URL, container.NewGridWithColumns(2, browse, paste),
 		s.preview, s.info)
 	return s
 }

@@ -230,3 +230,26 @@ func imageURL(t *testing.T) string {
 	t.Cleanup(hs.Close)
 	return hs.URL + "/a.png"
 }
+
+// A finished video that was removed from its folder is explained in plain
+// words, not as a file-system error.
+func TestMissingVideoExplained(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.Params().Frames.SetValue(3)
+	w.Params().Width.SetValue(96)
+	w.Source().URL.SetText(imageURL(t))
+	w.Generate()
+	q.until(t, 20*time.Second, "the job", func() bool {
+		s := w.Gallery().Shown()
+		return len(s) == 1 && s[0].State == jobs.Done
+	})
+	j := w.Gallery().Shown()[0]
+	if err := os.Remove(filepath.Join(j.Folder, j.Output)); err != nil {
+		t.Fatal(err)
+	}
+	w.Details().Show(j)
+	q.until(t, 10*time.Second, "the explanation", func() bool { return w.Details().problem.Visible() })
+	if got := w.Details().problem.Text; !strings.Contains(got, "no longer in its folder") || strings.Contains(got, "no such file") {
+		t.Fatalf("the problem reads %q", got)
+	}
+}

@@ -22,7 +22,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -163,11 +162,6 @@ func Open(opts Options) (*Engine, error) {
 	for _, j := range loaded {
 		e.jobs[j.ID] = j
 		e.adoptLocked(j)
-	}
-	// Reading a large library leaves much garbage: give it back now rather
-	// than hold it until the runtime gets round to it.
-	if len(loaded) > 500 {
-		debug.FreeOSMemory()
 	}
 	return e, nil
 }

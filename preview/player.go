@@ -84,7 +84,8 @@ func NewPlayer() *Player {
 		}
 	}
 	p.clock = canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	p.clock.TextStyle.Monospace = true
+	// The regular face, not monospace: its digits are of one width already,
+	// and a monospace face would load a whole extra set of fonts.
 	p.note = widget.NewLabel("")
 	p.note.Hide()
 	p.ExtendBaseWidget(p)

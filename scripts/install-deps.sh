@@ -8,8 +8,8 @@ set -euo pipefail
 build_pkgs="gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev"
 # Tests: a real window (Xvfb), a real Secret Service (gnome-keyring on a D-Bus
 # session), screenshots (ImageMagick), MP4 output (ffmpeg), finding the window
-# (xdotool).
-test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool"
+# (xdotool), timing its appearance (xev, in x11-utils).
+test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool x11-utils"
 
 want="$build_pkgs"
 case "${1:-}" in
