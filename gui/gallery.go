@@ -110,6 +110,17 @@ func (g *Gallery) Apply(e jobs.Event) {
 	g.refilter()
 }
 
+// Tick redraws the cells of jobs being made, whose time left changes
+// without news from the engine. The window calls it once a second while
+// jobs are on the server.
+func (g *Gallery) Tick() {
+	for i, k := range g.shown {
+		if s := g.all[k].State; s == jobs.Processing || s == jobs.Submitting {
+			g.grid.RefreshItem(i)
+		}
+	}
+}
+
 func (g *Gallery) refreshJob(at int) {
 	for i, k := range g.shown {
 		if k == at {

@@ -253,3 +253,38 @@ func TestMissingVideoExplained(t *testing.T) {
 		t.Fatalf("the problem reads %q", got)
 	}
 }
+
+// The time left in a gallery cell counts down between the engine's news.
+func TestTimeLeftCountsDown(t *testing.T) {
+	test.NewTempApp(t)
+	srv := sandbox.NewServer(sandbox.WithJobDuration(40*time.Second), sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0))
+	t.Cleanup(srv.Close)
+	c, _ := client.New(practiceKey, client.WithBaseURL(srv.URL))
+	eng, err := jobs.Open(jobs.Options{Library: t.TempDir(), Client: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Close)
+	q := make(uiQueue, 1024)
+	w := NewWindow(test.NewApp(), Deps{Engine: eng, Practice: true, RunOnUI: q.post})
+	w.Fyne().Resize(fyne.NewSize(1200, 760))
+	w.Params().Frames.SetValue(3)
+	w.Params().Width.SetValue(96)
+	w.Source().URL.SetText(imageURL(t))
+	w.Generate()
+	left := func() string {
+		for _, s := range allText(w.Gallery().Content()) {
+			if strings.HasSuffix(s, " left") {
+				return s
+			}
+		}
+		return ""
+	}
+	q.until(t, 20*time.Second, "a time left", func() bool { return left() != "" })
+	first := left()
+	time.Sleep(2100 * time.Millisecond)
+	w.Gallery().Tick()
+	if now := left(); now == first || now == "" {
+		t.Fatalf("after two seconds the cell still reads %q (was %q)", now, first)
+	}
+}
