@@ -15,6 +15,7 @@ import (
 	"vivify/client"
 	"vivify/client/sandbox"
 	"vivify/gui"
+	"vivify/icons"
 	"vivify/jobs"
 	"vivify/keychain"
 	"vivify/preview"
@@ -25,7 +26,8 @@ func main() {
 	library := flag.String("library", "", "the library folder (default: the one chosen in Settings, or Vivify in your Videos folder)")
 	flag.Parse()
 
-	a := app.NewWithID("io.vivify.app")
+	a := app.NewWithID("io.vivify.app") // as in FyneApp.toml
+	a.SetIcon(icons.App)
 	if *library == "" {
 		*library = a.Preferences().String(gui.PrefLibrary)
 	}

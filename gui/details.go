@@ -155,10 +155,16 @@ func stateWords(j jobs.Job) string {
 // the player, unless another job was chosen meanwhile.
 func (d *Details) loadVideo(j jobs.Job) {
 	if j.State != jobs.Done || j.Output == "" {
+		d.loaded = ""
+		if j.State.Active() {
+			d.player.SetPoster(nil, "The video plays here once it is made.", "", nil)
+		} else {
+			d.player.SetPoster(nil, "No video was made.", "", nil)
+		}
 		return
 	}
 	path := filepath.Join(j.Folder, j.Output)
-	if d.loaded == path {
+	if d.loaded == path && d.player.Animation() != nil {
 		return
 	}
 	d.loaded = path
@@ -175,10 +181,12 @@ func (d *Details) loadVideo(j jobs.Job) {
 			case errors.Is(err, preview.ErrNoFFmpeg):
 				d.player.SetPoster(nil, "MP4 videos play here once ffmpeg is installed.", "Open in player", func() { d.open(path) })
 			case errors.Is(err, fs.ErrNotExist):
+				d.player.SetPoster(nil, "", "", nil)
 				d.problem.SetText("The video is no longer in its folder: it may have been moved, renamed or deleted. " +
 					"Run again makes it anew.")
 				d.problem.Show()
 			default:
+				d.player.SetPoster(nil, "", "", nil)
 				d.problem.SetText("The video cannot be played: " + err.Error())
 				d.problem.Show()
 			}

@@ -29,6 +29,7 @@ type Gallery struct {
 	search   *widget.Entry
 	empty    *widget.Label
 	selected string
+	want     string // a job to select once it appears (SelectJob)
 	onSelect func(jobs.Job)
 	thumbs   *thumbCache
 	cellPath map[*canvas.Image]string // the thumbnail each cell shows
@@ -108,6 +109,23 @@ func (g *Gallery) Apply(e jobs.Event) {
 		g.all = append([]jobs.Job{e.Job}, g.all...)
 	}
 	g.refilter()
+	if g.want == e.Job.ID {
+		g.SelectJob(e.Job.ID)
+	}
+}
+
+// SelectJob selects a job and shows it in the details: at once when the
+// grid has it, else as soon as the engine's news of it arrives.
+func (g *Gallery) SelectJob(id string) {
+	g.want = id
+	for i, k := range g.shown {
+		if g.all[k].ID == id {
+			g.want = ""
+			g.grid.Select(i)
+			g.grid.ScrollTo(i)
+			return
+		}
+	}
 }
 
 // Tick redraws the cells of jobs being made, whose time left changes

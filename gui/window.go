@@ -315,12 +315,14 @@ func (w *Window) Generate() {
 	spec := jobs.Spec{Request: req, File: file, URL: link}
 	w.gen.Disable()
 	go func() {
-		_, err := w.deps.Engine.Add(spec) // disk work: not on the UI goroutine
+		j, err := w.deps.Engine.Add(spec) // disk work: not on the UI goroutine
 		w.deps.RunOnUI(func() {
 			w.gen.Enable()
 			if err != nil {
 				w.say(err.Error())
+				return
 			}
+			w.gallery.SelectJob(j.ID) // its progress, then its video, in the details
 		})
 	}()
 }

@@ -91,6 +91,11 @@ func TestWholeRunInPracticeMode(t *testing.T) {
 	})
 	w.Generate()
 	q.until(t, 5*time.Second, "the job in the gallery", func() bool { return len(w.Gallery().Shown()) == 1 })
+	// The new job is selected, so its progress and then its video show.
+	q.until(t, 5*time.Second, "the new job in the details", func() bool {
+		d, ok := w.Details().Job()
+		return ok && d.ID == w.Gallery().Shown()[0].ID
+	})
 	seen := map[jobs.State]bool{}
 	q.until(t, 20*time.Second, "the job to finish", func() bool {
 		j := w.Gallery().Shown()[0]
@@ -101,7 +106,6 @@ func TestWholeRunInPracticeMode(t *testing.T) {
 	if j.State != jobs.Done || !seen[jobs.Done] || len(seen) < 2 {
 		t.Fatalf("ended %s (%+v); states seen %v", j.State, j.Failure, seen)
 	}
-	w.Gallery().grid.Select(0)
 	q.until(t, 10*time.Second, "the video in the player", func() bool { return w.Details().Player().Animation() != nil })
 	a := w.Details().Player().Animation()
 	if len(a.Frames) != 4 || a.Width != 128 || !w.Details().Player().Playing() {
@@ -247,8 +251,12 @@ func TestMissingVideoExplained(t *testing.T) {
 	if err := os.Remove(filepath.Join(j.Folder, j.Output)); err != nil {
 		t.Fatal(err)
 	}
-	w.Details().Show(j)
+	// The next start: a window over the same library shows the newest job.
+	w = NewWindow(test.NewApp(), Deps{Engine: w.deps.Engine, Practice: true, RunOnUI: q.post})
 	q.until(t, 10*time.Second, "the explanation", func() bool { return w.Details().problem.Visible() })
+	if w.Details().Player().Animation() != nil {
+		t.Fatal("the player shows a video that is not there")
+	}
 	if got := w.Details().problem.Text; !strings.Contains(got, "no longer in its folder") || strings.Contains(got, "no such file") {
 		t.Fatalf("the problem reads %q", got)
 	}

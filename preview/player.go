@@ -115,14 +115,22 @@ func (p *Player) SetAnimation(a *Animation) {
 	p.Refresh()
 }
 
-// SetPoster shows a still picture with a message and an action in place of
-// frames: for a video that cannot be played in the app.
+// SetPoster shows a still picture (or none) with a message and an action
+// (or none, when action is "") in place of frames: for a video that cannot
+// be played in the app, or is not made yet.
 func (p *Player) SetPoster(img image.Image, message, action string, do func()) {
 	p.Pause()
 	p.anim = nil
 	still := canvas.NewImageFromImage(img)
 	still.FillMode = canvas.ImageFillContain
-	p.poster = container.NewBorder(nil, container.NewVBox(widget.NewLabel(message), widget.NewButton(action, do)), nil, nil, still)
+	words := widget.NewLabel(message)
+	words.Wrapping = fyne.TextWrapWord
+	words.Alignment = fyne.TextAlignCenter
+	below := container.NewVBox(words)
+	if action != "" {
+		below.Add(container.NewCenter(widget.NewButton(action, do)))
+	}
+	p.poster = container.NewBorder(nil, below, nil, nil, still)
 	p.enable(false)
 	p.note.Hide()
 	p.Refresh()
