@@ -28,7 +28,8 @@ type Gallery struct {
 	filter   *widget.Select
 	search   *widget.Entry
 	empty    *widget.Label
-	selected string
+	selected string // the job shown in the details
+	selIndex int    // the cell the grid has selected, -1 for none
 	want     string // a job to select once it appears (SelectJob)
 	onSelect func(jobs.Job)
 	thumbs   *thumbCache
@@ -41,11 +42,19 @@ type Gallery struct {
 func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job)) *Gallery {
 	g := &Gallery{eng: eng, onSelect: onSelect, thumbs: newThumbCache(runOnUI, 96), cellPath: map[*canvas.Image]string{}}
 	g.grid = widget.NewGridWrap(func() int { return len(g.shown) }, g.newCell, g.updateCell)
+	g.selIndex = -1
 	g.grid.OnSelected = func(id widget.GridWrapItemID) {
+		g.selIndex = id
 		if id < len(g.shown) {
-			j := g.all[g.shown[id]]
-			g.selected = j.ID
-			g.onSelect(j)
+			if j := g.all[g.shown[id]]; j.ID != g.selected {
+				g.selected = j.ID
+				g.onSelect(j)
+			}
+		}
+	}
+	g.grid.OnUnselected = func(id widget.GridWrapItemID) {
+		if g.selIndex == id {
+			g.selIndex = -1
 		}
 	}
 	g.filter = widget.NewSelect(Filters, func(string) { g.refilter() })
@@ -99,6 +108,9 @@ func (g *Gallery) Apply(e jobs.Event) {
 		if at >= 0 {
 			g.all = append(g.all[:at], g.all[at+1:]...)
 		}
+		if g.selected == e.Job.ID {
+			g.selected = ""
+		}
 	case at >= 0:
 		g.all[at] = e.Job
 		if e.Kind == jobs.JobProgress {
@@ -119,9 +131,14 @@ func (g *Gallery) Apply(e jobs.Event) {
 func (g *Gallery) SelectJob(id string) {
 	g.want = id
 	for i, k := range g.shown {
-		if g.all[k].ID == id {
+		if j := g.all[k]; j.ID == id {
 			g.want = ""
-			g.grid.Select(i)
+			if i == g.selIndex { // the grid would see no change
+				g.selected = j.ID
+				g.onSelect(j)
+			} else {
+				g.grid.Select(i)
+			}
 			g.grid.ScrollTo(i)
 			return
 		}
@@ -163,6 +180,21 @@ func (g *Gallery) refilter() {
 		g.empty.Show()
 	} else {
 		g.empty.Hide()
+	}
+	// The selection follows its job when jobs are added, removed or
+	// filtered, rather than staying on a cell that now shows another.
+	at := -1
+	for i, k := range g.shown {
+		if g.all[k].ID == g.selected {
+			at = i
+			break
+		}
+	}
+	switch {
+	case at >= 0 && at != g.selIndex:
+		g.grid.Select(at) // the same job: the details are not redrawn
+	case at < 0 && g.selIndex >= 0:
+		g.grid.UnselectAll()
 	}
 	g.grid.Refresh()
 }

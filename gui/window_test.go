@@ -296,3 +296,57 @@ func TestTimeLeftCountsDown(t *testing.T) {
 		t.Fatalf("after two seconds the cell still reads %q (was %q)", now, first)
 	}
 }
+
+// The gallery's selection stays on the job the details show, when new jobs
+// push it along the grid; and a new job from Generate takes it over even
+// when it lands in the cell that was selected.
+func TestSelectionFollowsItsJob(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.Params().Frames.SetValue(3)
+	w.Params().Width.SetValue(96)
+	w.Source().URL.SetText(imageURL(t))
+	g := w.Gallery()
+	shownAt := func() string {
+		if g.selIndex < 0 || g.selIndex >= len(g.shown) {
+			return ""
+		}
+		return g.all[g.shown[g.selIndex]].ID
+	}
+	details := func() string {
+		j, ok := w.Details().Job()
+		if !ok {
+			return ""
+		}
+		return j.ID
+	}
+	generate := func() string {
+		before := len(g.Shown())
+		w.Generate()
+		q.until(t, 10*time.Second, "the new job", func() bool { return len(g.Shown()) == before+1 })
+		id := g.Shown()[0].ID
+		q.until(t, 5*time.Second, "the new job in the details", func() bool { return details() == id })
+		if shownAt() != id {
+			t.Fatalf("the details show the new job %s, the grid highlights %s", id, shownAt())
+		}
+		return id
+	}
+	first := generate()
+	second := generate() // lands in cell 0, which was selected
+	if first == second {
+		t.Fatal("one job twice")
+	}
+	// The user picks the older one; a job started elsewhere (Run again)
+	// pushes it along, and the highlight goes with it.
+	g.grid.Select(1)
+	if details() != first {
+		t.Fatalf("selected cell 1, details show %s", details())
+	}
+	j, _ := w.deps.Engine.Job(first)
+	if _, err := w.deps.Engine.RunAgain(j.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	q.until(t, 10*time.Second, "the third job", func() bool { return len(g.Shown()) == 3 })
+	if details() != first || shownAt() != first {
+		t.Fatalf("details show %s, the grid highlights %s; want both %s", details(), shownAt(), first)
+	}
+}
