@@ -149,8 +149,19 @@ func (k *KeySettings) save(store keychain.Store) {
 func keychainReason(err error) string {
 	msg := strings.TrimPrefix(err.Error(), keychain.ErrUnavailable.Error())
 	msg = strings.TrimSpace(strings.TrimPrefix(msg, ":"))
-	if msg == "" {
+	// go-keyring passes on what the Secret Service said; the usual cases,
+	// in words a creator can act on.
+	switch {
+	case msg == "":
 		return "no reason given"
+	case strings.Contains(msg, "did not answer"):
+		return "it did not answer: it may be locked, or no keychain service is running"
+	case strings.Contains(msg, "unlock correct collection"), strings.Contains(msg, "locked"):
+		return "it is locked, and no login keyring could be unlocked"
+	case strings.Contains(msg, "org.freedesktop.secrets"), strings.Contains(msg, "ServiceUnknown"):
+		return "no keychain service is running"
+	case strings.Contains(msg, "DBUS_SESSION_BUS_ADDRESS"), strings.Contains(msg, "dbus"):
+		return "there is no desktop session bus to reach it"
 	}
 	return msg
 }

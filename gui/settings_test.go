@@ -2,6 +2,7 @@ package gui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +117,22 @@ func TestUnavailableKeychainOffersThisSessionOnly(t *testing.T) {
 	q.until(t, 5*time.Second, "the balance", func() bool { return strings.Contains(k.Status.Text, "42.50") })
 	if _, memory := k.store.(*keychain.Memory); !memory || !eng.HasClient() {
 		t.Fatalf("store %T, client %v", k.store, eng.HasClient())
+	}
+}
+
+// What the Secret Service says through go-keyring is put in words a
+// creator can act on.
+func TestKeychainReason(t *testing.T) {
+	for raw, want := range map[string]string{
+		"failed to unlock correct collection '/org/freedesktop/secrets/collection/login'": "it is locked, and no login keyring could be unlocked",
+		"The name org.freedesktop.secrets was not provided by any .service files":         "no keychain service is running",
+		"dbus: DBUS_SESSION_BUS_ADDRESS not set":                                          "there is no desktop session bus to reach it",
+		"it did not answer within 5s (is it locked, or is no keyring service running?)":   "it is locked, and no login keyring could be unlocked",
+		"something new": "something new",
+	} {
+		err := fmt.Errorf("%w: %s", keychain.ErrUnavailable, raw)
+		if got := keychainReason(err); got != want {
+			t.Errorf("%q: got %q, want %q", raw, got, want)
+		}
 	}
 }
