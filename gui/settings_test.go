@@ -127,7 +127,7 @@ func TestKeychainReason(t *testing.T) {
 		"failed to unlock correct collection '/org/freedesktop/secrets/collection/login'": "it is locked, and no login keyring could be unlocked",
 		"The name org.freedesktop.secrets was not provided by any .service files":         "no keychain service is running",
 		"dbus: DBUS_SESSION_BUS_ADDRESS not set":                                          "there is no desktop session bus to reach it",
-		"it did not answer within 5s (is it locked, or is no keyring service running?)":   "it is locked, and no login keyring could be unlocked",
+		"it did not answer within 5s (is it locked, or is no keyring service running?)":   "it did not answer: it may be locked, or no keychain service is running",
 		"something new": "something new",
 	} {
 		err := fmt.Errorf("%w: %s", keychain.ErrUnavailable, raw)
