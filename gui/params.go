@@ -29,8 +29,8 @@ var Models = []string{"svd", "wan2.2", "ltx-2.3"}
 // sit in a collapsed Advanced section. Problems show next to their field.
 type ParamsForm struct {
 	Model          *widget.SelectEntry
-	Prompt         *widget.Entry
-	NegativePrompt *widget.Entry
+	Prompt         *SubmitEntry
+	NegativePrompt *SubmitEntry
 	EnhancePrompt  *widget.Check
 	Width, Height  *intSlider
 	LockAspect     *widget.Check
@@ -45,13 +45,15 @@ type ParamsForm struct {
 	ClipSkip       *widget.Select
 	Instant        *widget.Check
 	Temp           *widget.Check
-	Webhook        *widget.Entry
-	TrackID        *widget.Entry
+	Webhook        *SubmitEntry
+	TrackID        *SubmitEntry
 	Length         *widget.Label // frames and fps as seconds
 	Reset          *widget.Button
 
 	// OnChanged is called after any change, with the request as it stands.
 	OnChanged func(client.Request)
+	// OnSubmit is called for Ctrl+Enter in any of the form's text fields.
+	OnSubmit func()
 
 	errors  map[string]*widget.Label
 	aspect  float64 // width / height of the source, for the lock
@@ -65,12 +67,11 @@ func NewParamsForm() *ParamsForm {
 	changed := func() { f.changed() }
 	f.Model = widget.NewSelectEntry(Models)
 	f.Model.OnChanged = func(string) { changed() }
-	f.Prompt = widget.NewMultiLineEntry()
+	f.Prompt = newSubmitEntry(true, &f.OnSubmit)
 	f.Prompt.SetPlaceHolder("Waves rolling onto the beach, clouds drifting")
-	f.Prompt.Wrapping = fyne.TextWrapWord
 	f.Prompt.SetMinRowsVisible(2)
 	f.Prompt.OnChanged = func(string) { changed() }
-	f.NegativePrompt = widget.NewEntry()
+	f.NegativePrompt = newSubmitEntry(false, &f.OnSubmit)
 	f.NegativePrompt.SetPlaceHolder("blurry, distorted faces")
 	f.NegativePrompt.OnChanged = func(string) { changed() }
 	f.EnhancePrompt = widget.NewCheck("Let the service improve my prompt", func(bool) { changed() })
@@ -94,10 +95,10 @@ func NewParamsForm() *ParamsForm {
 	f.ClipSkip = widget.NewSelect([]string{"Default", "1", "2"}, func(string) { changed() })
 	f.Instant = widget.NewCheck("Answer at once, follow the job by polling", func(bool) { changed() })
 	f.Temp = widget.NewCheck("Temporary storage (the server deletes it after 24 h)", func(bool) { changed() })
-	f.Webhook = widget.NewEntry()
+	f.Webhook = newSubmitEntry(false, &f.OnSubmit)
 	f.Webhook.SetPlaceHolder("https://my-server.example/hook (optional)")
 	f.Webhook.OnChanged = func(string) { changed() }
-	f.TrackID = widget.NewEntry()
+	f.TrackID = newSubmitEntry(false, &f.OnSubmit)
 	f.TrackID.SetPlaceHolder("a whole number (optional)")
 	f.TrackID.OnChanged = func(string) { changed() }
 	f.Reset = widget.NewButtonWithIcon("Reset to defaults", theme.ContentUndoIcon(), func() {

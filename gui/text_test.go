@@ -19,6 +19,8 @@ func allText(o fyne.CanvasObject) []string {
 			out = append(out, x.Text)
 		case *widget.Entry:
 			out = append(out, x.Text)
+		case *SubmitEntry:
+			out = append(out, x.Text)
 		}
 		if c, ok := o.(*fyne.Container); ok {
 			for _, k := range c.Objects {

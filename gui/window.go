@@ -89,6 +89,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.source = NewSourcePanel(w.win, deps.RunOnUI, w.params.SetSourceAspect)
 	w.details = NewDetails(deps, w.win)
 	w.details.OnReuse = w.params.SetRequest
+	w.params.OnSubmit, w.source.OnSubmit = w.Generate, w.Generate
 	w.presets = NewPresets(w.params, app.Preferences(), w.win)
 	w.details.OnUseAsInput = w.source.SetFile
 	w.gallery = NewGallery(deps.Engine, deps.RunOnUI, w.details.Show)
@@ -387,17 +388,19 @@ type SourcePanel struct {
 	win     fyne.Window
 	runOnUI func(func())
 	aspect  func(float64)
-	URL     *widget.Entry
+	URL     *SubmitEntry
 	file    string
-	preview *canvas.Image
-	info    *widget.Label
-	content fyne.CanvasObject
+	// OnSubmit is called for Ctrl+Enter in the link field.
+	OnSubmit func()
+	preview  *canvas.Image
+	info     *widget.Label
+	content  fyne.CanvasObject
 }
 
 // NewSourcePanel builds the panel; aspect is told the chosen image's shape.
 func NewSourcePanel(win fyne.Window, runOnUI func(func()), aspect func(float64)) *SourcePanel {
 	s := &SourcePanel{win: win, runOnUI: runOnUI, aspect: aspect}
-	s.URL = widget.NewEntry()
+	s.URL = newSubmitEntry(false, &s.OnSubmit)
 	s.URL.SetPlaceHolder("https://… a link to a picture")
 	s.URL.Validator = func(text string) error {
 		if strings.TrimSpace(text) == "" {

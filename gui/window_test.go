@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"vivify/client"
@@ -348,5 +349,28 @@ func TestSelectionFollowsItsJob(t *testing.T) {
 	q.until(t, 10*time.Second, "the third job", func() bool { return len(g.Shown()) == 3 })
 	if details() != first || shownAt() != first {
 		t.Fatalf("details show %s, the grid highlights %s; want both %s", details(), shownAt(), first)
+	}
+}
+
+// Ctrl+Enter in a text field generates: Fyne gives the focused field every
+// shortcut, and the field passes this one on. Its other shortcuts still work.
+func TestCtrlEnterWhileTyping(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.Params().Frames.SetValue(3)
+	w.Params().Width.SetValue(96)
+	w.Source().URL.SetText(imageURL(t))
+	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	for i, field := range []*SubmitEntry{w.Params().Prompt, w.Source().URL} {
+		w.Fyne().Canvas().Focus(field)
+		field.TypedShortcut(ctrlEnter)
+		q.until(t, 10*time.Second, "a job from Ctrl+Enter", func() bool { return len(w.Gallery().Shown()) == i+1 })
+	}
+	p := w.Params().Prompt
+	p.SetText("waves")
+	p.TypedShortcut(&fyne.ShortcutSelectAll{})
+	clip := test.NewClipboard()
+	p.TypedShortcut(&fyne.ShortcutCopy{Clipboard: clip})
+	if clip.Content() != "waves" {
+		t.Fatalf("copy in the prompt gave %q", clip.Content())
 	}
 }
