@@ -11,11 +11,16 @@ build_pkgs="gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-
 # (xdotool), timing its appearance (xev, in x11-utils).
 test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool x11-utils"
 
+# Packages: the Windows program is cross-built with mingw-w64; the Linux
+# package is an xz-compressed tar.
+package_pkgs="gcc-mingw-w64-x86-64 xz-utils"
+
 want="$build_pkgs"
 case "${1:-}" in
-  --test) want="$build_pkgs $test_pkgs" ;;
+  --test) want="$build_pkgs $test_pkgs $package_pkgs" ;;
+  --package) want="$build_pkgs $package_pkgs" ;;
   --build|"") ;;
-  *) echo "usage: $0 [--build|--test]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--build|--test|--package]" >&2; exit 2 ;;
 esac
 
 missing=""
