@@ -208,15 +208,7 @@ func TestRemembersSizeAndParameters(t *testing.T) {
 }
 
 func TestUseAsNextInput(t *testing.T) {
-	w, q, _ := practiceWindow(t)
-	w.Params().Frames.SetValue(3)
-	w.Params().Width.SetValue(96)
-	w.Source().URL.SetText(imageURL(t))
-	w.Generate()
-	q.until(t, 20*time.Second, "the job", func() bool {
-		s := w.Gallery().Shown()
-		return len(s) == 1 && s[0].State == jobs.Done
-	})
+	w, q, _ := finishedJob(t)
 	w.Gallery().grid.Select(0)
 	q.until(t, 10*time.Second, "the video", func() bool { return w.Details().Player().Animation() != nil })
 	j, _ := w.Details().Job()
@@ -225,6 +217,27 @@ func TestUseAsNextInput(t *testing.T) {
 	if file, _, _ := w.Source().Chosen(); file != filepath.Join(j.Folder, "last-frame.png") {
 		t.Fatalf("source %q", file)
 	}
+}
+
+// smallJob sets the window up for a quick practice job from a link.
+func smallJob(t *testing.T, w *Window) {
+	t.Helper()
+	w.Params().Frames.SetValue(3)
+	w.Params().Width.SetValue(96)
+	w.Source().URL.SetText(imageURL(t))
+}
+
+// finishedJob is a practice window whose one small job is done.
+func finishedJob(t *testing.T) (*Window, uiQueue, jobs.Job) {
+	t.Helper()
+	w, q, _ := practiceWindow(t)
+	smallJob(t, w)
+	w.Generate()
+	q.until(t, 20*time.Second, "the job", func() bool {
+		s := w.Gallery().Shown()
+		return len(s) == 1 && s[0].State == jobs.Done
+	})
+	return w, q, w.Gallery().Shown()[0]
 }
 
 // imageURL serves a picture over loopback HTTP, for jobs from a link.
@@ -239,16 +252,7 @@ func imageURL(t *testing.T) string {
 // A finished video that was removed from its folder is explained in plain
 // words, not as a file-system error.
 func TestMissingVideoExplained(t *testing.T) {
-	w, q, _ := practiceWindow(t)
-	w.Params().Frames.SetValue(3)
-	w.Params().Width.SetValue(96)
-	w.Source().URL.SetText(imageURL(t))
-	w.Generate()
-	q.until(t, 20*time.Second, "the job", func() bool {
-		s := w.Gallery().Shown()
-		return len(s) == 1 && s[0].State == jobs.Done
-	})
-	j := w.Gallery().Shown()[0]
+	w, q, j := finishedJob(t)
 	if err := os.Remove(filepath.Join(j.Folder, j.Output)); err != nil {
 		t.Fatal(err)
 	}
@@ -277,9 +281,7 @@ func TestTimeLeftCountsDown(t *testing.T) {
 	q := make(uiQueue, 1024)
 	w := NewWindow(test.NewApp(), Deps{Engine: eng, Practice: true, RunOnUI: q.post})
 	w.Fyne().Resize(fyne.NewSize(1200, 760))
-	w.Params().Frames.SetValue(3)
-	w.Params().Width.SetValue(96)
-	w.Source().URL.SetText(imageURL(t))
+	smallJob(t, w)
 	w.Generate()
 	left := func() string {
 		for _, s := range allText(w.Gallery().Content()) {
@@ -303,9 +305,7 @@ func TestTimeLeftCountsDown(t *testing.T) {
 // when it lands in the cell that was selected.
 func TestSelectionFollowsItsJob(t *testing.T) {
 	w, q, _ := practiceWindow(t)
-	w.Params().Frames.SetValue(3)
-	w.Params().Width.SetValue(96)
-	w.Source().URL.SetText(imageURL(t))
+	smallJob(t, w)
 	g := w.Gallery()
 	shownAt := func() string {
 		if g.selIndex < 0 || g.selIndex >= len(g.shown) {
@@ -356,9 +356,7 @@ func TestSelectionFollowsItsJob(t *testing.T) {
 // shortcut, and the field passes this one on. Its other shortcuts still work.
 func TestCtrlEnterWhileTyping(t *testing.T) {
 	w, q, _ := practiceWindow(t)
-	w.Params().Frames.SetValue(3)
-	w.Params().Width.SetValue(96)
-	w.Source().URL.SetText(imageURL(t))
+	smallJob(t, w)
 	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
 	for i, field := range []*SubmitEntry{w.Params().Prompt, w.Source().URL} {
 		w.Fyne().Canvas().Focus(field)
