@@ -40,7 +40,7 @@ type Gallery struct {
 // NewGallery builds the grid; onSelect is called with the job tapped.
 // Thumbnails are decoded off the UI goroutine and handed over with runOnUI.
 func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job)) *Gallery {
-	g := &Gallery{eng: eng, onSelect: onSelect, thumbs: newThumbCache(runOnUI, 96), cellPath: map[*canvas.Image]string{}}
+	g := &Gallery{eng: eng, onSelect: onSelect, thumbs: newThumbCache(runOnUI, 96, true), cellPath: map[*canvas.Image]string{}}
 	g.grid = widget.NewGridWrap(func() int { return len(g.shown) }, g.newCell, g.updateCell)
 	g.selIndex = -1
 	g.grid.OnSelected = func(id widget.GridWrapItemID) {
@@ -71,6 +71,9 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	g.content = container.NewBorder(bar, nil, nil, nil, container.NewStack(g.grid, container.NewCenter(g.empty)))
 	return g
 }
+
+// Resume starts decoding thumbnails; the window calls it once it is shown.
+func (g *Gallery) Resume() { g.thumbs.resume() }
 
 // Content is the gallery's widgets.
 func (g *Gallery) Content() fyne.CanvasObject { return g.content }
@@ -234,12 +237,23 @@ func fitLine(s string, width, textSize float32) string {
 	return strings.TrimRight(string(r[:lo]), " ") + "…"
 }
 
+// placeholder fills a cell until its thumbnail is decoded, or when the job
+// has none: a faint tile of the thumbnail's shape. (An SVG icon here was
+// parsed again each time a cell was filled: a fifth of building the window.)
+var placeholder = func() image.Image {
+	m := image.NewNRGBA(image.Rect(0, 0, 3, 2))
+	for i := 0; i < len(m.Pix); i += 4 {
+		copy(m.Pix[i:], []uint8{128, 128, 128, 48})
+	}
+	return m
+}()
+
 // thumbBox is the space a thumbnail is shown in.
 var thumbBox = fyne.NewSize(150, 100)
 
 // A cell: the thumbnail, the picture's name, the state or progress.
 func (g *Gallery) newCell() fyne.CanvasObject {
-	img := canvas.NewImageFromResource(theme.FileImageIcon())
+	img := canvas.NewImageFromImage(placeholder)
 	img.FillMode = canvas.ImageFillContain
 	img.ScaleMode = canvas.ImageScaleFastest // pictures come scaled to fit already
 	img.SetMinSize(thumbBox)
@@ -292,11 +306,11 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 // showThumb puts the thumbnail at path in a cell's image: a placeholder
 // until it is decoded, and nothing if the cell shows another job by then.
 func (g *Gallery) showThumb(img *canvas.Image, path string) {
-	if g.cellPath[img] == path && (path != "" || img.Resource != nil) {
+	if g.cellPath[img] == path && (path != "" || img.Image == placeholder) {
 		return
 	}
 	g.cellPath[img] = path
-	img.Image, img.Resource = nil, theme.FileImageIcon()
+	img.Image, img.Resource = placeholder, nil
 	img.Refresh()
 	if path == "" {
 		return

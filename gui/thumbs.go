@@ -22,6 +22,8 @@ type thumbCache struct {
 	order   *list.List               // most recent first
 	pending map[string][]func(image.Image)
 	work    chan thumbWork
+	held    chan struct{} // decoding waits until this is closed (resume)
+	release sync.Once
 }
 
 type thumbWork struct {
@@ -34,9 +36,13 @@ type thumbEntry struct {
 	img  image.Image
 }
 
-func newThumbCache(runOnUI func(func()), max int) *thumbCache {
+// newThumbCache starts a cache; a held one decodes nothing until resume.
+func newThumbCache(runOnUI func(func()), max int, held bool) *thumbCache {
 	c := &thumbCache{runOnUI: runOnUI, max: max, images: map[string]*list.Element{}, order: list.New(),
-		pending: map[string][]func(image.Image){}, work: make(chan thumbWork, 256)}
+		pending: map[string][]func(image.Image){}, work: make(chan thumbWork, 256), held: make(chan struct{})}
+	if !held {
+		c.resume()
+	}
 	for range 2 {
 		go c.loop()
 	}
@@ -67,7 +73,13 @@ func (c *thumbCache) get(path string, box image.Point, done func(image.Image)) {
 	}
 }
 
+// resume lets a held cache decode: the window asks for the first thumbnails
+// while it is being built, and decoding them then would take CPU from
+// showing it, so the gallery holds them until the window is up.
+func (c *thumbCache) resume() { c.release.Do(func() { close(c.held) }) }
+
 func (c *thumbCache) loop() {
+	<-c.held
 	for w := range c.work {
 		c.load(w)
 	}

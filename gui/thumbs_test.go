@@ -21,7 +21,7 @@ func TestThumbCache(t *testing.T) {
 		paths = append(paths, p)
 	}
 	q := make(uiQueue, 64)
-	c := newThumbCache(q.post, 3)
+	c := newThumbCache(q.post, 3, false)
 	got := map[string]image.Image{}
 	for _, p := range paths {
 		c.get(p, image.Point{}, func(img image.Image) { got[p] = img })
@@ -58,7 +58,7 @@ func TestThumbCacheScalesToBox(t *testing.T) {
 	png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 400, 200)))
 	os.WriteFile(p, buf.Bytes(), 0o644)
 	q := make(uiQueue, 8)
-	c := newThumbCache(q.post, 3)
+	c := newThumbCache(q.post, 3, false)
 	var got image.Image
 	c.get(p, image.Pt(150, 100), func(img image.Image) { got = img })
 	q.until(t, 5*time.Second, "the thumbnail", func() bool { return got != nil })
