@@ -10,54 +10,34 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// intSlider is a slider over whole numbers with its value shown beside it.
-type intSlider struct {
+// numSlider is a slider with its value shown beside it, read as T: whole
+// numbers (intSlider) or decimals rounded to the step (floatSlider).
+type numSlider[T int | float64] struct {
 	widget.BaseWidget
 	Slider *widget.Slider
 	label  *widget.Label
-	suffix string
+	read   func(*widget.Slider) T // the slider's position as a value
+	format func(T) string
 }
+
+type (
+	intSlider   = numSlider[int]
+	floatSlider = numSlider[float64]
+)
 
 func newIntSlider(lo, hi, step int, suffix string, changed func(int)) *intSlider {
-	s := &intSlider{Slider: widget.NewSlider(float64(lo), float64(hi)), label: widget.NewLabel(""), suffix: suffix}
-	s.Slider.Step = float64(step)
-	s.Slider.OnChanged = func(v float64) {
-		s.show()
-		if changed != nil {
-			changed(s.Value())
-		}
-	}
-	s.ExtendBaseWidget(s)
-	s.show()
-	return s
-}
-
-func (s *intSlider) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, s.label, s.Slider))
-}
-
-func (s *intSlider) show() {
-	s.label.SetText(strconv.Itoa(s.Value()) + s.suffix)
-}
-
-// Value is the slider's whole number.
-func (s *intSlider) Value() int { return int(math.Round(s.Slider.Value)) }
-
-// SetValue moves the slider, within its limits.
-func (s *intSlider) SetValue(v int) {
-	s.Slider.SetValue(math.Min(math.Max(float64(v), s.Slider.Min), s.Slider.Max))
-	s.show()
-}
-
-// floatSlider is a slider over decimals with its value shown beside it.
-type floatSlider struct {
-	widget.BaseWidget
-	Slider *widget.Slider
-	label  *widget.Label
+	return newNumSlider(float64(lo), float64(hi), float64(step), changed,
+		func(s *widget.Slider) int { return int(math.Round(s.Value)) },
+		func(v int) string { return strconv.Itoa(v) + suffix })
 }
 
 func newFloatSlider(lo, hi, step float64, changed func(float64)) *floatSlider {
-	s := &floatSlider{Slider: widget.NewSlider(lo, hi), label: widget.NewLabel("")}
+	return newNumSlider(lo, hi, step, changed, roundToStep,
+		func(v float64) string { return fmt.Sprintf("%.2f", v) })
+}
+
+func newNumSlider[T int | float64](lo, hi, step float64, changed func(T), read func(*widget.Slider) T, format func(T) string) *numSlider[T] {
+	s := &numSlider[T]{Slider: widget.NewSlider(lo, hi), label: widget.NewLabel(""), read: read, format: format}
 	s.Slider.Step = step
 	s.Slider.OnChanged = func(float64) {
 		s.show()
@@ -70,23 +50,26 @@ func newFloatSlider(lo, hi, step float64, changed func(float64)) *floatSlider {
 	return s
 }
 
-func (s *floatSlider) CreateRenderer() fyne.WidgetRenderer {
+// roundToStep is a decimal slider's value, rounded to its step.
+func roundToStep(s *widget.Slider) float64 {
+	if s.Step <= 0 {
+		return s.Value
+	}
+	n := math.Round(s.Value / s.Step)
+	return math.Round(n*s.Step*1e6) / 1e6
+}
+
+func (s *numSlider[T]) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, s.label, s.Slider))
 }
 
-func (s *floatSlider) show() { s.label.SetText(fmt.Sprintf("%.2f", s.Value())) }
+func (s *numSlider[T]) show() { s.label.SetText(s.format(s.Value())) }
 
-// Value is the slider's value, rounded to its step.
-func (s *floatSlider) Value() float64 {
-	if s.Slider.Step <= 0 {
-		return s.Slider.Value
-	}
-	n := math.Round(s.Slider.Value / s.Slider.Step)
-	return math.Round(n*s.Slider.Step*1e6) / 1e6
-}
+// Value is the slider's value.
+func (s *numSlider[T]) Value() T { return s.read(s.Slider) }
 
 // SetValue moves the slider, within its limits.
-func (s *floatSlider) SetValue(v float64) {
-	s.Slider.SetValue(math.Min(math.Max(v, s.Slider.Min), s.Slider.Max))
+func (s *numSlider[T]) SetValue(v T) {
+	s.Slider.SetValue(math.Min(math.Max(float64(v), s.Slider.Min), s.Slider.Max))
 	s.show()
 }
