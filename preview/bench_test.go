@@ -12,21 +12,16 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// clip512 is a 512×512, 25-frame GIF like a result: a full 256-colour
-// palette, smooth gradients that move, and grain.
-func clip512(tb testing.TB) []byte {
+// encodeClip512 is a 512×512, 25-frame GIF whose palette indexes come from
+// pixel(frame, x, y), each frame shown 70 ms and drawn over the last.
+func encodeClip512(tb testing.TB, pal color.Palette, pixel func(f, x, y int) uint8) []byte {
 	tb.Helper()
-	pal := make(color.Palette, 256)
-	for i := range pal {
-		pal[i] = color.RGBA{uint8(i), uint8(255 - i), uint8(i * 7), 255}
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
 	g := &gif.GIF{Config: image.Config{Width: 512, Height: 512, ColorModel: pal}}
 	for f := range 25 {
 		m := image.NewPaletted(image.Rect(0, 0, 512, 512), pal)
 		for y := 0; y < 512; y++ {
 			for x := 0; x < 512; x++ {
-				m.Pix[y*512+x] = uint8((x+y+f*6)/4 + rng.IntN(6))
+				m.Pix[y*512+x] = pixel(f, x, y)
 			}
 		}
 		g.Image = append(g.Image, m)
@@ -38,6 +33,17 @@ func clip512(tb testing.TB) []byte {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// clip512 is a 512×512, 25-frame GIF like a result: a full 256-colour
+// palette, smooth gradients that move, and grain.
+func clip512(tb testing.TB) []byte {
+	pal := make(color.Palette, 256)
+	for i := range pal {
+		pal[i] = color.RGBA{uint8(i), uint8(255 - i), uint8(i * 7), 255}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	return encodeClip512(tb, pal, func(f, x, y int) uint8 { return uint8((x+y+f*6)/4 + rng.IntN(6)) })
 }
 
 // BenchmarkDecodeGIF512x25 decodes and composes a 512×512, 25-frame GIF
@@ -58,7 +64,6 @@ func BenchmarkDecodeGIF512x25(b *testing.B) {
 // clip512Dithered is a 512×512, 25-frame GIF as GIF encoders make from
 // video: smooth, slowly moving content, quantised with a 4×4 ordered dither.
 func clip512Dithered(tb testing.TB) []byte {
-	tb.Helper()
 	pal := make(color.Palette, 0, 256)
 	for r := 0; r < 6; r++ {
 		for g := 0; g < 7; g++ {
@@ -69,27 +74,13 @@ func clip512Dithered(tb testing.TB) []byte {
 	}
 	bayer := [16]int{0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5}
 	level := func(v, steps, d int) int { return min(steps-1, (v*(steps-1)*32+(2*d+1)*255)/(255*32)) }
-	g := &gif.GIF{Config: image.Config{Width: 512, Height: 512, ColorModel: pal}}
-	for f := range 25 {
-		m := image.NewPaletted(image.Rect(0, 0, 512, 512), pal)
-		for y := 0; y < 512; y++ {
-			for x := 0; x < 512; x++ {
-				d := bayer[(y&3)*4+(x&3)]
-				r := level((x+f*3)*255/540, 6, d)
-				gg := level((y+f*2)*255/530, 7, d)
-				b := level(((x+y)/2+f)*255/540, 6, d)
-				m.Pix[y*512+x] = uint8(r*42 + gg*6 + b)
-			}
-		}
-		g.Image = append(g.Image, m)
-		g.Delay = append(g.Delay, 7)
-		g.Disposal = append(g.Disposal, gif.DisposalNone)
-	}
-	var buf bytes.Buffer
-	if err := gif.EncodeAll(&buf, g); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return encodeClip512(tb, pal, func(f, x, y int) uint8 {
+		d := bayer[(y&3)*4+(x&3)]
+		r := level((x+f*3)*255/540, 6, d)
+		g := level((y+f*2)*255/530, 7, d)
+		b := level(((x+y)/2+f)*255/540, 6, d)
+		return uint8(r*42 + g*6 + b)
+	})
 }
 
 // BenchmarkDecodeGIF512x25Dithered decodes the typical clip.
