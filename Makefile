@@ -11,6 +11,18 @@ FUZZ_N  ?= 10000x
 # minutes on a first build) rather than compiling it all again.
 test lint package: export GOFLAGS += -trimpath
 
+# cgo compiles C with clang when it is installed (install-deps.sh installs it),
+# unless CC is set. To learn what each C name in a package is, cgo compiles a
+# probe that makes an error for nearly every name; for each error gcc searches
+# every name in scope for a "did you mean", and Fyne's OpenGL bindings have
+# thousands of names. That search took gcc 11 minutes of one core for the
+# Windows build of the bindings; clang stops suggesting after 50 errors, and
+# built them in under a minute. CC is looked up when used, so a clang that
+# test-deps has just installed counts.
+ifeq ($(origin CC),default)
+export CC = $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
+endif
+
 .PHONY: all deps test-deps package-deps build demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-start clean
 
 all: build
@@ -55,9 +67,9 @@ lint:
 # in a fresh folder, never the developer's. The program in the Linux package
 # is started under Xvfb and makes a video.
 #
-# The Windows program builds in the background from the start: cross-building
-# Fyne's OpenGL bindings keeps one core busy for over ten minutes on a first
-# build, while the tests and the Linux package use the other.
+# The Windows program builds in the background from the start, as a first
+# build of it compiles Fyne for Windows from scratch, while the tests and the
+# Linux package use the other core.
 test: test-deps
 	@mkdir -p dist && rm -f dist/windows.status
 	@echo "test: building the Windows program in the background (log: dist/windows.log)"

@@ -4,8 +4,10 @@
 # system without apt: it says what is missing and leaves the rest to the caller.
 set -euo pipefail
 
-# Build: cgo, OpenGL and X11/Wayland headers for Fyne.
-build_pkgs="gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev"
+# Build: cgo, OpenGL and X11/Wayland headers for Fyne. cgo compiles with clang
+# when it is there (see the Makefile): gcc takes minutes over Fyne's OpenGL
+# bindings. gcc stays, for the linker and for builds outside make.
+build_pkgs="gcc clang pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev"
 # Tests: a real window (Xvfb), a real Secret Service (gnome-keyring on a D-Bus
 # session), screenshots (ImageMagick), MP4 output (ffmpeg), finding the window
 # (xdotool), timing its appearance (xev, in x11-utils).

@@ -8,9 +8,12 @@
 # Both are release builds: stripped (-s -w, -trimpath), without Fyne's emoji
 # font (no_emoji: Vivify draws no emoji, and it is 4 MB), in Fyne's release
 # mode, and with the fyneDo migration that FyneApp.toml asks for
-# (migrated_fynedo). We build the programs ourselves rather than through the
-# fyne tool: its release builds compile Fyne's C code at -O3, which took the
-# OpenGL bindings alone over ten minutes per target on a two-core machine.
+# (migrated_fynedo). We build the programs with go build rather than through
+# the fyne tool, to choose the tags, the C compiler and the linker flags.
+#
+# cgo compiles C with clang where it is installed (the Makefile says why: gcc
+# takes minutes over Fyne's OpenGL bindings), for Windows too: clang targets
+# mingw-w64 with its headers, and mingw-w64's gcc links the program.
 #
 # Each target builds in a copy of the source, side by side: the fyne tool
 # writes into the tree it works in (it adds one to Build in FyneApp.toml),
@@ -27,6 +30,14 @@ ldflags="-s -w -X vivify/client.Version=$version"
 if [[ $targets == *windows* ]] && ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
   echo "package: x86_64-w64-mingw32-gcc is missing (Debian package gcc-mingw-w64-x86-64)" >&2
   exit 1
+fi
+
+if [ -z "${CC:-}" ] && command -v clang >/dev/null; then
+  export CC=clang
+fi
+windows_cc=x86_64-w64-mingw32-gcc
+if command -v clang >/dev/null; then
+  windows_cc="clang --target=x86_64-w64-mingw32"
 fi
 
 work=$(mktemp -d)
@@ -57,8 +68,9 @@ linux() {
 windows() {
   cd "$work/windows"
   go run ./cmd/winres -version "$version" -o rsrc_windows_amd64.syso
-  CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
-    go build -trimpath -tags "$tags" -ldflags "$ldflags -H windowsgui" -o Vivify.exe .
+  CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$windows_cc" CXX=x86_64-w64-mingw32-g++ \
+    go build -trimpath -tags "$tags" \
+    -ldflags "$ldflags -H windowsgui -extld=x86_64-w64-mingw32-gcc" -o Vivify.exe .
 }
 echo "package: building for $targets (a first build takes several minutes)"
 pids=()
