@@ -293,12 +293,22 @@ func (w *Window) Keys() *KeySettings { return w.keys }
 func (w *Window) Presets() *Presets { return w.presets }
 
 func (w *Window) updateStatus() {
-	n := w.deps.Engine.InFlight()
-	text := fmt.Sprintf("%d on the server", n)
+	text := beingMade(w.deps.Engine.InFlight())
 	if w.deps.Practice {
 		text += " · practice mode"
 	}
 	w.status.SetText(text + " · library: " + w.deps.Engine.Library())
+}
+
+// beingMade says in words how many videos the server is making.
+func beingMade(n int) string {
+	switch n {
+	case 0:
+		return "No videos being made"
+	case 1:
+		return "1 video being made"
+	}
+	return fmt.Sprintf("%d videos being made", n)
 }
 
 // Generate queues a job with the chosen image and the form's settings; the

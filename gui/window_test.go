@@ -97,6 +97,9 @@ func TestWholeRunInPracticeMode(t *testing.T) {
 		d, ok := w.Details().Job()
 		return ok && d.ID == w.Gallery().Shown()[0].ID
 	})
+	q.until(t, 5*time.Second, "the status line to count it", func() bool {
+		return strings.HasPrefix(w.status.Text, "1 video being made")
+	})
 	seen := map[jobs.State]bool{}
 	q.until(t, 20*time.Second, "the job to finish", func() bool {
 		j := w.Gallery().Shown()[0]
@@ -108,6 +111,9 @@ func TestWholeRunInPracticeMode(t *testing.T) {
 		t.Fatalf("ended %s (%+v); states seen %v", j.State, j.Failure, seen)
 	}
 	q.until(t, 10*time.Second, "the video in the player", func() bool { return w.Details().Player().Animation() != nil })
+	q.until(t, 5*time.Second, "the status line to count down", func() bool {
+		return strings.HasPrefix(w.status.Text, "No videos being made · practice mode")
+	})
 	a := w.Details().Player().Animation()
 	if len(a.Frames) != 4 || a.Width != 128 || !w.Details().Player().Playing() {
 		t.Fatalf("%d frames of %dx%d, playing %v", len(a.Frames), a.Width, a.Height, w.Details().Player().Playing())
