@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -328,13 +329,23 @@ func (p *Player) CreateRenderer() fyne.WidgetRenderer {
 	// The scrub bar gets a row of its own, the full width; the buttons and
 	// the time sit under it, speed and loop at the right.
 	controls := container.NewVBox(p.scrub, container.NewBorder(nil, nil,
-		container.NewHBox(p.back, p.play, p.forward, container.NewCenter(p.clock)),
+		container.NewHBox(p.back, p.play, p.forward, p.clockBox()),
 		container.NewHBox(p.speed, p.loopBox)))
 	stage := container.NewStack(p.view)
 	r := &playerRenderer{p: p, stage: stage,
 		box: container.NewBorder(nil, container.NewVBox(p.note, controls), nil, nil, stage)}
 	r.Refresh()
 	return r
+}
+
+// clockBox gives the time the room it takes when a video plays, before one
+// does: the controls, and the divider beside the player, stay where they
+// are when a video starts.
+func (p *Player) clockBox() fyne.CanvasObject {
+	p.clock.Alignment = fyne.TextAlignCenter
+	room := fyne.MeasureText("00.0 s / 00.0 s", p.clock.TextSize, p.clock.TextStyle)
+	room.Width += 2 * theme.Padding()
+	return container.NewCenter(container.New(layout.NewGridWrapLayout(room), p.clock))
 }
 
 type playerRenderer struct {

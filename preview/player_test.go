@@ -223,3 +223,22 @@ func TestPlayerPoster(t *testing.T) {
 		t.Fatalf("opened %v, play disabled %v", opened, p.play.Disabled())
 	}
 }
+
+// The time under the player has its room before a video loads, so nothing
+// beside the player moves when one starts (the divider did, by 24 px).
+func TestPlayerKeepsItsWidthWhenAVideoLoads(t *testing.T) {
+	test.NewTempApp(t)
+	p := NewPlayer()
+	w := test.NewWindow(p)
+	defer w.Close()
+	before := p.MinSize()
+	p.SetAnimation(fourFrames(t))
+	p.Play()
+	defer p.Pause()
+	if p.clock.Text == "" {
+		t.Fatal("no time shown")
+	}
+	if after := p.MinSize(); after.Width != before.Width {
+		t.Fatalf("min width %v with a video, %v without", after.Width, before.Width)
+	}
+}
