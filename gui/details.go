@@ -197,7 +197,7 @@ func (d *Details) loadVideo(j jobs.Job) {
 // open hands a file to the system's player.
 func (d *Details) open(path string) {
 	if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
-		dialog.ShowError(err, d.win)
+		d.deps.dialogs.ShowError(err, d.win)
 	}
 }
 
@@ -207,7 +207,7 @@ func (d *Details) setActions(j jobs.Job) {
 		return func() {
 			go func() {
 				if err := f(); err != nil {
-					d.deps.RunOnUI(func() { dialog.ShowError(err, d.win) })
+					d.deps.RunOnUI(func() { d.deps.dialogs.ShowError(err, d.win) })
 				}
 			}()
 		}
@@ -249,11 +249,11 @@ func (d *Details) setActions(j jobs.Job) {
 		})
 	}
 	add("Delete", theme.DeleteIcon(), func() {
-		dialog.ShowConfirm("Delete this video?", "Its folder and everything in it are removed from the library.", func(ok bool) {
+		d.deps.dialogs.Show(dialog.NewConfirm("Delete this video?", "Its folder and everything in it are removed from the library.", func(ok bool) {
 			if ok {
 				run(func() error { return eng.Delete(j.ID) })()
 			}
-		}, d.win)
+		}, d.win))
 	})
 	d.actions.Objects = bs
 	d.actions.Refresh()
@@ -273,12 +273,12 @@ func (d *Details) saveAs(video string) {
 				src.Close()
 			}
 			if err != nil {
-				d.deps.RunOnUI(func() { dialog.ShowError(fmt.Errorf("the video could not be saved there: %w", err), d.win) })
+				d.deps.RunOnUI(func() { d.deps.dialogs.ShowError(fmt.Errorf("the video could not be saved there: %w", err), d.win) })
 			}
 		}()
 	}, d.win)
 	save.SetFileName(filepath.Base(video))
-	save.Show()
+	d.deps.dialogs.Show(save)
 }
 
 // useAsInput makes the last frame of the video the next picture: a way to
@@ -300,7 +300,7 @@ func (d *Details) useAsInput(j jobs.Job) {
 		}
 		d.deps.RunOnUI(func() {
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("the last frame could not be kept: %w", err), d.win)
+				d.deps.dialogs.ShowError(fmt.Errorf("the last frame could not be kept: %w", err), d.win)
 				return
 			}
 			d.OnUseAsInput(path)

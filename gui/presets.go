@@ -42,6 +42,7 @@ type Presets struct {
 	form    *ParamsForm
 	prefs   fyne.Preferences
 	win     fyne.Window
+	dialogs *Dialogs
 	own     []Preset
 	Choice  *widget.Select
 	Save    *widget.Button
@@ -51,8 +52,8 @@ type Presets struct {
 
 // NewPresets builds the row, with the user's presets from prefs, and
 // applies the preset chosen last time.
-func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window) *Presets {
-	p := &Presets{form: form, prefs: prefs, win: win}
+func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window, dialogs *Dialogs) *Presets {
+	p := &Presets{form: form, prefs: prefs, win: win, dialogs: dialogs}
 	json.Unmarshal([]byte(prefs.String(prefPresets)), &p.own)
 	p.Choice = widget.NewSelect(nil, func(name string) { p.apply(name) })
 	p.Choice.PlaceHolder = "Choose a preset"
@@ -109,14 +110,17 @@ func (p *Presets) apply(name string) {
 }
 
 func (p *Presets) askName() {
-	name := widget.NewEntry()
+	name := newDialogEntry(p.dialogs)
 	name.SetPlaceHolder("My slow pan")
-	dialog.ShowForm("Save the settings as a preset", "Save", "Cancel",
+	d := dialog.NewForm("Save the settings as a preset", "Save", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
 			if ok {
 				p.SaveAs(name.Text)
 			}
 		}, p.win)
+	name.OnSubmitted = func(string) { d.Submit() } // Enter saves
+	p.dialogs.Show(d)
+	p.win.Canvas().Focus(name)
 }
 
 // SaveAs keeps the form's settings as a preset of the user's (replacing one

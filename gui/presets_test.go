@@ -10,7 +10,7 @@ func TestPresets(t *testing.T) {
 	a := test.NewTempApp(t)
 	f := NewParamsForm()
 	f.Prompt.SetText("keep me")
-	p := NewPresets(f, a.Preferences(), test.NewWindow(nil))
+	p := NewPresets(f, a.Preferences(), test.NewWindow(nil), nil)
 	if len(p.Choice.Options) != 3 || !p.Delete.Disabled() {
 		t.Fatalf("built in: %v", p.Choice.Options)
 	}
@@ -32,7 +32,7 @@ func TestPresets(t *testing.T) {
 		t.Fatalf("saved: %v %q", p.Choice.Options, p.Choice.Selected)
 	}
 	// Kept in the preferences, and chosen again at the next start.
-	again := NewPresets(NewParamsForm(), a.Preferences(), test.NewWindow(nil))
+	again := NewPresets(NewParamsForm(), a.Preferences(), test.NewWindow(nil), nil)
 	if len(again.Choice.Options) != 4 || again.Choice.Selected != "Mine" || again.form.read().NumInferenceSteps != 33 {
 		t.Fatalf("next start: %v %q steps %d", again.Choice.Options, again.Choice.Selected, again.form.read().NumInferenceSteps)
 	}

@@ -31,7 +31,7 @@ const (
 // written anywhere but the keychain.
 type KeySettings struct {
 	deps      Deps
-	Entry     *widget.Entry
+	Entry     *dialogEntry
 	Save      *widget.Button
 	Check     *widget.Button
 	Remove    *widget.Button
@@ -47,7 +47,9 @@ type KeySettings struct {
 // background.
 func NewKeySettings(deps Deps, onBalance func(string)) *KeySettings {
 	k := &KeySettings{deps: deps, store: deps.Keys, onBalance: onBalance}
-	k.Entry = widget.NewPasswordEntry()
+	k.Entry = newDialogEntry(deps.dialogs) // it lives in the settings dialog
+	k.Entry.Password = true
+	k.Entry.OnSubmitted = func(string) { k.save(k.store) } // Enter saves
 	k.Entry.SetPlaceHolder("Paste your ModelsLab API key")
 	k.Status = widget.NewLabel("")
 	k.Status.Wrapping = fyne.TextWrapWord
@@ -255,18 +257,18 @@ func (w *Window) ShowSettings() {
 		next.SetText("From the next start: " + p)
 	}
 	choose := widget.NewButtonWithIcon("Choose another folder…", theme.FolderOpenIcon(), func() {
-		dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+		w.deps.dialogs.Show(dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 			if err != nil || u == nil {
 				return
 			}
 			prefs.SetString(PrefLibrary, u.Path())
 			next.SetText("From the next start: " + u.Path() + " (jobs running now finish in the current folder)")
-		}, w.win)
+		}, w.win))
 	})
 	libBox := container.NewVBox(widget.NewLabelWithStyle("Library folder", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		lib, container.NewHBox(choose), next)
 	body := container.NewVBox(w.keys.Content(), widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
 	d := dialog.NewCustom("Settings", "Close", container.NewPadded(body), w.win)
 	d.Resize(fyne.NewSize(560, 560))
-	d.Show()
+	w.deps.dialogs.Show(d)
 }

@@ -21,6 +21,8 @@ func allText(o fyne.CanvasObject) []string {
 			out = append(out, x.Text)
 		case *SubmitEntry:
 			out = append(out, x.Text)
+		case *dialogEntry:
+			out = append(out, x.Text)
 		}
 		if c, ok := o.(*fyne.Container); ok {
 			for _, k := range c.Objects {

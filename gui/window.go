@@ -45,6 +45,8 @@ type Deps struct {
 	// Window is the window to fill; nil makes one. main makes it early, so
 	// that connecting to the display overlaps reading the library.
 	Window fyne.Window
+
+	dialogs *Dialogs // the window's open dialogs; NewWindow makes it
 }
 
 // Title is the main window's title.
@@ -84,13 +86,14 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	if win == nil {
 		win = app.NewWindow(Title)
 	}
+	deps.dialogs = &Dialogs{}
 	w := &Window{deps: deps, win: win, focused: true, running: map[string]bool{}}
 	w.params = NewParamsForm()
-	w.source = NewSourcePanel(w.win, deps.RunOnUI, w.params.SetSourceAspect)
+	w.source = NewSourcePanel(w.win, deps.dialogs, deps.RunOnUI, w.params.SetSourceAspect)
 	w.details = NewDetails(deps, w.win)
 	w.details.OnReuse = w.params.SetRequest
 	w.params.OnSubmit, w.source.OnSubmit = w.Generate, w.Generate
-	w.presets = NewPresets(w.params, app.Preferences(), w.win)
+	w.presets = NewPresets(w.params, app.Preferences(), w.win, deps.dialogs)
 	w.details.OnUseAsInput = w.source.SetFile
 	w.gallery = NewGallery(deps.Engine, deps.RunOnUI, w.details.Show)
 	w.status = widget.NewLabel("")
@@ -124,6 +127,12 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
 			func(fyne.Shortcut) { w.Generate() })
 	}
+	// Escape closes the dialog on top (a text field in a dialog passes it on).
+	w.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			deps.dialogs.Escape()
+		}
+	})
 
 	deps.Engine.Subscribe(func(e jobs.Event) {
 		deps.RunOnUI(func() {
@@ -398,6 +407,7 @@ func firstNonEmpty(a, b string) string {
 // Browse, Paste, or a file dropped on the window.
 type SourcePanel struct {
 	win     fyne.Window
+	dialogs *Dialogs
 	runOnUI func(func())
 	aspect  func(float64)
 	URL     *SubmitEntry
@@ -410,8 +420,8 @@ type SourcePanel struct {
 }
 
 // NewSourcePanel builds the panel; aspect is told the chosen image's shape.
-func NewSourcePanel(win fyne.Window, runOnUI func(func()), aspect func(float64)) *SourcePanel {
-	s := &SourcePanel{win: win, runOnUI: runOnUI, aspect: aspect}
+func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), aspect func(float64)) *SourcePanel {
+	s := &SourcePanel{win: win, dialogs: dialogs, runOnUI: runOnUI, aspect: aspect}
 	s.URL = newSubmitEntry(false, &s.OnSubmit)
 	s.URL.SetPlaceHolder("https://… a link to a picture")
 	s.URL.Validator = func(text string) error {
@@ -511,7 +521,7 @@ func (s *SourcePanel) browse() {
 		s.SetFile(r.URI().Path())
 	}, s.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".webp"}))
-	d.Show()
+	s.dialogs.Show(d)
 }
 
 func (s *SourcePanel) paste() {
