@@ -110,6 +110,7 @@ type Engine struct {
 	ctx      context.Context
 	stop     context.CancelCauseFunc
 	wg       sync.WaitGroup
+	lock     *os.File // the library's lock, held until Close
 }
 
 type runHandle struct {
@@ -141,9 +142,14 @@ func Open(opts Options) (*Engine, error) {
 	if err := os.MkdirAll(opts.Library, 0o755); err != nil {
 		return nil, fmt.Errorf("the library folder %s cannot be created: %w", opts.Library, err)
 	}
+	lock, err := lockLibrary(opts.Library)
+	if err != nil {
+		return nil, err
+	}
 	removeUnplaced(opts.Library)
 	loaded, warns, err := loadLibrary(opts.Library)
 	if err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("the library folder %s cannot be read: %w", opts.Library, err)
 	}
 	ctx, stop := context.WithCancelCause(context.Background())
@@ -152,7 +158,7 @@ func Open(opts Options) (*Engine, error) {
 		jobs: make(map[string]*Job, len(loaded)), running: map[string]*runHandle{},
 		warnings: warns, subs: map[int]*subscriber{},
 		slots: newSlots(opts.MaxInFlight), prepares: make(chan struct{}, opts.MaxPreparing),
-		ctx: ctx, stop: stop,
+		ctx: ctx, stop: stop, lock: lock,
 	}
 	for _, w := range warns {
 		e.log.Warn("library folder passed over", "folder", w.Folder, "reason", w.Reason)
@@ -253,6 +259,7 @@ func (e *Engine) Close() {
 		delete(e.subs, id)
 	}
 	e.mu.Unlock()
+	e.lock.Close() // lets another copy of Vivify open the library
 }
 
 // Library is the folder the engine keeps its jobs in.
