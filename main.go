@@ -3,19 +3,24 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"log"
+	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
 	"vivify/client/sandbox"
 	"vivify/gui"
 	"vivify/icons"
+	"vivify/internal/instance"
 	"vivify/jobs"
 	"vivify/keychain"
 	"vivify/preview"
@@ -41,6 +46,13 @@ func main() {
 		}
 		return client.New("practice", client.WithBaseURL(srv.URL))
 	}
+	if *library == "" {
+		*library = jobs.DefaultLibrary()
+	}
+	var picture string // opened with a picture, as a file manager does
+	if flag.NArg() > 0 {
+		picture, _ = filepath.Abs(flag.Arg(0))
+	}
 	opts := jobs.Options{Library: *library, Thumbnailer: preview.Thumbnail}
 	if *practice {
 		c, err := startPractice()
@@ -61,6 +73,15 @@ func main() {
 	go func() { gui.PrepareFonts(); close(fonts) }()
 	win := a.NewWindow(gui.Title)
 	lib := <-loaded
+	if errors.Is(lib.err, jobs.ErrLibraryInUse) {
+		// Opened a second time: the copy that has the library comes to the
+		// front, with this start's picture.
+		if err := instance.Hand(*library, picture, 5*time.Second); err == nil {
+			return
+		}
+		showInUse(win, *library)
+		return
+	}
 	if lib.err != nil {
 		log.Fatal(lib.err)
 	}
@@ -69,8 +90,21 @@ func main() {
 	w := gui.NewWindow(a, gui.Deps{Engine: eng, Practice: *practice, RunOnUI: fyne.Do, Keys: keychain.OS{},
 		NewClient: func(key string) (*client.Client, error) { return client.New(key) }, StartPractice: startPractice,
 		Window: win})
-	if flag.NArg() > 0 { // opened with a picture
-		w.Source().SetFile(flag.Arg(0))
+	if picture != "" {
+		w.Source().SetFile(picture)
+	}
+	stopServing, err := instance.Serve(*library, func(p string) {
+		fyne.Do(func() {
+			if p != "" {
+				w.Source().SetFile(p)
+			}
+			w.Fyne().Show()
+			w.Fyne().RequestFocus()
+		})
+	})
+	if err != nil {
+		log.Printf("a second start will not find this window: %v", err)
+		stopServing = func() {}
 	}
 	a.Lifecycle().SetOnStarted(func() {
 		w.Start()
@@ -80,8 +114,21 @@ func main() {
 		time.AfterFunc(2*time.Second, debug.FreeOSMemory)
 	})
 	w.Fyne().ShowAndRun()
+	stopServing()
 	eng.Close()
 	if srv != nil {
 		srv.Close()
 	}
+}
+
+// showInUse says the library is open in another copy that did not answer.
+func showInUse(win fyne.Window, library string) {
+	msg := widget.NewLabel("Vivify is already open with the library in " + library +
+		", but that copy did not answer. If it is still starting, wait a moment and open Vivify again; " +
+		"if its window is stuck, close it first. Two copies never work on one library at once, so no video is made twice.")
+	msg.Wrapping = fyne.TextWrapWord
+	win.SetContent(container.NewBorder(nil, container.NewCenter(widget.NewButton("Close", win.Close)), nil, nil, msg))
+	win.Resize(fyne.NewSize(460, 200))
+	win.CenterOnScreen()
+	win.ShowAndRun()
 }

@@ -8,6 +8,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
 	"os"
@@ -83,6 +84,22 @@ func practiceRun(t *testing.T, bin, dir string) string {
 	t.Logf("window shown %v after start", time.Since(start).Round(time.Millisecond))
 	time.Sleep(2 * time.Second) // drawn, and the picture read
 
+	// Opened again, with another picture: the second start hands it to the
+	// window that is open and ends, so the video below is of that picture.
+	lighthouse := filepath.Join(dir, "lighthouse.png")
+	writeTestPicture(t, lighthouse)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	again := exec.CommandContext(ctx, bin, "--practice", "--library", library, lighthouse)
+	again.Env = app.Env
+	if out, err := again.CombinedOutput(); err != nil {
+		t.Fatalf("the second start: %v\n%s", err, out)
+	}
+	time.Sleep(time.Second)
+	if out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Vivify$").Output(); len(strings.Fields(string(out))) != 1 {
+		t.Fatalf("windows after the second start: %q", out)
+	}
+
 	// Generate with the keyboard, and wait for the video in the library.
 	if out, err := exec.Command("xdotool", "windowfocus", "--sync", win).CombinedOutput(); err != nil {
 		t.Fatalf("focus: %v\n%s", err, out)
@@ -94,6 +111,9 @@ func practiceRun(t *testing.T, bin, dir string) string {
 		found, _ := filepath.Glob(filepath.Join(library, "*", "*.gif"))
 		if len(found) > 0 {
 			t.Logf("video made: %s", filepath.Base(found[0]))
+			if !strings.HasSuffix(filepath.Dir(found[0]), "lighthouse") {
+				t.Fatalf("the video is not of the picture the second start handed over: %s", found[0])
+			}
 			break
 		}
 		if time.Since(start) > 90*time.Second {

@@ -1,0 +1,135 @@
+// Package instance lets a second start of Vivify on a library that is
+// already open hand its picture to the copy that has it, which comes to the
+// front, as a desktop app does when it is opened twice, rather than open a
+// second window on the same jobs.
+//
+// The running copy listens on the loopback and writes where, with a random
+// token, into a file in the library that only its user can read. A later
+// start reads the file and sends the token and its picture. The token keeps
+// other programs on the computer from handing pictures in.
+package instance
+
+import (
+	"bufio"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"vivify/internal/atomicfile"
+)
+
+// File is where in the library the running copy says how to reach it.
+const File = ".vivify-instance"
+
+// maxMessage bounds what a start may send: a token and a file path.
+const maxMessage = 64 << 10
+
+type address struct {
+	Port  int    `json:"port"`
+	Token string `json:"token"`
+}
+
+type message struct {
+	Token   string `json:"token"`
+	Picture string `json:"picture,omitempty"`
+}
+
+// Serve listens for later starts on the library dir and calls open, on its
+// own goroutine, with each one's picture ("" when it had none). stop ends
+// the listening and removes the file.
+func Serve(dir string, open func(picture string)) (stop func(), err error) {
+	token := make([]byte, 16)
+	rand.Read(token)
+	addr := address{Token: hex.EncodeToString(token)}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr.Port = l.Addr().(*net.TCPAddr).Port
+	data, _ := json.Marshal(addr)
+	path := filepath.Join(dir, File)
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
+		l.Close()
+		return nil, err
+	}
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return // stopped
+			}
+			go serve(c, addr.Token, open)
+		}
+	}()
+	return func() {
+		l.Close()
+		// Remove the file only while it is still this copy's.
+		if now, err := os.ReadFile(path); err == nil && string(now) == string(data) {
+			os.Remove(path)
+		}
+	}, nil
+}
+
+func serve(c net.Conn, token string, open func(string)) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	line, err := bufio.NewReader(io.LimitReader(c, maxMessage)).ReadString('\n')
+	if err != nil {
+		return
+	}
+	var m message
+	if json.Unmarshal([]byte(line), &m) != nil || subtle.ConstantTimeCompare([]byte(m.Token), []byte(token)) != 1 {
+		return
+	}
+	open(m.Picture)
+	io.WriteString(c, "ok\n")
+}
+
+// Hand gives picture ("" for none) to the copy running on the library dir,
+// waiting up to wait for it: a copy that has just started may not listen
+// yet. An error says no copy took it.
+func Hand(dir, picture string, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		err := hand(dir, picture)
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func hand(dir, picture string) error {
+	data, err := os.ReadFile(filepath.Join(dir, File))
+	if err != nil {
+		return err
+	}
+	var addr address
+	if err := json.Unmarshal(data, &addr); err != nil || addr.Port == 0 {
+		return fmt.Errorf("%s is damaged", File)
+	}
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", addr.Port), 2*time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	out, _ := json.Marshal(message{Token: addr.Token, Picture: picture})
+	if _, err := c.Write(append(out, '\n')); err != nil {
+		return err
+	}
+	reply, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || strings.TrimSpace(reply) != "ok" {
+		return errors.New("the running copy did not answer")
+	}
+	return nil
+}
