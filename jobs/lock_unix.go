@@ -3,18 +3,15 @@
 package jobs
 
 import (
-	"errors"
 	"os"
 	"syscall"
 )
 
+// errLocked is flock's answer when another process holds the lock (the
+// same number as EAGAIN on every Unix Go runs on).
 var errLocked = syscall.EWOULDBLOCK
 
 // lockFile takes an exclusive lock on f without waiting.
 func lockFile(f *os.File) error {
-	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EAGAIN) {
-		return errLocked
-	}
-	return err
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 }
