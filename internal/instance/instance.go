@@ -23,6 +23,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"vivify/internal/atomicfile"
 )
 
 // File is where in the library the running copy says how to reach it.
@@ -55,7 +57,9 @@ func Serve(dir string, open func(picture string)) (stop func(), err error) {
 	addr.Port = l.Addr().(*net.TCPAddr).Port
 	data, _ := json.Marshal(addr)
 	path := filepath.Join(dir, File)
-	if err := writeFile(path, data); err != nil {
+	// Not synced: the file matters only while this process runs, and
+	// waiting for the disk would hold up the window's start.
+	if err := atomicfile.WriteUnsynced(path, data, 0o600); err != nil {
 		l.Close()
 		return nil, err
 	}
@@ -75,28 +79,6 @@ func Serve(dir string, open func(picture string)) (stop func(), err error) {
 			os.Remove(path)
 		}
 	}, nil
-}
-
-// writeFile puts data at path for this user only, through a rename, so a
-// start never reads half of it. Not synced: it matters only while this
-// process runs, and syncing would hold up the window's start.
-func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), File+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(0o600)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func serve(c net.Conn, token string, open func(string)) {
