@@ -71,8 +71,7 @@ func practiceRun(t *testing.T, bin, dir string) string {
 	start := time.Now()
 	var win string
 	for {
-		out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Vivify$").Output()
-		if ids := strings.Fields(string(out)); len(ids) > 0 {
+		if ids := vivifyWindows(); len(ids) > 0 {
 			win = ids[0]
 			break
 		}
@@ -96,8 +95,8 @@ func practiceRun(t *testing.T, bin, dir string) string {
 		t.Fatalf("the second start: %v\n%s", err, out)
 	}
 	time.Sleep(time.Second)
-	if out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Vivify$").Output(); len(strings.Fields(string(out))) != 1 {
-		t.Fatalf("windows after the second start: %q", out)
+	if ids := vivifyWindows(); len(ids) != 1 {
+		t.Fatalf("windows after the second start: %q", ids)
 	}
 
 	// Generate with the keyboard, and wait for the video in the library.
@@ -149,6 +148,12 @@ func practiceRun(t *testing.T, bin, dir string) string {
 		t.Fatalf("a widget was touched off the UI goroutine:\n%s", logs.String())
 	}
 	return logs.String()
+}
+
+// vivifyWindows are the ids of the visible windows titled Vivify.
+func vivifyWindows() []string {
+	out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Vivify$").Output()
+	return strings.Fields(string(out))
 }
 
 func writeTestPicture(t *testing.T, path string) {
