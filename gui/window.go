@@ -165,10 +165,9 @@ func (w *Window) Details() *Details    { return w.details }
 func (w *Window) Message() string      { return w.message.Text }
 
 // Start does what waits until the window is up: decoding thumbnails, the
-// once-a-second tick of
-// the gallery's time left, and looking for a kept key (the keychain may
-// start a service over D-Bus, which should not hold up the first paint)
-// and, with none, offering one or practice.
+// once-a-second tick of the gallery's time left, and looking for a kept key
+// (the keychain may start a service over D-Bus, which should not hold up
+// the first paint) and, with none, offering one or practice.
 func (w *Window) Start() {
 	w.gallery.Resume()
 	go func() { // the gallery's time left counts down between the engine's news
