@@ -13,12 +13,12 @@ import (
 	"image/png"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/image/draw"
-	_ "golang.org/x/image/webp"
+
+	"vivify/internal/picture"
 )
 
 // Limits of upload preparation.
@@ -31,9 +31,9 @@ const (
 	MaxUploadBytes = 5_000_000
 	// MaxSourceBytes, MaxSourcePixels and MaxSourceSide bound what Vivify
 	// agrees to decode, so a hostile or absurd file cannot exhaust memory.
-	MaxSourceBytes  = 200 << 20
-	MaxSourcePixels = 120_000_000
-	MaxSourceSide   = 40_000
+	MaxSourceBytes  = picture.MaxFileBytes
+	MaxSourcePixels = picture.MaxPixels
+	MaxSourceSide   = picture.MaxSide
 )
 
 // PreparedImage is a local image made ready for upload: upright, scaled to fit
@@ -55,8 +55,12 @@ func (p *PreparedImage) DataURI() string {
 
 // PrepareImageFile reads and prepares the image at path.
 func PrepareImageFile(path string) (*PreparedImage, error) {
-	f, err := os.Open(path)
+	f, _, err := picture.OpenFile(path)
 	if err != nil {
+		if errors.Is(err, picture.ErrNotRegular) {
+			return nil, &Error{Kind: ErrNotImage, Op: "read " + filepath.Base(path),
+				Message: "it is not an ordinary file (a pipe, device or folder), so it cannot be a picture"}
+		}
 		return nil, &Error{Kind: ErrNotImage, Op: "read " + filepath.Base(path), Message: "the file could not be opened", Err: err}
 	}
 	defer f.Close()
@@ -82,31 +86,28 @@ func PrepareImage(r io.Reader) (*PreparedImage, error) {
 		return nil, &Error{Kind: ErrImageTooLarge, Op: "read the image",
 			Message: fmt.Sprintf("the file is larger than %d MB", MaxSourceBytes>>20)}
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
+	var scaled *image.RGBA
+	_, info, err := picture.DecodeWith(context.Background(), data, func(img image.Image) image.Image {
+		scaled = fitWithin(img, UploadSide)
+		return scaled
+	})
+	switch {
+	case errors.Is(err, picture.ErrNotPicture):
 		return nil, &Error{Kind: ErrNotImage, Op: "read the image",
 			Message: "this file is not a picture Vivify can read (PNG, JPEG, GIF or WebP)"}
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
+	case errors.Is(err, picture.ErrTooLarge):
+		return nil, &Error{Kind: ErrImageTooLarge, Op: "read the image", Message: strings.TrimPrefix(err.Error(), picture.ErrTooLarge.Error()+": "), Err: err}
+	case err != nil && info.Width <= 0:
 		return nil, &Error{Kind: ErrNotImage, Op: "read the image", Message: "the picture has no pixels"}
-	}
-	if cfg.Width > MaxSourceSide || cfg.Height > MaxSourceSide || cfg.Width*cfg.Height > MaxSourcePixels {
-		return nil, &Error{Kind: ErrImageTooLarge, Op: "read the image",
-			Message: fmt.Sprintf("the picture is %d×%d pixels; Vivify takes up to %d megapixels", cfg.Width, cfg.Height, MaxSourcePixels/1_000_000)}
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
+	case err != nil:
 		return nil, &Error{Kind: ErrNotImage, Op: "read the image",
 			Message: "the picture is damaged and could not be decoded", Err: err}
 	}
+	cfg, format := image.Config{Width: info.Width, Height: info.Height}, info.Format
 	orientation := 1
 	if format == "jpeg" {
 		orientation = exifOrientation(data)
 	}
-	data = nil // let the file's bytes go before the scaled copy is made
-
-	scaled := fitWithin(img, UploadSide)
-	img = nil
 	upright := orient(scaled, orientation)
 
 	p := &PreparedImage{

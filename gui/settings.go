@@ -81,8 +81,9 @@ func (k *KeySettings) Load(done func(found bool)) {
 		done(false)
 		return
 	}
+	store := k.store // save may replace it on the UI goroutine meanwhile
 	go func() {
-		key, err := k.store.Get()
+		key, err := store.Get()
 		var c *client.Client
 		if err == nil {
 			c, err = k.deps.NewClient(key)
@@ -197,8 +198,9 @@ func (k *KeySettings) check() {
 }
 
 func (k *KeySettings) remove() {
+	store := k.store
 	go func() {
-		err := k.store.Delete()
+		err := store.Delete()
 		k.deps.Engine.SetClient(nil)
 		k.deps.RunOnUI(func() {
 			k.hasKey = false

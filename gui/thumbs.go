@@ -2,12 +2,12 @@ package gui
 
 import (
 	"container/list"
+	"context"
 	"image"
-	_ "image/png"
-	"os"
 	"sync"
+	"time"
 
-	"vivify/preview"
+	"vivify/internal/picture"
 )
 
 // thumbCache decodes gallery thumbnails off the UI goroutine and keeps the
@@ -87,13 +87,11 @@ func (c *thumbCache) loop() {
 
 func (c *thumbCache) load(w thumbWork) {
 	path := w.path
-	var img image.Image
-	if f, err := os.Open(path); err == nil {
-		img, _, _ = image.Decode(f)
-		f.Close()
-	}
-	if img != nil && w.box.X > 0 && w.box.Y > 0 {
-		img = preview.Fit(img, w.box.X, w.box.Y)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	img, _, err := picture.DecodeFile(ctx, path, max(w.box.X, 0), max(w.box.Y, 0))
+	cancel()
+	if err != nil {
+		img = nil
 	}
 	c.mu.Lock()
 	if img != nil {

@@ -1,13 +1,10 @@
 package gui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif" // DecodeConfig of sources
-	_ "image/jpeg"
-	_ "image/png"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,9 +19,9 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	_ "golang.org/x/image/webp"
 
 	"vivify/client"
+	"vivify/internal/picture"
 	"vivify/jobs"
 	"vivify/keychain"
 )
@@ -482,33 +479,52 @@ func (s *SourcePanel) SetFile(path string) {
 	s.file = path
 	s.info.SetText("Reading " + filepath.Base(path) + "…")
 	go func() {
-		f, err := os.Open(path)
-		var cfg image.Config
-		var img image.Image
-		if err == nil {
-			cfg, _, err = image.DecodeConfig(f)
-			if err == nil {
-				f.Seek(0, 0)
-				img, _, _ = image.Decode(f)
-			}
-			f.Close()
-		}
+		// The preview is never shown larger than this: the picture is
+		// scaled to it as it is decoded, within the shared memory budget.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		img, info, err := picture.DecodeFile(ctx, path, previewSide, previewSide)
+		cancel()
 		s.runOnUI(func() {
 			if s.file != path {
 				return // another image was chosen meanwhile
 			}
 			if err != nil {
 				s.file = ""
-				s.info.SetText(filepath.Base(path) + " is not a picture Vivify can read (PNG, JPEG, GIF or WebP).")
+				s.preview.Image = nil
+				s.preview.Refresh()
+				s.info.SetText(pictureProblem(filepath.Base(path), err))
 				return
 			}
 			s.preview.Image = img
 			s.preview.Refresh()
 			s.info.SetText(fmt.Sprintf("%s, %d × %d pixels. It is scaled to fit 512 pixels and uploaded; the uploaded copy is kept 24 hours.",
-				filepath.Base(path), cfg.Width, cfg.Height))
-			s.aspect(float64(cfg.Width) / float64(cfg.Height))
+				filepath.Base(path), info.Width, info.Height))
+			s.aspect(float64(info.Width) / float64(info.Height))
 		})
 	}()
+}
+
+// previewSide is the largest side, in pixels, a chosen picture is kept at
+// for its preview.
+const previewSide = 1024
+
+// pictureProblem says in a sentence why the file name could not be used as
+// the picture, and what to do.
+func pictureProblem(name string, err error) string {
+	switch {
+	case errors.Is(err, picture.ErrNotRegular):
+		return name + " is not an ordinary file (it may be a pipe or a device), so Vivify cannot read a picture from it. Choose a picture file."
+	case errors.Is(err, picture.ErrTooLarge):
+		return name + " is too large to open safely (" + strings.TrimPrefix(err.Error(), picture.ErrTooLarge.Error()+": ") +
+			"). Make a smaller copy of it in an image editor, or choose another picture."
+	case errors.Is(err, os.ErrNotExist):
+		return name + " is no longer there. It may have been moved or deleted; choose it again."
+	case errors.Is(err, os.ErrPermission):
+		return "Vivify is not allowed to read " + name + ". Choose a picture from a folder you can open."
+	case errors.Is(err, picture.ErrDamaged):
+		return name + " looks like a picture but is damaged. Open it in an image editor and save it again, or choose another."
+	}
+	return name + " is not a picture Vivify can read. Choose a PNG, JPEG, GIF or WebP picture."
 }
 
 func (s *SourcePanel) browse() {

@@ -18,7 +18,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -27,6 +26,7 @@ import (
 	"time"
 
 	"vivify/client"
+	"vivify/internal/picture"
 )
 
 // DefaultMaxInFlight is how many jobs may be on the server at once: the
@@ -389,17 +389,24 @@ func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL st
 	return j.clone(), nil
 }
 
+// checkImageFile reads the header of the picture at path: a regular file,
+// a picture, within the limits. It never blocks on a pipe.
 func checkImageFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return &client.Error{Kind: client.ErrNotImage, Op: "read " + filepath.Base(path), Message: "the file could not be opened", Err: err}
-	}
-	defer f.Close()
-	if _, _, err := image.DecodeConfig(f); err != nil {
-		return &client.Error{Kind: client.ErrNotImage, Op: "read " + filepath.Base(path),
+	op := "read " + filepath.Base(path)
+	_, err := picture.CheckFile(path)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, picture.ErrNotRegular):
+		return &client.Error{Kind: client.ErrNotImage, Op: op,
+			Message: "it is not an ordinary file (a pipe, device or folder), so it cannot be a picture"}
+	case errors.Is(err, picture.ErrTooLarge):
+		return &client.Error{Kind: client.ErrImageTooLarge, Op: op, Message: strings.TrimPrefix(err.Error(), picture.ErrTooLarge.Error()+": "), Err: err}
+	case errors.Is(err, picture.ErrNotPicture), errors.Is(err, picture.ErrDamaged):
+		return &client.Error{Kind: client.ErrNotImage, Op: op,
 			Message: "this file is not a picture Vivify can read (PNG, JPEG, GIF or WebP)"}
 	}
-	return nil
+	return &client.Error{Kind: client.ErrNotImage, Op: op, Message: "the file could not be opened", Err: err}
 }
 
 // Cancel stops a job. Vivify stops following it; a job the server already

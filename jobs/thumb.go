@@ -2,16 +2,16 @@ package jobs
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/draw"
-	"image/gif"
 	"image/png"
-	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
-	_ "image/jpeg" // source images
+	"vivify/internal/picture"
 )
 
 // ThumbnailSide is the longest side of a thumbnail, in pixels.
@@ -21,21 +21,14 @@ const ThumbnailSide = 256
 // video, or the source image (an MP4 needs ffmpeg, which the preview package
 // brings), scaled to ThumbnailSide and written as PNG.
 func FirstFrameThumbnail(video, source, dest string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	var img image.Image
 	if strings.EqualFold(filepath.Ext(video), ".gif") {
-		if f, err := os.Open(video); err == nil {
-			img, err = gif.Decode(f) // the first frame only
-			f.Close()
-			if err != nil {
-				img = nil
-			}
-		}
+		img, _, _ = picture.DecodeFile(ctx, video, ThumbnailSide, ThumbnailSide) // the first frame only
 	}
 	if img == nil && source != "" {
-		if f, err := os.Open(source); err == nil {
-			img, _, _ = image.Decode(f)
-			f.Close()
-		}
+		img, _, _ = picture.DecodeFile(ctx, source, ThumbnailSide, ThumbnailSide)
 	}
 	if img == nil {
 		return errors.New("neither the video nor the source image could be read")

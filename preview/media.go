@@ -15,11 +15,10 @@ import (
 	"strings"
 	"time"
 
-	_ "image/jpeg" // source images
-
 	"golang.org/x/image/draw"
 
 	"vivify/internal/atomicfile"
+	"vivify/internal/picture"
 )
 
 // ErrNoFFmpeg is returned for MP4 work when ffmpeg is not installed.
@@ -44,7 +43,7 @@ func Open(ctx context.Context, path string, maxW, maxH int) (*Animation, error) 
 	if strings.EqualFold(filepath.Ext(path), ".mp4") {
 		return DecodeMP4(ctx, path, maxW, maxH)
 	}
-	f, err := os.Open(path)
+	f, _, err := picture.OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -145,10 +144,9 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 func Thumbnail(video, source, dest string) error {
 	img := videoStill(video)
 	if img == nil && source != "" {
-		if f, err := os.Open(source); err == nil {
-			img, _, _ = image.Decode(f)
-			f.Close()
-		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		img, _, _ = picture.DecodeFile(ctx, source, ThumbnailSide, ThumbnailSide)
+		cancel()
 	}
 	if img == nil {
 		return errors.New("neither the video nor the source image could be read")
@@ -175,13 +173,13 @@ func videoStill(video string) image.Image {
 				return nil
 			}
 		}
-		img, err := png.Decode(bytes.NewReader(out))
+		img, _, err := picture.Decode(ctx, out, ThumbnailSide, ThumbnailSide)
 		if err != nil {
 			return nil
 		}
 		return img
 	}
-	f, err := os.Open(video)
+	f, _, err := picture.OpenFile(video)
 	if err != nil {
 		return nil
 	}

@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"vivify/internal/picture"
 )
 
 // render makes the job's output from its init image and stores it.
@@ -58,6 +60,10 @@ func (s *Server) output(j *job) ([]byte, string, error) {
 
 // loadImage fetches the init image: an upload of this sandbox from memory,
 // anything else over HTTP.
+// maxInitSide bounds the init image as the sandbox keeps it: videos are
+// at most 1280 pixels on a side.
+const maxInitSide = 2048
+
 func (s *Server) loadImage(link string) (image.Image, error) {
 	if name, ok := strings.CutPrefix(link, s.URL+"/files/"); ok {
 		s.mu.Lock()
@@ -66,7 +72,7 @@ func (s *Server) loadImage(link string) (image.Image, error) {
 		if f == nil {
 			return nil, errors.New("the init image link does not exist")
 		}
-		img, _, err := image.Decode(bytes.NewReader(f.data))
+		img, _, err := picture.Decode(context.Background(), f.data, maxInitSide, maxInitSide)
 		return img, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -95,15 +101,13 @@ func (s *Server) loadImage(link string) (image.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("downloading the init image broke off: %w", err)
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, errors.New("the init image is not a PNG, JPEG or GIF picture")
-	}
-	if cfg.Width*cfg.Height > 100_000_000 {
+	img, _, err := picture.Decode(ctx, data, maxInitSide, maxInitSide)
+	switch {
+	case errors.Is(err, picture.ErrNotPicture):
+		return nil, errors.New("the init image is not a PNG, JPEG, GIF or WebP picture")
+	case errors.Is(err, picture.ErrTooLarge):
 		return nil, errors.New("the init image is too large")
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("the init image is damaged: %w", err)
 	}
 	return img, nil
