@@ -178,29 +178,90 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 }
 
 // redact removes the key from text that came from outside.
-func (c *Client) redact(s string) string {
-	if c.key == "" || !strings.Contains(s, c.key) {
-		return s
-	}
-	return strings.ReplaceAll(s, c.key, "[key removed]")
-}
+func (c *Client) redact(s string) string { return Redact(s, c.key) }
 
+// redactBytes removes the key from an answer's raw bytes, in every form
+// JSON can spell it: an answer that is JSON is decoded, every string in it
+// (names of fields too) is cleaned, and it is encoded again, so an escape
+// such as \u0073k-... cannot carry the key past the cleaning. Whatever is
+// not JSON (a gateway's page) is cleaned as text.
 func (c *Client) redactBytes(b []byte) []byte {
 	if c.key == "" {
 		return b
 	}
-	b = bytes.ReplaceAll(b, []byte(c.key), []byte("[key removed]"))
+	if clean, ok := c.redactJSON(b); ok {
+		return clean
+	}
+	b = bytes.ReplaceAll(b, []byte(c.key), []byte(keyRemoved))
 	// A key with a slash or a non-ASCII character may come back JSON-escaped.
 	if esc, err := json.Marshal(c.key); err == nil {
 		esc = esc[1 : len(esc)-1]
 		if !bytes.Equal(esc, []byte(c.key)) {
-			b = bytes.ReplaceAll(b, esc, []byte("[key removed]"))
+			b = bytes.ReplaceAll(b, esc, []byte(keyRemoved))
 		}
 		if slashed := bytes.ReplaceAll(esc, []byte("/"), []byte(`\/`)); !bytes.Equal(slashed, esc) {
-			b = bytes.ReplaceAll(b, slashed, []byte("[key removed]"))
+			b = bytes.ReplaceAll(b, slashed, []byte(keyRemoved))
 		}
 	}
 	return b
+}
+
+const keyRemoved = "[key removed]"
+
+// redactJSON decodes b as JSON, removes the key from every string and
+// name, and encodes it again. Numbers keep their spelling.
+func (c *Client) redactJSON(b []byte) ([]byte, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return nil, false
+	}
+	var clean func(any) any
+	clean = func(v any) any {
+		switch t := v.(type) {
+		case string:
+			return c.redact(t)
+		case []any:
+			for i := range t {
+				t[i] = clean(t[i])
+			}
+		case map[string]any:
+			out := make(map[string]any, len(t))
+			for k, x := range t {
+				out[c.redact(k)] = clean(x)
+			}
+			return out
+		}
+		return v
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(clean(v)); err != nil {
+		return nil, false
+	}
+	return out.Bytes(), true
+}
+
+// Redact removes key from text that came from a server, in any spelling
+// JSON or a link allows: as it is, JSON-escaped, or percent-escaped.
+func Redact(s, key string) string {
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, key, keyRemoved)
+	if strings.ContainsAny(s, `\%`) {
+		var dec string
+		if json.Unmarshal([]byte(`"`+s+`"`), &dec) == nil && strings.Contains(dec, key) {
+			s = strings.ReplaceAll(dec, key, keyRemoved)
+		}
+		if dec, err := url.PathUnescape(s); err == nil && strings.Contains(dec, key) {
+			s = strings.ReplaceAll(dec, key, keyRemoved)
+		}
+	}
+	return s
 }
 
 // keyOnly is the body of the calls that take nothing but the key.

@@ -280,3 +280,81 @@ func TestUnsentIsCertain(t *testing.T) {
 		t.Fatal("an invalid request is not marked unsent")
 	}
 }
+
+// escapeAll writes every character of s as a JSON \u escape.
+func escapeAll(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// A server that echoes the key JSON-escaped (\u0073k-...), in any field,
+// success or failure, reaches neither the Response nor an error.
+func TestKeyEscapedInAnyFieldIsRemoved(t *testing.T) {
+	var turn atomic.Int32
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		esc := escapeAll(testKey)
+		half := escapeAll(testKey[:1]) + testKey[1:] // \u0073k-...
+		switch turn.Add(1) % 3 {
+		case 1:
+			fmt.Fprintf(w, `{"status":"processing","id":"%s","eta":5,"future_links":["https://cdn.example/%s.gif"],`+
+				`"meta":{"model_id":"%s","track_id":"%s","init_image":"%s","unknown":"%s"},"odd":{"%s":["%s"]}}`,
+				half, esc, esc, half, esc, half, esc, half)
+		case 2:
+			fmt.Fprintf(w, `{"status":"success","id":146,"output":["https://cdn.example/%s.gif"],"meta":{"model_id":"%s"}}`, half, half)
+		default:
+			fmt.Fprintf(w, `{"status":"error","id":"%s","message":"bad %s","meta":{"model_id":"%s"}}`, half, esc, half)
+		}
+	}))
+	t.Cleanup(hs.Close)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _ := client.New(testKey, client.WithBaseURL(hs.URL), client.WithLogger(logger))
+	ctx := context.Background()
+	var seen []string
+	for range 6 {
+		r, err := c.Fetch(ctx, "146")
+		if err != nil {
+			seen = append(seen, err.Error(), fmt.Sprintf("%#v", err))
+		}
+		if r != nil {
+			seen = append(seen, fmt.Sprintf("%#v %#v", *r, r.Meta), r.ID, r.Meta.ModelID, r.Meta.TrackID, r.Meta.InitImage)
+			seen = append(seen, r.Links()...)
+			for k, v := range r.Extra {
+				seen = append(seen, k, string(v))
+			}
+			for k, v := range r.Meta.Extra {
+				seen = append(seen, k, string(v))
+			}
+		}
+	}
+	seen = append(seen, logs.String())
+	all := strings.Join(seen, "\n")
+	if !strings.Contains(all, "[key removed]") {
+		t.Fatal("nothing was removed: the server did not echo the key")
+	}
+	for _, form := range []string{testKey, testKey[1:], escapeAll(testKey)} {
+		if strings.Contains(all, form) {
+			t.Errorf("the key (as %q) reached the caller:\n%s", form, all)
+		}
+	}
+}
+
+func TestRedactEverySpelling(t *testing.T) {
+	key := "sk-Ab/9+x"
+	for _, in := range []string{
+		"id " + key,
+		`\u0073k-Ab\/9+x`,
+		"https://cdn.example/v.gif?k=%73k-Ab%2F9%2Bx",
+	} {
+		out := client.Redact(in, key)
+		if !strings.Contains(out, "[key removed]") || strings.Contains(out, key) || strings.Contains(out, "Ab") {
+			t.Errorf("Redact(%q) = %q", in, out)
+		}
+	}
+	if got := client.Redact("nothing here", key); got != "nothing here" {
+		t.Errorf("clean text changed: %q", got)
+	}
+}

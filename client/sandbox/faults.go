@@ -77,4 +77,5 @@ type Quirks struct {
 	SubstituteModels   bool          // every model but wan2.2 and ltx-2.3 becomes wan2.2 (svd too)
 	StrictModels       bool          // an unknown model id gets "Model id not found"
 	EchoKey            bool          // a hostile server: error messages repeat the key sent
+	EchoKeyEscaped     bool          // every answer repeats the key \u-escaped, in meta.model_id and a field
 }

@@ -19,7 +19,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -316,7 +318,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	echo := s.quirksNow().EchoKeyEscaped
+	var sent []byte
+	if echo && r.Body != nil {
+		sent, _ = io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		r.Body = io.NopCloser(bytes.NewReader(sent))
+	}
 	a := s.route(ep, r)
+	if echo && a.ctype == "application/json" {
+		a.body = echoKeyEscaped(a.body, sent)
+	}
 	if f := s.takeFault(ep, TruncateBody); f != nil && len(a.body) > 1 {
 		w.Header().Set("Content-Type", a.ctype)
 		w.Header().Set("Content-Length", fmt.Sprint(len(a.body)))
@@ -411,3 +422,21 @@ func newPrefix() string {
 
 // escapeSlashes writes / as \/, as some real answers do.
 func escapeSlashes(b []byte) []byte { return bytes.ReplaceAll(b, []byte("/"), []byte(`\/`)) }
+
+// echoKeyEscaped is a hostile server's answer: the key the request sent,
+// every character \u-escaped, in front of meta's model_id and in a field of
+// its own, where a cleaning of the raw bytes alone would not find it.
+func echoKeyEscaped(answer, request []byte) []byte {
+	var sent struct {
+		Key string `json:"key"`
+	}
+	if json.Unmarshal(request, &sent) != nil || sent.Key == "" || len(answer) == 0 || answer[0] != '{' {
+		return answer
+	}
+	var esc strings.Builder
+	for _, r := range sent.Key {
+		fmt.Fprintf(&esc, `\u%04x`, r)
+	}
+	out := bytes.ReplaceAll(answer, []byte(`"model_id":"`), []byte(`"model_id":"`+esc.String()+` `))
+	return append([]byte(`{"echo":"`+esc.String()+`",`), out[1:]...)
+}
