@@ -163,7 +163,7 @@ func (d *Details) loadVideo(j jobs.Job) {
 		}
 		return
 	}
-	path := filepath.Join(j.Folder, j.Output)
+	path := j.Path(j.Output)
 	if d.loaded == path && d.player.Animation() != nil {
 		return
 	}
@@ -229,7 +229,7 @@ func (d *Details) setActions(j jobs.Job) {
 		}
 	}
 	if j.State == jobs.Done && j.Output != "" {
-		video := filepath.Join(j.Folder, j.Output)
+		video := j.Path(j.Output)
 		add("Open", theme.MediaPlayIcon(), func() { d.open(video) })
 		add("Show in folder", theme.FolderOpenIcon(), func() { d.open(j.Folder) })
 		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"image"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -273,12 +272,9 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	j := g.all[g.shown[id]]
 	box := o.(*fyne.Container)
 	img := box.Objects[0].(*canvas.Image)
-	path := ""
-	switch {
-	case j.Thumbnail != "":
-		path = filepath.Join(j.Folder, j.Thumbnail)
-	case j.SourceFile != "":
-		path = filepath.Join(j.Folder, j.SourceFile)
+	path := j.Path(j.Thumbnail)
+	if path == "" {
+		path = j.Path(j.SourceFile)
 	}
 	g.showThumb(img, path)
 	room := thumbBox.Width - 2*theme.InnerPadding()

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -80,6 +81,7 @@ var (
 	ErrNoSeed     = errors.New("the server did not report a seed for this job")
 	ErrNoClient   = errors.New("no API key is set")
 	ErrClosed     = errors.New("the engine is closed")
+	ErrNoPicture  = errors.New("this job's picture is no longer in its folder: choose the picture again")
 )
 
 // Causes of a job's context ending.
@@ -346,31 +348,51 @@ func (e *Engine) Add(spec Spec) (Job, error) {
 		return Job{}, err
 	}
 	src.Name = sourceName(src)
-	return e.addJob(req, src, "", "", time.Time{})
+	return e.addJob(req, src, src.File, "", time.Time{})
 }
 
+// addJob records a new job in a folder of its own. sourceFrom, when set, is
+// the picture to keep in that folder (the creator's file, or the copy of
+// the job being run again): from then on the job reads its picture only
+// from its folder, never from a path its record holds.
 func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL string, uploadedAt time.Time) (Job, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closed {
-		return Job{}, ErrClosed
-	}
-	now := e.clock.Now()
 	diskErr := func(op string, err error) error {
 		return &client.Error{Kind: client.ErrDisk, Op: op, Message: err.Error(), Err: err}
 	}
+	e.mu.Lock()
+	closed := e.closed
+	e.mu.Unlock()
+	if closed {
+		return Job{}, ErrClosed
+	}
+	// The folder and the picture's copy are made before the engine is
+	// locked: copying a large picture takes a moment.
 	tmp, err := os.MkdirTemp(e.opts.Library, newFolderPrefix)
 	if err != nil {
 		return Job{}, diskErr("create the job's folder", err)
 	}
-	j := &Job{ID: newID(), Request: req, Source: src, Created: now, Folder: tmp}
-	if sourceFrom != "" { // run again: bring the uploaded image along
-		name := "source" + filepath.Ext(sourceFrom)
-		if data, err := os.ReadFile(sourceFrom); err == nil && writeAtomic(filepath.Join(tmp, name), data, 0o644) == nil {
-			j.SourceFile = name
-			j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
+	j := &Job{ID: newID(), Request: req, Source: src, Folder: tmp}
+	if sourceFrom != "" {
+		name := "picture" + strings.ToLower(filepath.Ext(sourceFrom))
+		if !localName(name) || !client.IsImageFile(name) {
+			name = "picture.img"
 		}
+		if err := copyPicture(sourceFrom, filepath.Join(tmp, name)); err != nil {
+			os.RemoveAll(tmp)
+			return Job{}, err
+		}
+		j.SourceFile = name
+		j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
 	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		os.RemoveAll(tmp)
+		return Job{}, ErrClosed
+	}
+	now := e.clock.Now()
+	j.Created = now
 	j.State = Queued
 	j.Steps = []Step{{Queued, now}}
 	if err := saveJob(j); err != nil {
@@ -387,6 +409,33 @@ func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL st
 	e.emitLocked(JobAdded, j)
 	e.startLocked(j)
 	return j.clone(), nil
+}
+
+// copyPicture copies the picture at from (a regular file within the
+// picture size limit) to dest, whole or not at all.
+func copyPicture(from, dest string) error {
+	op := "keep a copy of " + filepath.Base(from)
+	f, size, err := picture.OpenFile(from)
+	if err != nil {
+		if errors.Is(err, picture.ErrNotRegular) {
+			return &client.Error{Kind: client.ErrNotImage, Op: op,
+				Message: "it is not an ordinary file (a pipe, device or folder), so it cannot be a picture"}
+		}
+		return &client.Error{Kind: client.ErrNotImage, Op: op, Message: "the picture could not be opened", Err: err}
+	}
+	defer f.Close()
+	if size > picture.MaxFileBytes {
+		return &client.Error{Kind: client.ErrImageTooLarge, Op: op,
+			Message: fmt.Sprintf("the file is larger than %d MB", picture.MaxFileBytes>>20)}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, picture.MaxFileBytes+1))
+	if err != nil {
+		return &client.Error{Kind: client.ErrNotImage, Op: op, Message: "the picture could not be read", Err: err}
+	}
+	if err := writeAtomic(dest, data, 0o644); err != nil {
+		return &client.Error{Kind: client.ErrDisk, Op: op, Message: err.Error(), Err: err}
+	}
+	return nil
 }
 
 // checkImageFile reads the header of the picture at path: a regular file,
@@ -504,11 +553,14 @@ func (e *Engine) RunAgain(id string, sameSeed bool) (Job, error) {
 	sourceFrom, uploadURL, uploadedAt := "", "", time.Time{}
 	if old.Source.File != "" {
 		req.InitImage = ""
-		if old.SourceFile != "" {
-			sourceFrom = filepath.Join(old.Folder, old.SourceFile)
-			if old.UploadURL != "" && e.clock.Now().Sub(old.UploadedAt) < uploadFresh {
-				uploadURL, uploadedAt = old.UploadURL, old.UploadedAt
-			}
+		// Only the copy in the job's folder is used: the path the record
+		// holds may point anywhere.
+		sourceFrom = old.File(old.SourceFile)
+		if sourceFrom == "" {
+			return Job{}, ErrNoPicture
+		}
+		if old.UploadURL != "" && e.clock.Now().Sub(old.UploadedAt) < uploadFresh {
+			uploadURL, uploadedAt = old.UploadURL, old.UploadedAt
 		}
 	}
 	return e.addJob(req, old.Source, sourceFrom, uploadURL, uploadedAt)

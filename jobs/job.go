@@ -2,6 +2,9 @@ package jobs
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"vivify/client"
@@ -112,6 +115,38 @@ type Job struct {
 	// Folder is the job's folder in the library (not stored: it is where
 	// job.json was found).
 	Folder string `json:"-"`
+}
+
+// File is the path of the file name in the job's folder, as its record
+// names it (Output, Thumbnail, SourceFile), or "" when there is none. A name
+// that would reach outside the folder (a path, "..", a drive) gives "", and
+// so does a link or anything but a regular file: a job folder copied in
+// from elsewhere cannot point Vivify at other files.
+func (j Job) File(name string) string {
+	p := j.Path(name)
+	if p == "" {
+		return ""
+	}
+	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	return p
+}
+
+// Path is where the file name of the job's folder is, or "" when name is
+// not a plain file name. Unlike File it does not look at the disk, so the
+// window can call it as it draws.
+func (j Job) Path(name string) string {
+	if !localName(name) || j.Folder == "" {
+		return ""
+	}
+	return filepath.Join(j.Folder, name)
+}
+
+// localName reports whether name is a plain file name: no folder, no "..",
+// no drive or volume, on any system.
+func localName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\\:\x00") && filepath.IsLocal(name)
 }
 
 // clone is a deep copy, so callers cannot reach the engine's state.

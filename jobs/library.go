@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path"
@@ -18,6 +19,7 @@ import (
 	"unicode"
 
 	"vivify/internal/atomicfile"
+	"vivify/internal/picture"
 )
 
 // JobFile is the name of the record in each job's folder.
@@ -208,8 +210,11 @@ func loadLibrary(dir string) ([]*Job, []Warning, error) {
 	return jobs, warns, nil
 }
 
+// maxJobFile bounds a job.json read at start: a real one is a few KB.
+const maxJobFile = 1 << 20
+
 func loadFolder(folder string) (*Job, *Warning) {
-	data, err := os.ReadFile(filepath.Join(folder, JobFile))
+	data, err := readJobFile(filepath.Join(folder, JobFile))
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, &Warning{folder, "not a Vivify job (no " + JobFile + ")"}
@@ -227,7 +232,63 @@ func loadFolder(folder string) (*Job, *Warning) {
 		return nil, &Warning{folder, "made by a newer Vivify; passed over"}
 	}
 	j.Folder = folder
+	confine(&j)
 	return &j, nil
+}
+
+// readJobFile reads a job.json: a regular file (a pipe would block the
+// start for ever) of at most maxJobFile bytes.
+func readJobFile(path string) ([]byte, error) {
+	f, size, err := picture.OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if size > maxJobFile {
+		return nil, fmt.Errorf("its %s is %d MB, far larger than any job's record", JobFile, size>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxJobFile+1))
+	if err == nil && len(data) > maxJobFile {
+		err = fmt.Errorf("its %s is larger than any job's record", JobFile)
+	}
+	return data, err
+}
+
+// confine makes a job read from disk safe to act on: the files its record
+// names must be plain names in its folder (one that is not is forgotten,
+// as if missing), and a state this Vivify does not know becomes
+// Interrupted, with the reason, so the creator can Retry or delete it.
+func confine(j *Job) {
+	for _, name := range []*string{&j.SourceFile, &j.Output, &j.Thumbnail} {
+		if *name != "" && !localName(*name) {
+			*name = ""
+		}
+	}
+	switch j.State {
+	case Queued, Preparing, Submitting, Processing, Downloading, Done, Failed, Cancelled, Interrupted:
+	default:
+		unknown := j.State
+		j.State = Interrupted
+		j.Failure = &Failure{
+			Kind:         "interrupted",
+			Message:      "This job's record says it was \"" + clip(string(unknown), 40) + "\", which this version of Vivify does not know, so it was stopped. Retry it, or delete it.",
+			Retryable:    true,
+			MayBeCharged: j.ServerID != "",
+			Details:      "unknown state in " + JobFile + ": " + clip(string(unknown), 200),
+		}
+	}
+	if j.State == Done && j.Output == "" {
+		j.State = Failed
+		j.Failure = &Failure{Kind: "no_output", Message: "This job's video is not in its folder.",
+			Advice: "It may have been moved or deleted. Run the job again to make a new one."}
+	}
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func sortNewestFirst(jobs []*Job) {

@@ -153,11 +153,12 @@ func (e *Engine) prepare(ctx context.Context, c *client.Client, id string) error
 	}
 	e.setState(id, Preparing, func(j *Job) { j.Progress = 0.05 })
 
-	from := j.Source.File
-	if j.SourceFile != "" {
-		if _, err := os.Stat(filepath.Join(j.Folder, j.SourceFile)); err == nil {
-			from = filepath.Join(j.Folder, j.SourceFile) // the copy outlives the original
-		}
+	// The picture is read from the job's folder only (Add kept a copy
+	// there), never from the path in its record, which may point anywhere.
+	from := j.File(j.SourceFile)
+	if from == "" {
+		return &client.Error{Kind: client.ErrNotImage, Op: "read the picture",
+			Message: "this job's picture is no longer in its folder; choose the picture again and generate"}
 	}
 	p, err := client.PrepareImageFile(from)
 	if err != nil {
@@ -174,6 +175,9 @@ func (e *Engine) prepare(ctx context.Context, c *client.Client, id string) error
 		return &client.Error{Kind: client.ErrDisk, Op: "keep a copy of the image", Message: err.Error(), Err: err}
 	}
 	e.update(id, true, func(j *Job) { j.SourceFile, j.Progress = name, 0.5 })
+	if old := j.SourceFile; old != name {
+		os.Remove(filepath.Join(j.Folder, old)) // the creator's copy, now prepared
+	}
 	link, err := c.UploadImage(ctx, p)
 	if err != nil {
 		return err
@@ -335,10 +339,7 @@ func (e *Engine) download(ctx context.Context, c *client.Client, id string) erro
 		return err
 	}
 	thumb := ""
-	source := ""
-	if j.SourceFile != "" {
-		source = filepath.Join(j.Folder, j.SourceFile)
-	}
+	source := j.File(j.SourceFile)
 	if terr := e.opts.Thumbnailer(dest, source, filepath.Join(j.Folder, "thumb.png")); terr == nil {
 		thumb = "thumb.png"
 	} else {
