@@ -80,6 +80,9 @@ test: test-deps
 		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 -skip '\''^Test(LinuxPackage|WindowsProgram)$$'\'' ./...'
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZ_N) ./client
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime $(FUZZ_N) ./preview
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_N) ./internal/picture
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadJob$$' -fuzztime $(FUZZ_N) ./jobs
+	VIVIFY_MEMORY_CEILING=1 $(GO) test -count=1 -run 'MemoryCeiling' -v ./internal/picture ./preview
 	VERSION=$(VERSION) bash scripts/package.sh linux
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_LINUX_PACKAGE=$(CURDIR)/$(LINUX_PKG) \
 		$(GO) test -count=1 -run '^TestLinuxPackage$$' -v ./e2e
@@ -101,6 +104,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime 2m ./client
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime 2m ./preview
 	$(GO) test -run '^$$' -fuzz '^FuzzLZWDecode$$' -fuzztime 1m ./preview
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime 1m ./internal/picture
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadJob$$' -fuzztime 1m ./jobs
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./...
