@@ -12,6 +12,8 @@ import (
 	"image"
 	"image/gif"
 	"io"
+	"io/fs"
+	"math"
 	"runtime"
 	"sync"
 	"time"
@@ -24,21 +26,29 @@ import (
 type Limits struct {
 	MaxBytes        int64 // the file's size
 	MaxSide         int   // the canvas's width and height
-	MaxCanvasPixels int   // the canvas's area
+	MaxCanvasPixels int   // the canvas's area, and each frame's own
 	MaxFrames       int
-	// MaxTotalPixels bounds frames × canvas area: what decoding every frame
-	// at full size would cost, whatever size they are shown at.
+	// MaxTotalPixels bounds the work of decoding: frames × canvas area,
+	// and also the sum of the frames' own areas (a frame may claim to be
+	// far larger than the canvas it is drawn on).
 	MaxTotalPixels int64
+	// MaxKeptBytes bounds the frames kept to play: when they would take
+	// more at the size asked for, they are kept smaller.
+	MaxKeptBytes int64
 }
 
-// DefaultLimits are generous for any real video result (512 × 512 × 25
-// frames is 6.5 megapixels in all) and refuse absurd files.
+// DefaultLimits are generous for any real video result (a 1280 × 720,
+// 81-frame clip is 75 megapixels in all; 1080p is 2 megapixels a frame)
+// and refuse absurd files. With them a decode holds at most: the file
+// (128 MB), a few frames decoded ahead of drawing (2 × 8 MB each), three
+// canvases (32 MB each) and the kept frames (384 MB).
 var DefaultLimits = Limits{
-	MaxBytes:        256 << 20,
-	MaxSide:         8192,
-	MaxCanvasPixels: 16 << 20,
+	MaxBytes:        128 << 20,
+	MaxSide:         4096,
+	MaxCanvasPixels: 8 << 20,
 	MaxFrames:       5000,
 	MaxTotalPixels:  1 << 30,
+	MaxKeptBytes:    384 << 20,
 }
 
 // Errors of decoding, matched with errors.Is.
@@ -135,7 +145,7 @@ func DecodeGIF(r io.Reader, maxW, maxH int) (*Animation, error) {
 
 // DecodeGIFLimits is DecodeGIF with other limits.
 func DecodeGIFLimits(r io.Reader, maxW, maxH int, lim Limits) (*Animation, error) {
-	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	data, err := readAll(r, lim.MaxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
@@ -146,6 +156,7 @@ func DecodeGIFLimits(r io.Reader, maxW, maxH int, lim Limits) (*Animation, error
 	if err != nil {
 		return nil, err
 	}
+	maxW, maxH = keptSize(g.w, g.h, len(g.frames), maxW, maxH, lim.MaxKeptBytes)
 	decodeFrames(g)
 	a := compose(g, maxW, maxH)
 	if g.truncated {
@@ -155,12 +166,43 @@ func DecodeGIFLimits(r io.Reader, maxW, maxH int, lim Limits) (*Animation, error
 	return a, nil
 }
 
+// readAll reads at most max+1 bytes of r. A file is read into a buffer of
+// its size, rather than one grown by doubling, which would hold up to twice
+// the file while it grows.
+func readAll(r io.Reader, max int64) ([]byte, error) {
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if info, err := st.Stat(); err == nil && info.Mode().IsRegular() && info.Size() <= max {
+			buf := make([]byte, info.Size())
+			n, err := io.ReadFull(r, buf)
+			if err == io.ErrUnexpectedEOF || err == io.EOF {
+				err = nil // it shrank meanwhile: what is there is decoded
+			}
+			return buf[:n], err
+		}
+	}
+	return io.ReadAll(io.LimitReader(r, max+1))
+}
+
+// keptSize is the box the frames are kept in: maxW × maxH, made smaller
+// when n frames at that size would take more than maxKept bytes.
+func keptSize(w, h, n, maxW, maxH int, maxKept int64) (int, int) {
+	dw, dh := fitSize(w, h, maxW, maxH)
+	if maxKept <= 0 || int64(n)*int64(dw)*int64(dh)*4 <= maxKept {
+		return maxW, maxH
+	}
+	s := math.Sqrt(float64(maxKept) / (float64(n) * float64(dw) * float64(dh) * 4))
+	return max(1, int(float64(dw)*s)), max(1, int(float64(dh)*s))
+}
+
 // gifFile is what scanGIF finds: the canvas and each whole frame.
 type gifFile struct {
 	w, h      int
 	global    []byte // the global colour table, RGB triples
 	frames    []*gifFrame
 	truncated bool
+	// ahead holds a token for each frame decoded and not yet drawn, so
+	// decoding runs only a few frames ahead of drawing.
+	ahead chan struct{}
 }
 
 type gifFrame struct {
@@ -171,6 +213,7 @@ type gifFrame struct {
 	delay       int // hundredths of a second
 	interlaced  bool
 	litWidth    int
+	blocks      []byte // the LZW data as sub-blocks, in the file
 	data        []byte // the LZW data, sub-blocks joined
 	pix         []byte // decoded indexes, rect.Dx() × rect.Dy()
 	rows        []bool // for an interlaced frame cut short: which rows arrived
@@ -203,6 +246,7 @@ func scanGIF(d []byte, lim Limits) (*gifFile, error) {
 	}
 	// The graphic control of the next frame.
 	transparent, disposal, delay := -1, byte(0), 0
+	var framePixels int64
 	for p < len(d) {
 		switch d[p] {
 		case 0x21: // extension: label, then sub-blocks
@@ -261,7 +305,11 @@ func scanGIF(d []byte, lim Limits) (*gifFile, error) {
 			if fw*fh > lim.MaxCanvasPixels {
 				return nil, fmt.Errorf("%w: a frame is %d×%d pixels", ErrTooLarge, fw, fh)
 			}
-			f.data = joinSubBlocks(d[p:end])
+			framePixels += int64(fw) * int64(fh)
+			if framePixels > lim.MaxTotalPixels {
+				return nil, fmt.Errorf("%w: its frames are larger than its picture, %d megapixels in all", ErrTooLarge, framePixels/1_000_000)
+			}
+			f.blocks = d[p:end]
 			p = end
 			g.frames = append(g.frames, f)
 			transparent, disposal, delay = -1, 0, 0
@@ -316,13 +364,20 @@ func joinSubBlocks(d []byte) []byte {
 // order; each frame's ready channel closes when it is done, so composing
 // can follow right behind.
 func decodeFrames(g *gifFile) {
-	work := make(chan *gifFrame, len(g.frames))
+	workers := min(runtime.GOMAXPROCS(0), len(g.frames))
+	g.ahead = make(chan struct{}, 2*workers)
+	work := make(chan *gifFrame)
 	for _, f := range g.frames {
 		f.ready = make(chan struct{})
-		work <- f
 	}
-	close(work)
-	for range min(runtime.GOMAXPROCS(0), len(g.frames)) {
+	go func() {
+		for _, f := range g.frames {
+			g.ahead <- struct{}{} // given back once the frame is drawn
+			work <- f
+		}
+		close(work)
+	}()
+	for range workers {
 		go func() {
 			for f := range work {
 				f.decode()
@@ -352,8 +407,9 @@ func putPix(b []byte) {
 func (f *gifFrame) decode() {
 	w, h := f.rect.Dx(), f.rect.Dy()
 	f.pix = getPix(w * h)
+	f.data = joinSubBlocks(f.blocks)
 	f.n = lzwDecode(f.data, f.litWidth, f.pix)
-	f.data = nil
+	f.data, f.blocks = nil, nil
 	if !f.interlaced || w == 0 {
 		return
 	}
@@ -394,13 +450,22 @@ func compose(g *gifFile, maxW, maxH int) *Animation {
 	base := image.NewRGBA(full) // transparent, as browsers start
 	var restore *image.RGBA     // the canvas to go back to after a frame disposing to previous
 	var rgba [256]uint32        // the palette as little-endian RGBA; 0 is transparent
+	var spare []*image.RGBA     // canvases no longer referenced, when frames are kept scaled
+	take := func() *image.RGBA {
+		if n := len(spare); n > 0 {
+			c := spare[n-1]
+			spare = spare[:n-1]
+			return c
+		}
+		return image.NewRGBA(full)
+	}
 	for i, f := range g.frames {
 		<-f.ready
 		if i > 0 {
 			pf := g.frames[i-1]
 			switch pf.disposal {
 			case gif.DisposalBackground:
-				base = cloneRGBA(base)
+				base = clonePooled(base, take())
 				clearRect(base, pf.rect.Intersect(full))
 			case gif.DisposalPrevious:
 				if restore != nil {
@@ -421,13 +486,14 @@ func compose(g *gifFile, maxW, maxH int) *Animation {
 			rgba[f.transparent] = 0
 		}
 
-		canvas := image.NewRGBA(full)
+		canvas := take()
 		if !coversOpaque(f, full, &rgba) {
-			copy(canvas.Pix, base.Pix)
+			copy(canvas.Pix, base.Pix) // a recycled canvas is overwritten whole too
 		}
 		drawFrame(canvas, f, &rgba)
 		putPix(f.pix)
 		f.pix = nil
+		<-g.ahead
 
 		delay := DefaultDelay
 		if f.delay > 1 {
@@ -439,6 +505,12 @@ func compose(g *gifFile, maxW, maxH int) *Animation {
 			draw.ApproxBiLinear.Scale(out, out.Rect, canvas, canvas.Rect, draw.Src, nil)
 		}
 		a.Frames = append(a.Frames, Frame{Image: out, Delay: delay})
+		if scaled && base != restore {
+			// At a smaller size, the canvas is only the next frame's
+			// starting point: recycle it rather than leave the collector
+			// a canvas of garbage a frame.
+			spare = append(spare, base)
+		}
 		base = canvas
 	}
 	a.index()
@@ -488,8 +560,8 @@ func drawFrame(canvas *image.RGBA, f *gifFrame, rgba *[256]uint32) {
 	}
 }
 
-func cloneRGBA(m *image.RGBA) *image.RGBA {
-	c := image.NewRGBA(m.Rect)
+// clonePooled copies m into c, a canvas of the same size.
+func clonePooled(m, c *image.RGBA) *image.RGBA {
 	copy(c.Pix, m.Pix)
 	return c
 }

@@ -113,7 +113,8 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 	delay := time.Duration(float64(time.Second) / v.fps)
 	size := dw * dh * 4
 	for {
-		if len(a.Frames) >= lim.MaxFrames || int64(len(a.Frames)+1)*int64(v.w*v.h) > lim.MaxTotalPixels {
+		if len(a.Frames) >= lim.MaxFrames || int64(len(a.Frames)+1)*int64(v.w*v.h) > lim.MaxTotalPixels ||
+			int64(len(a.Frames)+1)*int64(size) > lim.MaxKeptBytes {
 			cmd.Process.Kill()
 			cmd.Wait()
 			return nil, fmt.Errorf("%w: it has too many frames", ErrTooLarge)
