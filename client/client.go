@@ -26,6 +26,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -53,6 +54,9 @@ type Client struct {
 	clock  Clock
 	jitter func() float64 // in [0, 1)
 	ua     string
+
+	dlOnce sync.Once
+	dl     *http.Client // for result files: see downloadClient
 }
 
 // Option configures a Client.

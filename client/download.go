@@ -6,11 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -22,12 +26,22 @@ const (
 	// DefaultLinkWindow is how long Download keeps trying links that answer
 	// 404 or 403: a fresh link can exist a while before its file does.
 	DefaultLinkWindow = 3 * time.Minute
+	// DefaultStallTimeout is how long a download may go without a byte
+	// (waiting for the server's answer included) before it is given up as
+	// stalled and the next link is tried.
+	DefaultStallTimeout = 30 * time.Second
+	// MaxLinks is how many of an answer's links are tried: real answers
+	// have one to three.
+	MaxLinks = 8
 )
 
 // DownloadOptions tune Download. The zero value is usable.
 type DownloadOptions struct {
 	MaxBytes   int64         // the largest file accepted; 0: DefaultMaxDownload
 	LinkWindow time.Duration // how long to retry missing files; 0: DefaultLinkWindow
+	// StallTimeout is how long to wait without receiving a byte;
+	// 0: DefaultStallTimeout.
+	StallTimeout time.Duration
 	// OnProgress, if set, is called as bytes arrive; total is -1 when the
 	// server does not say.
 	OnProgress func(done, total int64)
@@ -51,13 +65,29 @@ func (c *Client) Download(ctx context.Context, links []string, dest string, opts
 	if opts.LinkWindow <= 0 {
 		opts.LinkWindow = DefaultLinkWindow
 	}
+	if opts.StallTimeout <= 0 {
+		opts.StallTimeout = DefaultStallTimeout
+	}
 	var usable []string
+	refused := 0
 	for _, l := range links {
-		if checkWebURL(l) == "" {
-			usable = append(usable, l)
+		if len(usable) == MaxLinks {
+			break
 		}
+		if checkWebURL(l) != "" {
+			continue
+		}
+		if !c.linkAllowed(l) {
+			refused++
+			continue
+		}
+		usable = append(usable, l)
 	}
 	if len(usable) == 0 {
+		if refused > 0 {
+			return "", &Error{Kind: ErrNoOutput, Op: "download",
+				Message: "the result's link points into this computer or its local network, which Vivify does not download from for a service on the internet"}
+		}
 		return "", &Error{Kind: ErrNoOutput, Op: "download", Message: "there is no web link to the result"}
 	}
 	deadline := c.clock.Now().Add(opts.LinkWindow)
@@ -65,6 +95,9 @@ func (c *Client) Download(ctx context.Context, links []string, dest string, opts
 	for {
 		var lastErr error
 		for _, link := range usable {
+			if lastErr != nil && !c.clock.Now().Before(deadline) {
+				return "", lastErr
+			}
 			err := c.downloadOnce(ctx, link, dest, opts)
 			if err == nil {
 				return link, nil
@@ -89,6 +122,81 @@ func (c *Client) Download(ctx context.Context, links []string, dest string, opts
 	}
 }
 
+var errStalled = errors.New("stalled")
+
+// stallBytes is the least a download must receive in each StallTimeout
+// (16 KB in 30 s: a line far slower than any real one).
+const stallBytes = 16 << 10
+
+// downloadClient is the HTTP client for result files: the client's own,
+// without its overall time limit (a large file on a slow line takes what it
+// takes; the stall timer bounds a dead one), and, for a service on the
+// internet, unable to connect to this computer or its local network, so an
+// answer cannot make Vivify fetch from there.
+func (c *Client) downloadClient() *http.Client {
+	c.dlOnce.Do(func() {
+		dl := *c.http
+		dl.Timeout = 0
+		if !c.localService() {
+			base, ok := dl.Transport.(*http.Transport)
+			if dl.Transport == nil {
+				base, ok = http.DefaultTransport.(*http.Transport)
+			}
+			if ok {
+				t := base.Clone()
+				dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: refuseLocal}
+				t.DialContext = dialer.DialContext
+				dl.Transport = t
+			}
+		}
+		c.dl = &dl
+	})
+	return c.dl
+}
+
+// localService reports whether the service is on this computer or its
+// network (the sandbox, a self-hosted server): then its links may be too.
+func (c *Client) localService() bool {
+	return localHost(c.base.Hostname())
+}
+
+// linkAllowed reports whether a result link may be downloaded: for a
+// service on the internet, not one that names this computer or a local
+// network address. (Names that resolve there are refused when dialled.)
+func (c *Client) linkAllowed(link string) bool {
+	if c.localService() {
+		return true
+	}
+	u, err := url.Parse(link)
+	return err == nil && !localHost(u.Hostname())
+}
+
+func localHost(host string) bool {
+	if isLoopback(host) {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && localIP(ip)
+}
+
+func localIP(ip net.IP) bool {
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast()
+}
+
+// refuseLocal is a dialer's check of the address a name resolved to.
+func refuseLocal(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || localIP(ip) {
+		return &Error{Kind: ErrNoOutput, Op: "download",
+			Message: "the result's link leads into this computer or its local network, which Vivify does not download from for a service on the internet"}
+	}
+	return nil
+}
+
 func hostOf(link string) string {
 	if i := strings.Index(link, "://"); i >= 0 {
 		rest := link[i+3:]
@@ -102,19 +210,50 @@ func hostOf(link string) string {
 
 func (c *Client) downloadOnce(ctx context.Context, link, dest string, opts DownloadOptions) error {
 	op := "download from " + hostOf(link)
+	outer := ctx
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	// The stall check runs from the request on: each StallTimeout, at
+	// least stallBytes must have arrived, so a server that sends nothing,
+	// or drips a byte now and then, is given up.
+	var got atomic.Int64
+	go func() {
+		tick := time.NewTicker(opts.StallTimeout)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if got.Swap(0) < stallBytes {
+					cancel(errStalled)
+					return
+				}
+			}
+		}
+	}()
+	stalled := func() error {
+		if outer.Err() != nil {
+			return outer.Err()
+		}
+		return &Error{Kind: ErrTransient, Op: op,
+			Message: fmt.Sprintf("the file's server sent almost nothing for %s", humanDuration(opts.StallTimeout))}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
 	if err != nil {
 		return &Error{Kind: ErrNoOutput, Op: op, Message: "the link is not valid", Err: err}
 	}
 	req.Header.Set("User-Agent", c.ua)
-	dl := *c.http
-	dl.Timeout = 15 * time.Minute
-	resp, err := dl.Do(req)
+	resp, err := c.downloadClient().Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return stalled()
 		}
-		return &Error{Kind: ErrTransient, Op: op, Message: "could not reach the file's server", Err: scrubbed{err.Error()}}
+		var ne *Error
+		if errors.As(err, &ne) {
+			return ne
+		}
+		return &Error{Kind: ErrTransient, Op: op, Message: "could not reach the file's server", Err: scrubbed{c.redact(err.Error())}}
 	}
 	defer resp.Body.Close()
 	switch {
@@ -154,6 +293,7 @@ func (c *Client) downloadOnce(ctx context.Context, link, dest string, opts Downl
 	buf := *bufp
 	for {
 		m, rerr := resp.Body.Read(buf)
+		got.Add(int64(m))
 		if m > 0 {
 			if len(head) < 16 {
 				head = append(head, buf[:min(m, 16-len(head))]...)
@@ -174,9 +314,9 @@ func (c *Client) downloadOnce(ctx context.Context, link, dest string, opts Downl
 		}
 		if rerr != nil {
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return stalled()
 			}
-			return &Error{Kind: ErrTransient, Op: op, Message: "the connection broke during the download", Err: scrubbed{rerr.Error()}}
+			return &Error{Kind: ErrTransient, Op: op, Message: "the connection broke during the download", Err: scrubbed{c.redact(rerr.Error())}}
 		}
 	}
 	if total >= 0 && n != total {
