@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
+	"vivify/internal/atomicfile"
 	"vivify/internal/picture"
 	"vivify/jobs"
 	"vivify/keychain"
@@ -42,6 +44,9 @@ type Deps struct {
 	// Window is the window to fill; nil makes one. main makes it early, so
 	// that connecting to the display overlaps reading the library.
 	Window fyne.Window
+	// OnQuit, if set, is called when the window is closing, after what
+	// must be kept (its size, the last settings) has been saved.
+	OnQuit func()
 
 	dialogs *Dialogs // the window's open dialogs; NewWindow makes it
 }
@@ -60,6 +65,7 @@ func PrepareFonts() {
 
 // Window is Vivify's main window.
 type Window struct {
+	app     fyne.App
 	deps    Deps
 	win     fyne.Window
 	params  *ParamsForm
@@ -84,7 +90,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		win = app.NewWindow(Title)
 	}
 	deps.dialogs = &Dialogs{}
-	w := &Window{deps: deps, win: win, focused: true, running: map[string]bool{}}
+	w := &Window{app: app, deps: deps, win: win, focused: true, running: map[string]bool{}}
 	w.params = NewParamsForm()
 	w.source = NewSourcePanel(w.win, deps.dialogs, deps.RunOnUI, w.params.SetSourceAspect)
 	w.details = NewDetails(deps, w.win)
@@ -142,16 +148,23 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	app.Lifecycle().SetOnEnteredForeground(func() { w.focused = true })
 	app.Lifecycle().SetOnExitedForeground(func() { w.focused = false })
 	w.restore(app.Preferences())
-	w.win.SetCloseIntercept(func() {
-		w.remember(app.Preferences())
-		w.win.Close()
-	})
+	w.win.SetCloseIntercept(w.close)
 	w.gallery.Load(deps.Engine.Jobs())
 	if len(w.gallery.Shown()) > 0 {
 		w.gallery.grid.Select(0) // the newest job, in the details
 	}
 	w.updateStatus()
 	return w
+}
+
+// close is the window's end, from the title bar's button or Quit: what
+// must be kept is saved before the window goes.
+func (w *Window) close() {
+	w.remember(w.app.Preferences())
+	if w.deps.OnQuit != nil {
+		w.deps.OnQuit()
+	}
+	w.win.Close()
 }
 
 func (w *Window) Fyne() fyne.Window    { return w.win }
@@ -225,23 +238,69 @@ const (
 	prefParams = "params"
 )
 
+// savedState is what remember keeps of the window for next time.
+type savedState struct {
+	Width  float32          `json:"width"`
+	Height float32          `json:"height"`
+	Params *json.RawMessage `json:"params,omitempty"`
+}
+
+// stateFile is where remember keeps savedState, in the app's own storage:
+// written whole and synced before the window goes, so closing saves it
+// whatever the toolkit's teardown does next. (Fyne's preferences save a
+// burst of changes a moment later, from the event loop, which a closing
+// app may no longer run.)
+func stateFile(app fyne.App) string {
+	root := app.Storage().RootURI()
+	if root == nil || root.Scheme() != "file" {
+		return ""
+	}
+	return filepath.Join(root.Path(), "window.json")
+}
+
 // remember keeps the window's size and the last parameters for next time.
 func (w *Window) remember(p fyne.Preferences) {
 	size := w.win.Canvas().Size()
+	st := savedState{Width: size.Width, Height: size.Height}
+	if data, err := json.Marshal(w.params.read()); err == nil {
+		raw := json.RawMessage(data)
+		st.Params = &raw
+		p.SetString(prefParams, string(data))
+	}
 	p.SetFloat(prefWidth, float64(size.Width))
 	p.SetFloat(prefHeight, float64(size.Height))
-	if data, err := json.Marshal(w.params.read()); err == nil {
-		p.SetString(prefParams, string(data))
+	if path := stateFile(w.app); path != "" {
+		data, _ := json.Marshal(st)
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		if err := atomicfile.Write(path, data, 0o600); err != nil {
+			log.Printf("the window's size and settings could not be kept: %v", err)
+		}
 	}
 }
 
 // restore brings back what remember kept.
 func (w *Window) restore(p fyne.Preferences) {
-	if wd, ht := p.Float(prefWidth), p.Float(prefHeight); wd >= 640 && ht >= 480 {
-		w.win.Resize(fyne.NewSize(float32(wd), float32(ht)))
+	st := savedState{Width: float32(p.Float(prefWidth)), Height: float32(p.Float(prefHeight))}
+	if params := p.String(prefParams); params != "" {
+		raw := json.RawMessage(params)
+		st.Params = &raw
+	}
+	if path := stateFile(w.app); path != "" {
+		if data, err := os.ReadFile(path); err == nil && len(data) < 1<<20 {
+			var saved savedState
+			if json.Unmarshal(data, &saved) == nil {
+				st = saved
+			}
+		}
+	}
+	if st.Width >= 640 && st.Height >= 480 {
+		w.win.Resize(fyne.NewSize(st.Width, st.Height))
+	}
+	if st.Params == nil {
+		return
 	}
 	r := client.NewRequest("")
-	if json.Unmarshal([]byte(p.String(prefParams)), &r) != nil {
+	if json.Unmarshal(*st.Params, &r) != nil {
 		return // nothing kept, or not readable
 	}
 	check := r

@@ -44,16 +44,22 @@ type message struct {
 }
 
 // Serve listens for later starts on the library dir and calls open, on its
-// own goroutine, with each one's picture ("" when it had none). stop ends
-// the listening and removes the file.
-func Serve(dir string, open func(picture string)) (stop func(), err error) {
-	token := make([]byte, 16)
-	rand.Read(token)
-	addr := address{Token: hex.EncodeToString(token)}
+// own goroutine, with each one's picture ("" when it had none). open says
+// whether the window came forward: only then is the later start told so,
+// and ends; a copy whose window is gone (stuck in closing) does not swallow
+// it. stop ends the listening and removes the file.
+func Serve(dir string, open func(picture string) bool) (stop func(), err error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
+	return serveOn(l, dir, open)
+}
+
+func serveOn(l net.Listener, dir string, open func(picture string) bool) (stop func(), err error) {
+	token := make([]byte, 16)
+	rand.Read(token)
+	addr := address{Token: hex.EncodeToString(token)}
 	addr.Port = l.Addr().(*net.TCPAddr).Port
 	data, _ := json.Marshal(addr)
 	path := filepath.Join(dir, File)
@@ -64,11 +70,20 @@ func Serve(dir string, open func(picture string)) (stop func(), err error) {
 		return nil, err
 	}
 	go func() {
+		pause := 5 * time.Millisecond
 		for {
 			c, err := l.Accept()
-			if err != nil {
+			if errors.Is(err, net.ErrClosed) {
 				return // stopped
 			}
+			if err != nil {
+				// Too many open files, or the like: it passes. Wait a
+				// little, longer each time, and listen on.
+				time.Sleep(pause)
+				pause = min(2*pause, time.Second)
+				continue
+			}
+			pause = 5 * time.Millisecond
 			go serve(c, addr.Token, open)
 		}
 	}()
@@ -81,7 +96,7 @@ func Serve(dir string, open func(picture string)) (stop func(), err error) {
 	}, nil
 }
 
-func serve(c net.Conn, token string, open func(string)) {
+func serve(c net.Conn, token string, open func(string) bool) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(5 * time.Second))
 	line, err := bufio.NewReader(io.LimitReader(c, maxMessage)).ReadString('\n')
@@ -92,8 +107,9 @@ func serve(c net.Conn, token string, open func(string)) {
 	if json.Unmarshal([]byte(line), &m) != nil || subtle.ConstantTimeCompare([]byte(m.Token), []byte(token)) != 1 {
 		return
 	}
-	open(m.Picture)
-	io.WriteString(c, "ok\n")
+	if open(m.Picture) {
+		io.WriteString(c, "ok\n")
+	}
 }
 
 // Hand gives picture ("" for none) to the copy running on the library dir,

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -14,7 +16,7 @@ import (
 func TestHandReachesTheRunningCopy(t *testing.T) {
 	dir := t.TempDir()
 	got := make(chan string, 4)
-	stop, err := Serve(dir, func(p string) { got <- p })
+	stop, err := Serve(dir, func(p string) bool { got <- p; return true })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +46,7 @@ func TestHandReachesTheRunningCopy(t *testing.T) {
 func TestWrongTokenIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	got := make(chan string, 1)
-	stop, err := Serve(dir, func(p string) { got <- p })
+	stop, err := Serve(dir, func(p string) bool { got <- p; return true })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,5 +83,57 @@ func TestHandWithNoCopyRunning(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, File), []byte("{damaged"), 0o600)
 	if err := Hand(dir, "x.png", 0); err == nil {
 		t.Fatal("handed through a damaged file")
+	}
+}
+
+// A copy whose window does not come forward (a process stuck closing) does
+// not answer "ok", so the later start does not give its picture away and
+// end.
+func TestHandFailsWhenTheWindowDoesNotComeForward(t *testing.T) {
+	dir := t.TempDir()
+	stop, err := Serve(dir, func(string) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if err := Hand(dir, "x.png", 300*time.Millisecond); err == nil {
+		t.Fatal("handed to a copy that did not come forward")
+	}
+}
+
+// flakyListener fails its first Accepts as a process out of file handles
+// does.
+type flakyListener struct {
+	net.Listener
+	fails atomic.Int32
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	if l.fails.Add(-1) >= 0 {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// One "too many open files" does not end the listening for good.
+func TestAcceptErrorsAreSurvived(t *testing.T) {
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := &flakyListener{Listener: l}
+	fl.fails.Store(3)
+	got := make(chan string, 1)
+	stop, err := serveOn(fl, dir, func(p string) bool { got <- p; return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if err := Hand(dir, "after.png", 5*time.Second); err != nil {
+		t.Fatalf("after accept errors: %v", err)
+	}
+	if p := <-got; p != "after.png" {
+		t.Fatalf("got %q", p)
 	}
 }

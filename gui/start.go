@@ -1,0 +1,352 @@
+package gui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vivify/client"
+	"vivify/internal/instance"
+	"vivify/jobs"
+	"vivify/keychain"
+	"vivify/preview"
+)
+
+// StartOptions are what main learned from the command line.
+type StartOptions struct {
+	Practice bool
+	Library  string // "" for the one chosen in Settings, or the default
+	Picture  string // a picture the app was opened with, or ""
+	// StartPractice starts the built-in sandbox (once) and returns a
+	// client for it; StopPractice stops it if it was started.
+	StartPractice func() (*client.Client, error)
+	StopPractice  func()
+	// Exit ends the process; os.Exit in the app.
+	Exit func(code int)
+}
+
+// quitGrace is how long quitting may take once the window is closed: what
+// must be saved is saved before the window goes, and if the toolkit's
+// teardown has not ended the process by then, it is ended.
+var quitGrace = 4 * time.Second
+
+// Run starts Vivify: it opens the library (handing the picture to a copy
+// that already has it open), shows the window, and returns once the app
+// has quit. A library that cannot be opened gets a window that says why
+// and offers another folder.
+func Run(a fyne.App, o StartOptions) {
+	if o.Library == "" {
+		o.Library = a.Preferences().String(PrefLibrary)
+	}
+	if o.Library == "" {
+		o.Library = jobs.DefaultLibrary()
+	}
+	if o.Exit == nil {
+		o.Exit = os.Exit
+	}
+	s := &starter{a: a, o: o}
+	var practiceErr error
+	if o.Practice {
+		s.practice, practiceErr = o.StartPractice()
+	}
+	// Three things overlap at start: reading the library, loading the fonts,
+	// and connecting to the display (the first window does that).
+	type opened struct {
+		eng *jobs.Engine
+		err error
+	}
+	loaded := make(chan opened, 1)
+	go func() {
+		if practiceErr != nil {
+			loaded <- opened{nil, practiceErr}
+			return
+		}
+		e, err := jobs.Open(s.options(o.Library))
+		loaded <- opened{e, err}
+	}()
+	fonts := make(chan struct{})
+	go func() { PrepareFonts(); close(fonts) }()
+	s.win = a.NewWindow(Title)
+	lib := <-loaded
+	<-fonts
+	switch {
+	case errors.Is(lib.err, jobs.ErrLibraryInUse):
+		// Opened a second time: the copy that has the library comes to the
+		// front, with this start's picture, if it answers that it did.
+		if err := instance.Hand(o.Library, o.Picture, 5*time.Second); err == nil {
+			return
+		}
+		s.showInUse()
+	case practiceErr != nil:
+		s.showProblem(ProblemText("start practice mode", practiceErr), false)
+	case lib.err != nil:
+		s.showLibraryProblem(lib.err)
+	default:
+		s.showMain(lib.eng)
+	}
+	a.Lifecycle().SetOnStarted(func() {
+		s.startedUp = true
+		if s.main != nil {
+			s.main.Start()
+		}
+		// Starting leaves garbage behind (the library's job files, the
+		// fonts' tables): once the window has settled, give it back to the
+		// system rather than hold it until the runtime gets round to it.
+		time.AfterFunc(2*time.Second, debug.FreeOSMemory)
+	})
+	s.win.ShowAndRun()
+	s.shutdown()
+}
+
+type starter struct {
+	a        fyne.App
+	o        StartOptions
+	win      fyne.Window
+	practice *client.Client
+	main     *Window // once the library is open
+	// startedUp is set when the app has started (UI goroutine only).
+	startedUp bool
+	stopping  atomic.Bool
+	onMain    func() // for tests: called once the main window is filled
+
+	mu          sync.Mutex
+	eng         *jobs.Engine
+	stopServing func()
+	ended       sync.Once
+}
+
+func (s *starter) options(library string) jobs.Options {
+	return jobs.Options{Library: library, Thumbnailer: preview.Thumbnail, Client: s.practice}
+}
+
+// showMain fills the window with Vivify itself, on the library eng has.
+func (s *starter) showMain(eng *jobs.Engine) {
+	s.mu.Lock()
+	s.eng = eng
+	s.mu.Unlock()
+	w := NewWindow(s.a, Deps{Engine: eng, Practice: s.o.Practice, RunOnUI: s.runOnUI, Keys: keychain.OS{},
+		NewClient: func(key string) (*client.Client, error) { return client.New(key) }, StartPractice: s.o.StartPractice,
+		Window: s.win, OnQuit: s.quit})
+	s.main = w
+	if s.o.Picture != "" {
+		w.Source().SetFile(s.o.Picture)
+	}
+	stop, err := instance.Serve(eng.Library(), func(p string) bool {
+		return s.comeForward(w, p)
+	})
+	if err != nil {
+		log.Printf("a second start will not find this window: %v", err)
+		stop = func() {}
+	}
+	s.mu.Lock()
+	s.stopServing = stop
+	s.mu.Unlock()
+	if s.startedUp {
+		w.Start()
+	}
+	if s.onMain != nil {
+		s.onMain()
+	}
+}
+
+// comeForward brings the window to the front with a later start's picture,
+// and reports whether it did: a window that is closing, or a UI that no
+// longer runs, says no, and the later start does not give its picture away.
+func (s *starter) comeForward(w *Window, picture string) bool {
+	if s.stopping.Load() {
+		return false
+	}
+	done := make(chan struct{})
+	s.runOnUI(func() {
+		if picture != "" {
+			w.Source().SetFile(picture)
+		}
+		w.Fyne().Show()
+		w.Fyne().RequestFocus()
+		close(done)
+	})
+	select {
+	case <-done:
+		return true
+	case <-time.After(3 * time.Second):
+		return false
+	}
+}
+
+// runOnUI hands f to the UI goroutine, unless the app is quitting: work
+// that ends after the window has gone is dropped, rather than sent to an
+// event queue the toolkit may have closed.
+func (s *starter) runOnUI(f func()) {
+	if s.stopping.Load() {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil && !s.stopping.Load() {
+			panic(r)
+		}
+	}()
+	fyne.Do(f)
+}
+
+// quit is called once what must be saved is saved and the window is about
+// to close: if the toolkit does not end the process within quitGrace, it
+// is ended here, after the same clean-up as a normal end.
+func (s *starter) quit() {
+	s.stopping.Store(true)
+	time.AfterFunc(quitGrace, func() {
+		s.shutdown()
+		s.o.Exit(0)
+	})
+}
+
+// shutdown releases the library and the practice server, once.
+func (s *starter) shutdown() {
+	s.ended.Do(func() {
+		s.mu.Lock()
+		eng, stop := s.eng, s.stopServing
+		s.mu.Unlock()
+		if stop != nil {
+			stop()
+		}
+		if eng != nil {
+			eng.Close()
+		}
+		if s.o.StopPractice != nil {
+			s.o.StopPractice()
+		}
+	})
+}
+
+// showInUse says the library is open in another copy that did not answer.
+func (s *starter) showInUse() {
+	s.showProblem("Vivify is already open with the library in "+s.o.Library+", but that copy did not answer. "+
+		"If it is still starting, wait a moment and open Vivify again; if its window is stuck or gone, "+
+		"end it (or restart the computer) first. Two copies never work on one library at once, so no video is made twice.", false)
+}
+
+// showLibraryProblem says why the library cannot be opened and offers
+// another folder, or to try again.
+func (s *starter) showLibraryProblem(err error) {
+	s.showProblem(LibraryProblemText(s.o.Library, err), true)
+}
+
+// showProblem fills the window with msg and buttons: Quit, and with
+// chooseFolder, "Choose another folder…" and "Try again".
+func (s *starter) showProblem(msg string, chooseFolder bool) {
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	title := widget.NewLabelWithStyle("Vivify cannot start", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if chooseFolder {
+		title.SetText("Vivify cannot open its library")
+	}
+	quit := widget.NewButton("Quit", func() { s.win.Close() })
+	buttons := container.NewHBox(quit)
+	if chooseFolder {
+		retry := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { s.tryLibrary(s.o.Library) })
+		choose := widget.NewButtonWithIcon("Choose another folder…", theme.FolderOpenIcon(), func() {
+			d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+				if err != nil || u == nil {
+					return
+				}
+				s.tryLibrary(u.Path())
+			}, s.win)
+			d.Resize(fyne.NewSize(640, 440))
+			d.Show()
+		})
+		choose.Importance = widget.HighImportance
+		buttons = container.NewHBox(choose, retry, quit)
+	}
+	icon := widget.NewIcon(theme.WarningIcon())
+	body := container.NewBorder(container.NewHBox(icon, title), container.NewHBox(layout.NewSpacer(), buttons), nil, nil, text)
+	s.win.SetContent(container.NewPadded(body))
+	s.win.Resize(fyne.NewSize(560, 240))
+	s.win.CenterOnScreen()
+}
+
+// tryLibrary opens dir off the UI goroutine; on success the window becomes
+// Vivify's, and dir is kept as the library for next time.
+func (s *starter) tryLibrary(dir string) {
+	go func() {
+		eng, err := jobs.Open(s.options(dir))
+		fyne.Do(func() {
+			if err != nil {
+				s.o.Library = dir
+				if errors.Is(err, jobs.ErrLibraryInUse) {
+					s.showInUse()
+					return
+				}
+				s.showLibraryProblem(err)
+				return
+			}
+			s.a.Preferences().SetString(PrefLibrary, dir)
+			s.o.Library = dir
+			s.showMain(eng)
+			s.win.CenterOnScreen()
+		})
+	}()
+}
+
+// LibraryProblemText says, for a creator, why the library folder dir could
+// not be opened, and what to do.
+func LibraryProblemText(dir string, err error) string {
+	var why string
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		why = "Vivify is not allowed to write there."
+	case errors.Is(err, fs.ErrExist), errors.Is(err, errNotDir(err)):
+		why = "Something that is not a folder is in the way."
+	case errors.Is(err, fs.ErrNotExist):
+		why = "The folder, or a folder above it, is missing: a disk may have been unplugged."
+	default:
+		why = "The system said: " + plainError(err) + "."
+	}
+	return fmt.Sprintf("Your videos are kept in %s, and that folder cannot be used. %s\n\n"+
+		"Choose another folder for your videos, or fix this one and try again. Nothing in it has been changed.",
+		filepath.Clean(dir), why)
+}
+
+// errNotDir is the error "not a directory" as err carries it, if it does.
+func errNotDir(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && strings.Contains(strings.ToLower(pe.Err.Error()), "not a directory") {
+		return pe.Err
+	}
+	return fs.ErrExist
+}
+
+// ProblemText is a sentence for what failed, from the operation and its
+// error.
+func ProblemText(op string, err error) string {
+	return "Vivify could not " + op + ". " + capitalise(plainError(err)) + "."
+}
+
+// plainError is err's text without Go's "open /x/y:" prefixes.
+func plainError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return strings.TrimSuffix(err.Error(), ".")
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
