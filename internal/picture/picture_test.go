@@ -229,4 +229,3 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
-
