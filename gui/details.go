@@ -7,9 +7,11 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"log"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -194,11 +196,47 @@ func (d *Details) loadVideo(j jobs.Job) {
 	}()
 }
 
-// open hands a file to the system's player.
+// open hands a file or folder to the desktop (the system's player, or
+// its file manager). When the desktop cannot, the creator is told where
+// the file is and can copy its path.
 func (d *Details) open(path string) {
-	if err := fyne.CurrentApp().OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
-		d.deps.dialogs.ShowError(err, d.win)
+	if err := fyne.CurrentApp().OpenURL(FileURL(path, runtime.GOOS == "windows")); err != nil {
+		what := "the video"
+		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+			what = "the folder"
+		}
+		msg := widget.NewLabel("Your desktop could not open " + what + ". It is here:\n" + path)
+		msg.Wrapping = fyne.TextWrapWord
+		var dlg dialog.Dialog
+		copyPath := widget.NewButtonWithIcon("Copy the path", theme.ContentCopyIcon(), func() {
+			fyne.CurrentApp().Clipboard().SetContent(path)
+			dlg.Hide()
+		})
+		copyPath.Importance = widget.HighImportance
+		dlg = dialog.NewCustom("Could not open "+what, "Close", container.NewVBox(msg, container.NewCenter(copyPath)), d.win)
+		dlg.Resize(fyne.NewSize(460, 200))
+		d.deps.dialogs.Show(dlg)
+		log.Printf("open %s: %v", path, err)
 	}
+}
+
+// FileURL is the file:// link for path: on Windows a drive path becomes
+// file:///C:/Users/... and a network path file://server/share/..., the
+// forms Explorer accepts (a path written into the link as it is gave
+// file://C:%5CUsers%5C..., which opens nothing).
+func FileURL(path string, windows bool) *url.URL {
+	if !windows {
+		return &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	}
+	p := strings.ReplaceAll(path, `\`, "/")
+	if rest, ok := strings.CutPrefix(p, "//"); ok { // \\server\share\...
+		host, tail, _ := strings.Cut(rest, "/")
+		return &url.URL{Scheme: "file", Host: host, Path: "/" + tail}
+	}
+	if len(p) >= 2 && p[1] == ':' {
+		p = "/" + p
+	}
+	return &url.URL{Scheme: "file", Path: p}
 }
 
 func (d *Details) setActions(j jobs.Job) {

@@ -4,8 +4,12 @@ import (
 	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"vivify/jobs"
 )
 
 // Dialogs keeps a window's open dialogs, newest last, so that Escape closes
@@ -27,9 +31,24 @@ func (s *Dialogs) Show(d dialog.Dialog) {
 	d.Show()
 }
 
-// ShowError shows err in a dialog that Escape closes.
+// ShowError shows err in a dialog that Escape closes, in a creator's
+// words: what happened and what to do. The technical text is kept behind
+// Copy details.
 func (s *Dialogs) ShowError(err error, win fyne.Window) {
-	s.Show(dialog.NewError(err, win))
+	f := jobs.Describe(err)
+	text := f.Message
+	if f.Advice != "" {
+		text += "\n\n" + f.Advice
+	}
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	copyDetails := widget.NewButtonWithIcon("Copy details", theme.ContentCopyIcon(), func() {
+		fyne.CurrentApp().Clipboard().SetContent(f.Message + "\n" + f.Details)
+	})
+	copyDetails.Importance = widget.LowImportance
+	d := dialog.NewCustom("Something went wrong", "Close", container.NewBorder(nil, container.NewHBox(copyDetails), nil, nil, msg), win)
+	d.Resize(fyne.NewSize(440, 220))
+	s.Show(d)
 }
 
 // Escape closes the dialog on top, and reports whether there was one.

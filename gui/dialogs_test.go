@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"vivify/client"
 	"vivify/keychain"
 )
 
@@ -125,4 +126,34 @@ func tapButton(t *testing.T, o fyne.CanvasObject, text string) {
 		t.Fatalf("no %q button", text)
 	}
 	test.Tap(found)
+}
+
+// An error dialog says what happened and what to do in sentences; the
+// technical text is only behind Copy details.
+func TestErrorDialogSpeaksInSentences(t *testing.T) {
+	a := test.NewTempApp(t)
+	win := a.NewWindow("t")
+	win.Resize(fyne.NewSize(800, 600))
+	d := &Dialogs{}
+	err := &client.Error{Kind: client.ErrTransient, Op: "check the balance", Message: "could not reach the service",
+		Err: errors.New("dial tcp 127.0.0.1:9: connect: connection refused")}
+	d.ShowError(err, win)
+	var text string
+	for _, o := range win.Canvas().Overlays().List() {
+		text += strings.Join(allText(o), " ")
+	}
+	for _, want := range []string{"The connection to ModelsLab failed.", "Check your internet connection", "Copy details"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the dialog does not say %q: %s", want, text)
+		}
+	}
+	for _, log := range []string{"check the balance:", "a passing fault", "dial tcp"} {
+		if strings.Contains(text, log) {
+			t.Errorf("the dialog shows %q: %s", log, text)
+		}
+	}
+	d.Escape()
+	if d.Open() != 0 {
+		t.Fatal("Escape did not close it")
+	}
 }

@@ -40,6 +40,9 @@ type KeySettings struct {
 	store     keychain.Store
 	hasKey    bool
 	onBalance func(string)
+	// OnCheckFailed, if set, is told in words why a check of the key
+	// failed, so the window can say so outside Settings.
+	OnCheckFailed func(string)
 	content   fyne.CanvasObject
 }
 
@@ -178,7 +181,6 @@ func (k *KeySettings) check() {
 		b, err := k.deps.Engine.Balance(ctx)
 		k.deps.RunOnUI(func() {
 			k.Check.Enable()
-			var ce *client.Error
 			switch {
 			case err == nil:
 				text := fmt.Sprintf("Balance: %.2f %s", b.Amount, b.Currency)
@@ -188,10 +190,16 @@ func (k *KeySettings) check() {
 				}
 			case errors.Is(err, jobs.ErrNoClient):
 				k.Status.SetText("No key is set yet.")
-			case errors.As(err, &ce):
-				k.Status.SetText(ce.Error() + ". " + ce.Advice())
 			default:
-				k.Status.SetText(err.Error())
+				f := jobs.Describe(err)
+				text := "The key could not be checked. " + f.Message + " " + f.Advice
+				if errors.Is(err, client.ErrInvalidKey) {
+					text = f.Message + " " + f.Advice
+				}
+				k.Status.SetText(text)
+				if k.OnCheckFailed != nil {
+					k.OnCheckFailed(text)
+				}
 			}
 		})
 	}()

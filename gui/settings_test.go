@@ -94,7 +94,7 @@ func TestWrongKeySaysSo(t *testing.T) {
 	k := w.Keys()
 	k.Entry.SetText("sk-not-the-right-key")
 	k.Save.OnTapped()
-	q.until(t, 5*time.Second, "the check", func() bool { return strings.Contains(k.Status.Text, "not accepted") })
+	q.until(t, 5*time.Second, "the check", func() bool { return strings.Contains(k.Status.Text, "did not accept") })
 	if !strings.Contains(k.Status.Text, "Check the API key") {
 		t.Errorf("no advice: %q", k.Status.Text)
 	}
@@ -134,5 +134,40 @@ func TestKeychainReason(t *testing.T) {
 		if got := keychainReason(err); got != want {
 			t.Errorf("%q: got %q, want %q", raw, got, want)
 		}
+	}
+}
+
+// A key check that fails at start (offline, here: the service is gone) is
+// said in the window's message line, in words, not only in Settings.
+func TestFailedStartCheckShowsInTheWindow(t *testing.T) {
+	test.NewTempApp(t)
+	srv := sandbox.NewServer(sandbox.WithKeys(practiceKey))
+	base := srv.URL
+	srv.Close()
+	eng, err := jobs.Open(jobs.Options{Library: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Close)
+	store := &keychain.Memory{}
+	store.Set(practiceKey)
+	q := make(uiQueue, 1024)
+	w := NewWindow(fyne.CurrentApp(), Deps{Engine: eng, RunOnUI: q.post, Keys: store,
+		NewClient: func(key string) (*client.Client, error) { return client.New(key, client.WithBaseURL(base)) }})
+	w.Start()
+	q.until(t, 10*time.Second, "the failed check", func() bool { return w.Message() != "" })
+	msg := w.Message()
+	for _, want := range []string{"could not be checked", "connection", "Settings"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the message %q does not say %q", msg, want)
+		}
+	}
+	for _, log := range []string{"check the balance:", "a passing fault", "dial tcp"} {
+		if strings.Contains(msg, log) {
+			t.Errorf("the message reads like a log (%q): %q", log, msg)
+		}
+	}
+	if w.balance.Text != "Key not checked" {
+		t.Errorf("balance %q", w.balance.Text)
 	}
 }

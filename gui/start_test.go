@@ -257,3 +257,21 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// "Show in folder" and "Open" on Windows give links Explorer accepts.
+func TestFileURL(t *testing.T) {
+	for _, tc := range []struct {
+		path    string
+		windows bool
+		want    string
+	}{
+		{`C:\Users\Ana Lima\Videos\Vivify\2026-11-21 18-32 beach`, true, "file:///C:/Users/Ana%20Lima/Videos/Vivify/2026-11-21%2018-32%20beach"},
+		{`D:\v.gif`, true, "file:///D:/v.gif"},
+		{`\\nas\share\Vivify\v.gif`, true, "file://nas/share/Vivify/v.gif"},
+		{"/home/ana/Videos/Vivify/a b.gif", false, "file:///home/ana/Videos/Vivify/a%20b.gif"},
+	} {
+		if got := FileURL(tc.path, tc.windows).String(); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.path, got, tc.want)
+		}
+	}
+}

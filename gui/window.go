@@ -115,6 +115,10 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	split.SetOffset(0.36)
 	w.balance = widget.NewLabel("")
 	w.keys = NewKeySettings(deps, func(b string) { w.balance.SetText(b) })
+	w.keys.OnCheckFailed = func(text string) {
+		w.balance.SetText("Key not checked")
+		w.say(text + " Open Settings to check it again.")
+	}
 	w.banner = widget.NewLabelWithStyle("Practice mode: results are simulated on this computer and cost nothing.",
 		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	w.banner.Importance = widget.WarningImportance

@@ -194,8 +194,13 @@ func (j *Job) ModelSubstituted() bool {
 }
 
 // failureFrom turns an error into a Failure a person can read.
-func failureFrom(err error) *Failure {
-	f := &Failure{Message: err.Error(), Kind: "other", Details: err.Error()}
+func failureFrom(err error) *Failure { return Describe(err) }
+
+// Describe puts err in a creator's words: what happened (Message, a
+// sentence) and what to do (Advice), with the technical text in Details
+// for a Copy details button.
+func Describe(err error) *Failure {
+	f := &Failure{Message: sentence(err.Error()), Kind: "other", Details: err.Error()}
 	var e *client.Error
 	if errors.As(err, &e) {
 		f.Advice = e.Advice()
