@@ -43,7 +43,7 @@ type KeySettings struct {
 	// OnCheckFailed, if set, is told in words why a check of the key
 	// failed, so the window can say so outside Settings.
 	OnCheckFailed func(string)
-	content   fyne.CanvasObject
+	content       fyne.CanvasObject
 }
 
 // NewKeySettings builds the key panel and looks for a kept key in the
