@@ -69,7 +69,8 @@ lint:
 #
 # The Windows program builds in the background from the start, as a first
 # build of it compiles Fyne for Windows from scratch, while the tests and the
-# Linux package use the other core.
+# Linux package use the other core. Then it is run under Wine: it makes a
+# practice video and is closed ten times.
 test: test-deps
 	@mkdir -p dist && rm -f dist/windows.status
 	@echo "test: building the Windows program in the background (log: dist/windows.log)"
@@ -77,7 +78,7 @@ test: test-deps
 	$(MAKE) lint
 	dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d); \
 		echo -n vivify-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 -skip '\''^Test(LinuxPackage|WindowsProgram)$$'\'' ./...'
+		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 -skip '\''^Test(LinuxPackage|WindowsProgram|WindowsUnderWine)$$'\'' ./...'
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZ_N) ./client
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime $(FUZZ_N) ./preview
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_N) ./internal/picture
@@ -89,6 +90,8 @@ test: test-deps
 	@echo "test: waiting for the Windows program"; while [ ! -f dist/windows.status ]; do sleep 5; done; \
 		if [ "$$(cat dist/windows.status)" != 0 ]; then cat dist/windows.log; exit 1; fi
 	VIVIFY_WINDOWS_EXE=$(CURDIR)/$(WINDOWS_EXE) $(GO) test -count=1 -run '^TestWindowsProgram$$' -v ./e2e
+	xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_WINDOWS_EXE=$(CURDIR)/$(WINDOWS_EXE) \
+		$(GO) test -count=1 -timeout 15m -run '^TestWindowsUnderWine$$' -v ./e2e
 
 # The app built with the race detector makes a video under Xvfb: no widget is
 # touched off the UI goroutine (the evidence for fyneDo in FyneApp.toml).

@@ -43,7 +43,7 @@ type StartOptions struct {
 // quitGrace is how long quitting may take once the window is closed: what
 // must be saved is saved before the window goes, and if the toolkit's
 // teardown has not ended the process by then, it is ended.
-var quitGrace = 4 * time.Second
+var quitGrace = 2 * time.Second
 
 // Run starts Vivify: it opens the library (handing the picture to a copy
 // that already has it open), shows the window, and returns once the app
@@ -209,7 +209,15 @@ func (s *starter) runOnUI(f func()) {
 func (s *starter) quit() {
 	s.stopping.Store(true)
 	time.AfterFunc(quitGrace, func() {
-		s.shutdown()
+		// The clean-up gets a moment of its own; the system releases the
+		// library's lock and the listening socket with the process anyway,
+		// and every job is on disk as it goes.
+		cleaned := make(chan struct{})
+		go func() { s.shutdown(); close(cleaned) }()
+		select {
+		case <-cleaned:
+		case <-time.After(time.Second):
+		}
 		s.o.Exit(0)
 	})
 }

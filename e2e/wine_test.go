@@ -1,0 +1,264 @@
+//go:build unix
+
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// wineTool finds a program of Debian's wine64 package, which keeps them
+// out of the PATH.
+func wineTool(t *testing.T, name string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	if p := filepath.Join("/usr/lib/wine", name); fileExists(p) {
+		return p
+	}
+	t.Fatalf("%s is missing (make test installs wine64)", name)
+	return ""
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// standInPrng is the source of a stand-in for Windows' bcryptprimitives.dll:
+// Go 1.26 asks it for ProcessPrng, which Wine 8 lacks. It gets its random
+// bytes from advapi32's RtlGenRandom, which Wine has.
+const standInPrng = `#include <windows.h>
+BOOLEAN WINAPI SystemFunction036(PVOID buffer, ULONG length);
+BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T size) {
+  while (size > 0) {
+    ULONG n = size > 0x10000000 ? 0x10000000 : (ULONG)size;
+    if (!SystemFunction036(data, n)) return FALSE;
+    data += n; size -= n;
+  }
+  return TRUE;
+}
+`
+
+// wine is a Wine prefix of the test's own, ready to run Go programs.
+type wine struct {
+	t      *testing.T
+	prefix string
+	env    []string
+	wine64 string
+	server string
+}
+
+func newWine(t *testing.T) *wine {
+	t.Helper()
+	w := &wine{t: t, prefix: filepath.Join(t.TempDir(), "prefix"), wine64: wineTool(t, "wine64"), server: wineTool(t, "wineserver")}
+	w.env = append(os.Environ(), "WINEPREFIX="+w.prefix, "WINEDEBUG=-all", "WINEDLLOVERRIDES=bcryptprimitives=n;mscoree,mshtml=",
+		"WINEARCH=win64", "HOME="+filepath.Dir(w.prefix))
+	start := time.Now()
+	if out, err := w.cmd("wineboot", "-i").CombinedOutput(); err != nil {
+		t.Fatalf("wineboot: %v\n%s", err, out)
+	}
+	w.run(w.server, "-w")
+	t.Logf("Wine prefix made in %v", time.Since(start).Round(time.Millisecond))
+	src := filepath.Join(t.TempDir(), "prng.c")
+	def := filepath.Join(filepath.Dir(src), "prng.def")
+	os.WriteFile(src, []byte(standInPrng), 0o644)
+	os.WriteFile(def, []byte("LIBRARY bcryptprimitives\nEXPORTS\n  ProcessPrng\n"), 0o644)
+	dll := filepath.Join(w.prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")
+	if out, err := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-s", "-o", dll, src, def, "-ladvapi32").CombinedOutput(); err != nil {
+		t.Fatalf("the stand-in DLL: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { w.run(w.server, "-k") })
+	return w
+}
+
+func (w *wine) cmd(args ...string) *exec.Cmd {
+	c := exec.Command(w.wine64, args...)
+	c.Env = w.env
+	return c
+}
+
+func (w *wine) run(name string, args ...string) {
+	c := exec.Command(name, args...)
+	c.Env = w.env
+	c.Run()
+}
+
+// drive is where C:\ of the prefix is on this computer.
+func (w *wine) drive() string { return filepath.Join(w.prefix, "drive_c") }
+
+// windowsWithName are the visible X windows titled name exactly.
+func windowsWithName(name string) []string {
+	out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+regexpQuote(name)+"$").Output()
+	return strings.Fields(string(out))
+}
+
+func regexpQuote(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > limit {
+			t.Fatalf("%s: not after %v", what, limit)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// The Windows program, run under Wine: it opens, makes a practice video,
+// the link "Show in folder" builds for it opens the folder in Wine's
+// Explorer, and closing the window ends the process with the window's size
+// and settings saved, ten times in a row.
+func TestWindowsUnderWine(t *testing.T) {
+	exe := packaged(t, windowsExeEnv)
+	if os.Getenv("DISPLAY") == "" {
+		t.Fatal("no display: make test runs this under Xvfb")
+	}
+	w := newWine(t)
+	home := filepath.Join(w.drive(), "users", "vivify-test")
+	os.MkdirAll(home, 0o755)
+	library := filepath.Join(home, "Videos", "Vivify")
+	winLibrary := `C:\users\vivify-test\Videos\Vivify`
+	picture := filepath.Join(home, "harbour.png")
+	writeTestPicture(t, picture)
+
+	var logs bytes.Buffer
+	start := func(args ...string) *exec.Cmd {
+		c := w.cmd(append([]string{exe, "--practice", "--library", winLibrary}, args...)...)
+		c.Stdout, c.Stderr = &logs, &logs
+		c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	ended := func(c *exec.Cmd) chan error {
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
+		return done
+	}
+	state := func() (float64, float64) {
+		found, _ := filepath.Glob(filepath.Join(w.drive(), "users", "*", "AppData", "Roaming", "fyne", "io.vivify.app", "window.json"))
+		if len(found) == 0 {
+			return 0, 0
+		}
+		data, _ := os.ReadFile(found[0])
+		var st struct{ Width, Height float64 }
+		json.Unmarshal(data, &st)
+		return st.Width, st.Height
+	}
+
+	// One run makes a video.
+	app := start(`C:\users\vivify-test\harbour.png`)
+	done := ended(app)
+	var win string
+	took := waitFor(t, "the window", 60*time.Second, func() bool {
+		ids := windowsWithName("Vivify")
+		if len(ids) > 0 {
+			win = ids[0]
+		}
+		return win != ""
+	})
+	t.Logf("window after %v", took.Round(time.Millisecond))
+	time.Sleep(2 * time.Second)
+	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
+	exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").Run()
+	var video string
+	waitFor(t, "a video in the library", 90*time.Second, func() bool {
+		found, _ := filepath.Glob(filepath.Join(library, "*", "*.gif"))
+		if len(found) > 0 {
+			video = found[0]
+		}
+		return video != ""
+	})
+	folder := filepath.Dir(video)
+	t.Logf("video made: %s", strings.TrimPrefix(video, w.drive()))
+	closeAndCheck := func(run int, wantW, wantH float64) {
+		t.Helper()
+		exec.Command("xdotool", "windowfocus", "--sync", win).Run()
+		exec.Command("xdotool", "key", "--clearmodifiers", "alt+F4").Run()
+		t0 := time.Now()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			syscall.Kill(-app.Process.Pid, syscall.SIGKILL)
+			t.Fatalf("run %d: the process did not end within 15 s of closing; it said:\n%s", run, logs.String())
+		}
+		gotW, gotH := state()
+		t.Logf("run %d: ended %v after closing; saved %gx%g", run, time.Since(t0).Round(time.Millisecond), gotW, gotH)
+		if gotW != wantW || gotH != wantH {
+			t.Fatalf("run %d: saved %gx%g, want %gx%g", run, gotW, gotH, wantW, wantH)
+		}
+		if strings.Contains(logs.String(), "panic") {
+			t.Fatalf("run %d: the program panicked:\n%s", run, logs.String())
+		}
+	}
+	exec.Command("xdotool", "windowsize", "--sync", win, "1100", "760").Run()
+	time.Sleep(500 * time.Millisecond)
+	closeAndCheck(1, 1100, 760)
+
+	// "Show in folder" hands the desktop file:///C:/... (FileURL, tested
+	// in gui): Wine's Explorer opens the job's folder from that link, and
+	// not from the form that was built before (file://C:%5C...).
+	rel, _ := filepath.Rel(w.drive(), folder)
+	winFolder := `C:\` + strings.ReplaceAll(rel, "/", `\`)
+	good := "file:///" + strings.ReplaceAll(strings.ReplaceAll(winFolder, `\`, "/"), " ", "%20")
+	bad := "file://" + strings.ReplaceAll(strings.ReplaceAll(winFolder, `\`, "%5C"), " ", "%20")
+	name := filepath.Base(folder)
+	for _, tc := range []struct {
+		link  string
+		opens bool
+	}{{bad, false}, {good, true}} {
+		opener := w.cmd("rundll32", "url.dll,FileProtocolHandler", tc.link)
+		opener.Start()
+		opened := false
+		for i := 0; i < 60 && !opened; i++ {
+			time.Sleep(200 * time.Millisecond)
+			opened = len(windowsWithName(name)) > 0
+		}
+		if opened != tc.opens {
+			t.Errorf("%s: Explorer opened the folder: %v, want %v", tc.link, opened, tc.opens)
+		}
+		for _, id := range windowsWithName(name) {
+			exec.Command("xdotool", "windowclose", id).Run()
+		}
+		opener.Process.Kill()
+		opener.Wait()
+	}
+
+	// Nine more starts and closes, each at another size.
+	for run := 2; run <= 10; run++ {
+		app = start()
+		done = ended(app)
+		win = ""
+		waitFor(t, fmt.Sprintf("run %d: the window", run), 60*time.Second, func() bool {
+			ids := windowsWithName("Vivify")
+			if len(ids) > 0 {
+				win = ids[0]
+			}
+			return win != ""
+		})
+		time.Sleep(1500 * time.Millisecond)
+		wantW, wantH := 1000+float64(run)*20, 720+float64(run)*5
+		exec.Command("xdotool", "windowsize", "--sync", win, fmt.Sprint(wantW), fmt.Sprint(wantH)).Run()
+		time.Sleep(500 * time.Millisecond)
+		closeAndCheck(run, wantW, wantH)
+	}
+}
