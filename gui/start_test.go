@@ -45,25 +45,6 @@ func texts(o fyne.CanvasObject) string {
 	return b.String()
 }
 
-func findButton(o fyne.CanvasObject, text string) *widget.Button {
-	var found *widget.Button
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case *widget.Button:
-			if w.Text == text {
-				found = w
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	return found
-}
-
 // A library that cannot be opened gets a window that says why and offers
 // another folder; choosing one that works opens Vivify there, and keeps it.
 func TestLibraryThatCannotOpen(t *testing.T) {
