@@ -33,6 +33,9 @@ type AwaitOptions struct {
 	// OnPoll, if set, is called after every fetch that says the job is still
 	// being made, with the number of fetches so far.
 	OnPoll func(r *Response, fetches int)
+	// Family is the endpoint family the request went to, which decides
+	// the path it is followed on; "" is FamilySeed.
+	Family Family
 }
 
 // DefaultMaxWait is how long Await follows a job by default: three times the
@@ -92,7 +95,7 @@ func (c *Client) Await(ctx context.Context, id string, opts AwaitOptions) (*Resp
 		}
 
 		fetches++
-		r, err := c.Fetch(ctx, id)
+		r, err := c.FetchIn(ctx, opts.Family, id)
 		wait = 0
 		switch {
 		case err != nil:

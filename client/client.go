@@ -381,7 +381,7 @@ func (c *Client) Submit(ctx context.Context, r Request) (*Response, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	resp, err := c.call(ctx, "submit", "/api/v6/video/img2video", func(key string) any { return r.wire(key) })
+	resp, err := c.call(ctx, "submit", r.Family.SubmitPath(), func(key string) any { return r.body(key) })
 	if err != nil {
 		return nil, err
 	}
@@ -392,13 +392,26 @@ func (c *Client) Submit(ctx context.Context, r Request) (*Response, error) {
 	return resp, nil
 }
 
-// Fetch asks for the state of a request by its id.
+// Fetch asks for the state of a request to the seed endpoint by its id.
 func (c *Client) Fetch(ctx context.Context, id string) (*Response, error) {
+	return c.FetchIn(ctx, FamilySeed, id)
+}
+
+// FetchIn asks for the state of a request of family f by its id: at
+// v6/video/fetch, or v7/video-fusion/fetch for the premium models. A v7
+// fetch that the server does not know is tried once on the v6 path, as
+// public integrations of the premium endpoint do.
+func (c *Client) FetchIn(ctx context.Context, f Family, id string) (*Response, error) {
 	id = strings.TrimSpace(id)
 	if id == "" {
 		return nil, &Error{Kind: ErrNotFound, Op: "fetch", Message: "no request id"}
 	}
-	resp, err := c.call(ctx, "fetch "+id, "/api/v6/video/fetch/"+url.PathEscape(id), keyOnly)
+	resp, err := c.call(ctx, "fetch "+id, f.FetchPath()+url.PathEscape(id), keyOnly)
+	if err != nil && f.Or() == FamilyPremium && errors.Is(err, ErrNotFound) {
+		if r6, err6 := c.call(ctx, "fetch "+id, FamilySeed.FetchPath()+url.PathEscape(id), keyOnly); err6 == nil {
+			resp, err = r6, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -8,5 +8,5 @@ func ClassifyForTest(r *Response) *Error { return classify("test", 200, r) }
 // SubmitUnchecked sends a request without validating it first, so tests can
 // see the server's own validation come back.
 func (c *Client) SubmitUnchecked(ctx context.Context, r Request) (*Response, error) {
-	return c.call(ctx, "submit", "/api/v6/video/img2video", func(key string) any { return r.wire(key) })
+	return c.call(ctx, "submit", r.Family.SubmitPath(), func(key string) any { return r.body(key) })
 }

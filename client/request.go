@@ -68,7 +68,54 @@ type Request struct {
 	// not in the endpoint's documented table (the seed comes back in
 	// meta.seed), so it is sent only when set.
 	Seed *int64 `json:"seed,omitempty"`
+
+	// Family is the endpoint family; "" is FamilySeed (requests kept before
+	// families existed). The fields below belong to the other families;
+	// none of them is ever sent to the seed endpoint.
+	Family        Family  `json:"family,omitempty"`
+	Resolution    int     `json:"resolution,omitempty"`     // HD: the short side, in pixels
+	Portrait      bool    `json:"portrait,omitempty"`       // HD: 9:16 rather than 16:9
+	GuidanceScale float64 `json:"guidance_scale,omitempty"` // HD: one scale, 0-8
+	SampleShift   int     `json:"sample_shift,omitempty"`   // HD: a sampler setting, 0-10
+	Duration      string  `json:"duration,omitempty"`       // premium: seconds, as the model takes them
+	EndImage      string  `json:"end_image,omitempty"`      // premium: the last frame, for a start-end model
 }
+
+// HD limits and defaults (the provider's page for img2video_ultra).
+const (
+	MaxResolution       = 720
+	MinResolution       = 256 // Vivify's floor
+	HDDefaultFrames     = 81
+	HDMaxFrames         = 121 // the page's example asks 92; Vivify stops at about 7.5 s
+	HDMaxSteps          = 25
+	HDDefaultGuidance   = 5.0
+	HDMaxGuidance       = 8.0
+	HDMaxSampleShift    = 10
+	HDDefaultShift      = 5
+	HDDefaultFPS        = 16
+	HDDefaultResolution = 720
+)
+
+// NewRequestFor returns a request for model m with its family's defaults.
+func NewRequestFor(m Model, initImage string) Request {
+	r := NewRequest(initImage)
+	r.ModelID = m.ID
+	r.Family = m.Family
+	switch m.Family {
+	case FamilyHD:
+		r.Resolution, r.NumFrames, r.NumInferenceSteps = HDDefaultResolution, HDDefaultFrames, HDMaxSteps
+		r.GuidanceScale, r.SampleShift, r.FPS, r.OutputType = HDDefaultGuidance, HDDefaultShift, HDDefaultFPS, OutputMP4
+	case FamilyPremium:
+		r.OutputType = OutputMP4
+		if len(m.Durations) > 0 {
+			r.Duration = m.Durations[0]
+		}
+	}
+	return r
+}
+
+// Model is the catalogue's row for the request's model, if it has one.
+func (r Request) Model() (Model, bool) { return LookupModel(r.Family, strings.TrimSpace(r.ModelID)) }
 
 // NewRequest returns a request for initImage with the documented defaults.
 func NewRequest(initImage string) Request {
@@ -111,6 +158,87 @@ func (r Request) Validate() error {
 	var errs []FieldError
 	add := func(field, format string, args ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	switch r.Family.Or() {
+	case FamilySeed:
+		r.validateSeed(add)
+	case FamilyHD:
+		r.validateHD(add)
+	case FamilyPremium:
+		r.validatePremium(add)
+	default:
+		add("family", "Vivify does not know the endpoint %q.", r.Family)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &Error{Kind: ErrValidation, Op: "check the settings", Fields: errs, Unsent: true}
+}
+
+// validateCommon checks what every family shares: the model, the prompts,
+// the picture, the seed.
+func (r Request) validateCommon(add func(field, format string, args ...any)) (Model, bool) {
+	m, known := r.Model()
+	if r.Family.Or() != FamilySeed && !known {
+		add("model_id", "Choose one of the %s models.", r.Family.Title())
+	}
+	if n := len([]rune(r.Prompt)); n > MaxPromptRunes {
+		add("prompt", "The prompt can be at most %d characters long (it is %d).", MaxPromptRunes, n)
+	}
+	if n := len([]rune(r.NegativePrompt)); n > MaxPromptRunes {
+		add("negative_prompt", "The negative prompt can be at most %d characters long (it is %d).", MaxPromptRunes, n)
+	}
+	if strings.TrimSpace(r.InitImage) == "" {
+		add("init_image", "Choose a source image: a link, or a file from this computer.")
+	} else if msg := checkWebURL(r.InitImage); msg != "" {
+		add("init_image", "The image link %s", msg)
+	}
+	if r.Seed != nil && *r.Seed < 0 {
+		add("seed", "The seed must be a whole number of zero or more.")
+	}
+	if known {
+		r.validateFor(m, add)
+	}
+	return m, known
+}
+
+func (r Request) validateHD(add func(field, format string, args ...any)) {
+	r.validateCommon(add)
+	intRange := func(field, name string, v, lo, hi int, unit string) {
+		switch {
+		case v < lo:
+			add(field, "%s must be at least %d%s.", name, lo, unit)
+		case v > hi:
+			add(field, "%s can be at most %d%s.", name, hi, unit)
+		}
+	}
+	intRange("resolution", "The resolution", r.Resolution, MinResolution, MaxResolution, " pixels")
+	intRange("num_frames", "The number of frames", r.NumFrames, 1, HDMaxFrames, "")
+	intRange("num_inference_steps", "Inference steps", r.NumInferenceSteps, 1, HDMaxSteps, "")
+	intRange("fps", "Frames per second", r.FPS, 1, MaxFPS, "")
+	intRange("sample_shift", "The sample shift", r.SampleShift, 0, HDMaxSampleShift, "")
+	if !(r.GuidanceScale >= 0 && r.GuidanceScale <= HDMaxGuidance) {
+		add("guidance_scale", "Guidance must be between 0 and %g.", HDMaxGuidance)
+	}
+	if r.Webhook != "" {
+		if msg := checkWebURL(r.Webhook); msg != "" {
+			add("webhook", "The webhook address %s", msg)
+		}
+	}
+	if r.TrackID != nil && *r.TrackID < 0 {
+		add("track_id", "The track id must be a whole number of zero or more.")
+	}
+}
+
+func (r Request) validatePremium(add func(field, format string, args ...any)) {
+	r.validateCommon(add)
+}
+
+// validateSeed checks a request for the seed endpoint, as the seed
+// contract gives its limits.
+func (r Request) validateSeed(add func(field, format string, args ...any)) {
+	if m, known := r.Model(); known {
+		r.validateFor(m, add)
 	}
 	intRange := func(field, name string, v, lo, hi int, unit string) {
 		switch {
@@ -182,10 +310,6 @@ func (r Request) Validate() error {
 	if r.Seed != nil && *r.Seed < 0 {
 		add("seed", "The seed must be a whole number of zero or more.")
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return &Error{Kind: ErrValidation, Op: "check the settings", Fields: errs, Unsent: true}
 }
 
 // checkWebURL returns "" for an absolute http(s) URL with a host, or the end
@@ -215,6 +339,81 @@ type wireRequest struct {
 	InitImage     string  `json:"init_image"`
 	EnhancePrompt string  `json:"enhance_prompt"`
 	Webhook       *string `json:"webhook"`
+	// The other families' fields, shadowed and left empty, so that the
+	// seed endpoint's body is exactly what it always was.
+	Family        string `json:"family,omitempty"`
+	Resolution    int    `json:"resolution,omitempty"`
+	Portrait      bool   `json:"portrait,omitempty"`
+	GuidanceScale int    `json:"guidance_scale,omitempty"`
+	SampleShift   int    `json:"sample_shift,omitempty"`
+	Duration      string `json:"duration,omitempty"`
+	EndImage      string `json:"end_image,omitempty"`
+}
+
+// body is what is sent for r, by its family.
+func (r Request) body(key string) any {
+	switch r.Family.Or() {
+	case FamilyHD:
+		return r.wireHD(key)
+	case FamilyPremium:
+		return r.wirePremium(key)
+	}
+	return r.wire(key)
+}
+
+// hdWire is the body of img2video_ultra.
+type hdWire struct {
+	Key               string  `json:"key"`
+	ModelID           string  `json:"model_id"`
+	InitImage         string  `json:"init_image"`
+	Base64            bool    `json:"base64"`
+	Prompt            string  `json:"prompt"`
+	NegativePrompt    string  `json:"negative_prompt"`
+	Seed              *int64  `json:"seed"`
+	Resolution        int     `json:"resolution"`
+	Portrait          bool    `json:"portrait"`
+	NumFrames         int     `json:"num_frames"`
+	NumInferenceSteps int     `json:"num_inference_steps"`
+	GuidanceScale     float64 `json:"guidance_scale"`
+	FPS               int     `json:"fps"`
+	SampleShift       int     `json:"sample_shift"`
+	Temp              bool    `json:"temp"`
+	Webhook           *string `json:"webhook"`
+	TrackID           *int64  `json:"track_id"`
+}
+
+func (r Request) wireHD(key string) hdWire {
+	w := hdWire{Key: key, ModelID: strings.TrimSpace(r.ModelID), InitImage: strings.TrimSpace(r.InitImage),
+		Prompt: strings.TrimSpace(r.Prompt), NegativePrompt: strings.TrimSpace(r.NegativePrompt), Seed: r.Seed,
+		Resolution: r.Resolution, Portrait: r.Portrait, NumFrames: r.NumFrames, NumInferenceSteps: r.NumInferenceSteps,
+		GuidanceScale: r.GuidanceScale, FPS: r.FPS, SampleShift: r.SampleShift, Temp: r.Temp, TrackID: r.TrackID}
+	if wh := strings.TrimSpace(r.Webhook); wh != "" {
+		w.Webhook = &wh
+	}
+	return w
+}
+
+// wirePremium is the body of video-fusion: the key, the model, the
+// picture (or pictures), the prompt, and the model's own fields.
+func (r Request) wirePremium(key string) map[string]any {
+	m, _ := r.Model()
+	body := map[string]any{"key": key, "model_id": strings.TrimSpace(r.ModelID), "prompt": strings.TrimSpace(r.Prompt)}
+	switch {
+	case m.EndFrame:
+		body["init_image"] = []string{strings.TrimSpace(r.InitImage), strings.TrimSpace(r.EndImage)}
+	case m.ImageList:
+		body["init_image"] = []string{strings.TrimSpace(r.InitImage)}
+	default:
+		body["init_image"] = strings.TrimSpace(r.InitImage)
+	}
+	if len(m.Durations) > 0 {
+		d := r.Duration
+		if d == "" {
+			d = m.Durations[0]
+		}
+		body["duration"] = d
+	}
+	return body
 }
 
 func (r Request) wire(key string) wireRequest {

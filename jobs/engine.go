@@ -319,6 +319,9 @@ type Spec struct {
 	Request client.Request
 	File    string // a local image, scaled and uploaded first
 	URL     string // a link to an image
+	// EndFile is a local picture for the last frame, for a model that
+	// takes one (otherwise Request.EndImage is its link).
+	EndFile string
 }
 
 // Add records a new job and queues it. It checks the settings and, for a
@@ -340,15 +343,25 @@ func (e *Engine) Add(spec Spec) (Job, error) {
 		}
 		src.URL = strings.TrimSpace(req.InitImage)
 	}
+	if spec.EndFile != "" {
+		if err := checkImageFile(spec.EndFile); err != nil {
+			return Job{}, err
+		}
+		req.EndImage = ""
+		src.EndName = filepath.Base(spec.EndFile)
+	}
 	check := req
 	if src.File != "" {
 		check.InitImage = "https://upload.invalid/" // checked once uploaded
+	}
+	if spec.EndFile != "" {
+		check.EndImage = "https://upload.invalid/end"
 	}
 	if err := check.Validate(); err != nil {
 		return Job{}, err
 	}
 	src.Name = sourceName(src)
-	return e.addJob(req, src, src.File, "", time.Time{})
+	return e.addJobWith(req, src, src.File, spec.EndFile, "", time.Time{})
 }
 
 // addJob records a new job in a folder of its own. sourceFrom, when set, is
@@ -356,6 +369,11 @@ func (e *Engine) Add(spec Spec) (Job, error) {
 // the job being run again): from then on the job reads its picture only
 // from its folder, never from a path its record holds.
 func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL string, uploadedAt time.Time) (Job, error) {
+	return e.addJobWith(req, src, sourceFrom, "", uploadURL, uploadedAt)
+}
+
+// addJobWith is addJob with, in endFrom, a last-frame picture to keep too.
+func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom, uploadURL string, uploadedAt time.Time) (Job, error) {
 	diskErr := func(op string, err error) error {
 		return &client.Error{Kind: client.ErrDisk, Op: op, Message: err.Error(), Err: err}
 	}
@@ -383,6 +401,17 @@ func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL st
 		}
 		j.SourceFile = name
 		j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
+	}
+	if endFrom != "" {
+		name := "end-picture" + strings.ToLower(filepath.Ext(endFrom))
+		if !localName(name) || !client.IsImageFile(name) {
+			name = "end-picture.img"
+		}
+		if err := copyPicture(endFrom, filepath.Join(tmp, name)); err != nil {
+			os.RemoveAll(tmp)
+			return Job{}, err
+		}
+		j.EndFile = name
 	}
 
 	e.mu.Lock()
@@ -563,7 +592,14 @@ func (e *Engine) RunAgain(id string, sameSeed bool) (Job, error) {
 			uploadURL, uploadedAt = old.UploadURL, old.UploadedAt
 		}
 	}
-	return e.addJob(req, old.Source, sourceFrom, uploadURL, uploadedAt)
+	endFrom := ""
+	if old.EndFile != "" {
+		req.EndImage = ""
+		if endFrom = old.File(old.EndFile); endFrom == "" {
+			return Job{}, ErrNoPicture
+		}
+	}
+	return e.addJobWith(req, old.Source, sourceFrom, endFrom, uploadURL, uploadedAt)
 }
 
 // Delete stops a job if it runs, and removes it and its folder.

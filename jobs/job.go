@@ -52,6 +52,8 @@ type Source struct {
 	URL  string `json:"url,omitempty"`  // a link the user gave
 	File string `json:"file,omitempty"` // a file the user chose (its path then)
 	Name string `json:"name"`           // a short name to show: the file's or link's
+	// EndName is the last frame's picture, for a model that takes one.
+	EndName string `json:"end_name,omitempty"`
 }
 
 // Failure is why a job ended without a video, in plain words.
@@ -95,6 +97,7 @@ type Job struct {
 	Note string `json:"note,omitempty"`
 
 	SourceFile string    `json:"source_file,omitempty"` // the image as uploaded, in the folder
+	EndFile    string    `json:"end_file,omitempty"`    // the last frame's picture, in the folder
 	UploadURL  string    `json:"upload_url,omitempty"`  // where it was uploaded (kept 24 h)
 	UploadedAt time.Time `json:"uploaded_at,omitzero"`
 

@@ -259,7 +259,7 @@ func readJobFile(path string) ([]byte, error) {
 // as if missing), and a state this Vivify does not know becomes
 // Interrupted, with the reason, so the creator can Retry or delete it.
 func confine(j *Job) {
-	for _, name := range []*string{&j.SourceFile, &j.Output, &j.Thumbnail} {
+	for _, name := range []*string{&j.SourceFile, &j.Output, &j.Thumbnail, &j.EndFile} {
 		if *name != "" && !localName(*name) {
 			*name = ""
 		}

@@ -133,10 +133,37 @@ func (e *Engine) fail(ctx context.Context, id string, err error, mayBeCharged bo
 	e.setState(id, Failed, func(j *Job) { j.Failure, j.Note = f, "" })
 }
 
+// prepareEnd uploads the job's last-frame picture, kept in its folder,
+// unless its link is known.
+func (e *Engine) prepareEnd(ctx context.Context, c *client.Client, id string) error {
+	j, _ := e.Job(id)
+	if j.EndFile == "" || j.Request.EndImage != "" {
+		return nil
+	}
+	from := j.File(j.EndFile)
+	if from == "" {
+		return &client.Error{Kind: client.ErrNotImage, Op: "read the last frame",
+			Message: "this job's last-frame picture is no longer in its folder; choose it again and generate"}
+	}
+	p, err := client.PrepareImageFile(from)
+	if err != nil {
+		return err
+	}
+	link, err := c.UploadImage(ctx, p)
+	if err != nil {
+		return err
+	}
+	e.update(id, true, func(j *Job) { j.Request.EndImage = link })
+	return nil
+}
+
 // prepare makes the job's init image ready: a local file is scaled,
 // stored in the folder and uploaded (an upload under 23 hours old is used
 // again). A link is used as it is.
 func (e *Engine) prepare(ctx context.Context, c *client.Client, id string) error {
+	if err := e.prepareEnd(ctx, c, id); err != nil {
+		return err
+	}
 	j, _ := e.Job(id)
 	if j.Source.File == "" {
 		return nil
@@ -283,6 +310,7 @@ func (e *Engine) follow(ctx context.Context, c *client.Client, id string) error 
 		since = j.StepAt(Processing)
 	}
 	resp, err := c.Await(ctx, j.ServerID, client.AwaitOptions{
+		Family:    j.Request.Family,
 		Submitted: since,
 		ETA:       j.ETA,
 		OnPoll:    func(*client.Response, int) { e.update(id, false, func(*Job) {}) },
@@ -330,7 +358,7 @@ func (e *Engine) download(ctx context.Context, c *client.Client, id string) erro
 	_, err := c.Download(ctx, j.Links, dest, opts)
 	if errors.Is(err, client.ErrNotFound) && j.ServerID != "" && ctx.Err() == nil {
 		// The links may have gone stale; the server may know newer ones.
-		if r, ferr := c.Fetch(ctx, j.ServerID); ferr == nil && r.IsSuccess() && len(r.Links()) > 0 {
+		if r, ferr := c.FetchIn(ctx, j.Request.Family, j.ServerID); ferr == nil && r.IsSuccess() && len(r.Links()) > 0 {
 			e.update(id, true, func(j *Job) { j.Links = r.Links() })
 			_, err = c.Download(ctx, r.Links(), dest, opts)
 		}

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"vivify/client"
 )
 
 type obj = map[string]any
@@ -53,6 +55,15 @@ type params struct {
 	clipSkip                                                                    *int
 	minGuid, maxGuid, noise                                                     float64
 	enhance, instant, temp                                                      bool
+
+	// The HD and premium families'.
+	family                  client.Family
+	resolution, sampleShift int
+	portrait                bool
+	guidance                float64
+	duration, endImage      string
+	// The video the job makes: its size, frames and frame rate.
+	outW, outH, outFrames, outFPS int
 }
 
 type file struct {
@@ -81,9 +92,15 @@ func (s *Server) route(ep Endpoint, r *http.Request) answer {
 	}
 	switch ep {
 	case EndpointSubmit:
-		return s.submit(r.Context(), key, fields)
+		return s.submit(r.Context(), key, fields, client.FamilySeed)
+	case EndpointSubmitHD:
+		return s.submit(r.Context(), key, fields, client.FamilyHD)
+	case EndpointSubmitPremium:
+		return s.submit(r.Context(), key, fields, client.FamilyPremium)
 	case EndpointFetch:
-		return s.fetch(r.Context(), key, strings.TrimPrefix(r.URL.Path, "/api/v6/video/fetch/"))
+		return s.fetch(r.Context(), key, strings.TrimPrefix(r.URL.Path, "/api/v6/video/fetch/"), false)
+	case EndpointFetchV7:
+		return s.fetch(r.Context(), key, strings.TrimPrefix(r.URL.Path, "/api/v7/video-fusion/fetch/"), true)
 	case EndpointUpload:
 		return s.upload(key, fields)
 	default:
@@ -175,19 +192,43 @@ func (s *Server) failedAnswer(message, tip string) answer {
 	return s.jsonAnswer(http.StatusOK, body)
 }
 
-func (s *Server) submit(ctx context.Context, key string, fields map[string]any) answer {
-	p, errs := validate(fields)
+func (s *Server) submit(ctx context.Context, key string, fields map[string]any, family client.Family) answer {
+	var p params
+	var errs map[string][]string
+	switch family {
+	case client.FamilyHD:
+		p, errs = validateHD(fields)
+	case client.FamilyPremium:
+		p, errs = validatePremium(fields)
+	default:
+		p, errs = validate(fields)
+		p.outW, p.outH, p.outFrames, p.outFPS = p.width, p.height, p.frames, p.fps
+	}
 	if len(errs) > 0 {
 		return s.errorAnswer(http.StatusBadRequest, errs, key, nil)
 	}
 	q := s.quirksNow()
 	model := p.modelID
 	switch {
+	case family == client.FamilyPremium:
+		if _, ok := client.LookupModel(family, model); !ok {
+			return s.errorAnswer(http.StatusBadRequest, "Model id not found", key, nil)
+		}
 	case model == "wan2.2" || model == "ltx-2.3":
 	case q.StrictModels && model != "svd":
 		return s.errorAnswer(http.StatusBadRequest, "Model id not found", key, nil)
-	case q.SubstituteModels || model != "svd":
+	case family == client.FamilyHD || q.SubstituteModels || model != "svd":
 		model = "wan2.2" // what the live service does with ids it does not take
+	}
+	if family == client.FamilyPremium {
+		// The premium models follow the picture's shape.
+		if img, err := s.loadImage(p.initImage); err == nil && img.Bounds().Dy() > img.Bounds().Dx() {
+			p.portrait = true
+		}
+		m, _ := client.LookupModel(family, model)
+		r := client.Request{Family: family, ModelID: model, Duration: p.duration, Portrait: p.portrait}
+		p.outW, p.outH = m.Size(r)
+		p.outFrames, p.outFPS = m.Frames(r), m.Video.FPS
 	}
 	if p.outputType == "mp4" && s.cfg.ffmpeg == "" {
 		return s.errorAnswer(http.StatusBadRequest,
@@ -226,11 +267,15 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any) 
 			delete(s.recent, f)
 		}
 	}
+	took := s.cfg.jobDuration
+	if family == client.FamilyPremium {
+		took = s.cfg.premiumDuration
+	}
 	j := &job{
 		id: s.nextID, key: key, prefix: newPrefix(), ext: p.outputType, p: p, model: model,
-		seed: seedOr(p.seed), created: now, doneAt: now.Add(s.cfg.jobDuration), fail: fail,
+		seed: seedOr(p.seed), created: now, doneAt: now.Add(took), fail: fail,
 		rendered: make(chan struct{}),
-		genTime:  math.Round(s.cfg.jobDuration.Seconds()*100) / 100,
+		genTime:  math.Round(took.Seconds()*100) / 100,
 	}
 	if q.SuccessNoLinksOnce {
 		j.noLinksLeft = 1
@@ -322,8 +367,8 @@ func (s *Server) meta(j *job, q Quirks) obj {
 	m := obj{
 		"id": strconv.Itoa(j.id), "file_prefix": j.prefix, "model_id": j.model,
 		"init_image": j.p.initImage, "prompt": j.p.prompt, "negative_prompt": j.p.negPrompt,
-		"width": num(j.p.width), "height": num(j.p.height), "num_frames": num(j.p.frames),
-		"num_inference_steps": num(j.p.steps), "fps": num(j.p.fps),
+		"width": num(j.p.outW), "height": num(j.p.outH), "num_frames": num(j.p.outFrames),
+		"num_inference_steps": num(j.p.steps), "fps": num(j.p.outFPS),
 		"min_guidance_scale": num(j.p.minGuid), "max_guidance_scale": num(j.p.maxGuid),
 		"motion_bucket_id": num(j.p.motion), "noise_aug_strength": num(j.p.noise),
 		"output_type": j.p.outputType, "latent_interpolation_method": j.p.interp,
@@ -366,7 +411,7 @@ func (s *Server) processingAnswer(j *job) answer {
 	body := obj{
 		"status": "processing", "id": s.id(j, q), "eta": eta, "tip": sandboxTip,
 		"message":      "Try to fetch request after seconds estimated",
-		"fetch_result": fmt.Sprintf("%s/api/v6/video/fetch/%d", s.URL, j.id),
+		"fetch_result": fmt.Sprintf("%s%s%d", s.URL, j.p.family.FetchPath(), j.id),
 		"output":       emptyOutput(q), "meta": s.meta(j, q),
 	}
 	if !q.NoExtraLinks {
@@ -430,12 +475,12 @@ func (s *Server) finished(ctx context.Context, j *job, withMeta bool) (answer, b
 	return s.jsonAnswer(http.StatusOK, body), true
 }
 
-func (s *Server) fetch(ctx context.Context, key, rawID string) answer {
+func (s *Server) fetch(ctx context.Context, key, rawID string, v7 bool) answer {
 	id, err := strconv.Atoi(rawID)
 	s.mu.Lock()
 	j := s.jobs[id]
 	s.mu.Unlock()
-	if err != nil || j == nil || j.key != key {
+	if err != nil || j == nil || j.key != key || v7 != (j.p.family == client.FamilyPremium) {
 		return s.failedAnswer("Request not found", "")
 	}
 	if s.cfg.clock.Now().Before(j.doneAt) {

@@ -7,12 +7,17 @@ import "time"
 type Endpoint string
 
 const (
-	EndpointAny     Endpoint = ""
-	EndpointSubmit  Endpoint = "img2video"
-	EndpointFetch   Endpoint = "fetch"
-	EndpointUpload  Endpoint = "base64_to_url"
-	EndpointBalance Endpoint = "wallet_balance"
-	EndpointFiles   Endpoint = "files" // GET of outputs and uploads
+	EndpointAny    Endpoint = ""
+	EndpointSubmit Endpoint = "img2video"
+	// EndpointSubmitHD and EndpointSubmitPremium are the HD and premium
+	// endpoints; EndpointFetchV7 follows premium jobs.
+	EndpointSubmitHD      Endpoint = "img2video_ultra"
+	EndpointSubmitPremium Endpoint = "video-fusion"
+	EndpointFetchV7       Endpoint = "video-fusion/fetch"
+	EndpointFetch         Endpoint = "fetch"
+	EndpointUpload        Endpoint = "base64_to_url"
+	EndpointBalance       Endpoint = "wallet_balance"
+	EndpointFiles         Endpoint = "files" // GET of outputs and uploads
 )
 
 // FaultKind is one way a real network or service misbehaves.

@@ -19,6 +19,9 @@ import (
 	"strings"
 	"time"
 
+	xdraw "golang.org/x/image/draw"
+
+	"vivify/client"
 	"vivify/internal/picture"
 )
 
@@ -48,6 +51,9 @@ func (s *Server) output(j *job) ([]byte, string, error) {
 	src, err := s.loadImage(j.p.initImage)
 	if err != nil {
 		return nil, "", err
+	}
+	if j.p.family == client.FamilyHD || j.p.family == client.FamilyPremium {
+		return s.outputLarge(j, src)
 	}
 	frames := zoomFrames(src, j.p.width, j.p.height, j.p.frames)
 	if j.ext == "mp4" {
@@ -323,4 +329,115 @@ func (s *Server) callWebhook(j *job) {
 	if resp, err := http.DefaultClient.Do(req); err == nil {
 		resp.Body.Close()
 	}
+}
+
+// outputLarge makes an HD or premium job's MP4 at the model's real size
+// and length, one frame at a time (a 1080p, 10-second clip would not fit
+// in memory whole): the picture filling the frame with the position bar,
+// or, for a first-and-last-frame job, a fade from the first picture to the
+// last, ending exactly on the last.
+func (s *Server) outputLarge(j *job, src image.Image) ([]byte, string, error) {
+	w, h, n := j.p.outW, j.p.outH, j.p.outFrames
+	first := fill(src, w, h)
+	var last *image.RGBA
+	if j.p.endImage != "" {
+		end, err := s.loadImage(j.p.endImage)
+		if err != nil {
+			return nil, "", fmt.Errorf("the last frame: %w", err)
+		}
+		last = fill(end, w, h)
+	}
+	frame := image.NewRGBA(image.Rect(0, 0, w, h))
+	data, err := s.encodeMP4Stream(w, h, j.p.outFPS, n, func(i int) []byte {
+		if last != nil {
+			// Half a second of fade at the end, onto the last picture.
+			fade := min(n-1, max(1, j.p.outFPS/2))
+			k := i - (n - 1 - fade)
+			switch {
+			case k <= 0:
+				return first.Pix
+			case k >= fade:
+				return last.Pix
+			}
+			a := k * 256 / fade
+			for p := range frame.Pix {
+				frame.Pix[p] = uint8((int(first.Pix[p])*(256-a) + int(last.Pix[p])*a) >> 8)
+			}
+			return frame.Pix
+		}
+		copy(frame.Pix, first.Pix)
+		bar, end := max(2, h/100), (i+1)*w/n
+		for y := h - bar; y < h; y++ {
+			for x := range w {
+				c := color.RGBA{30, 30, 30, 255}
+				if x < end {
+					c = color.RGBA{255, 200, 40, 255}
+				}
+				frame.SetRGBA(x, y, c)
+			}
+		}
+		return frame.Pix
+	})
+	return data, "video/mp4", err
+}
+
+// fill is src scaled and cropped to fill w × h.
+func fill(src image.Image, w, h int) *image.RGBA {
+	b := src.Bounds()
+	sw, sh := float64(b.Dx()), float64(b.Dy())
+	cw, ch := sw, sw*float64(h)/float64(w)
+	if ch > sh {
+		cw, ch = sh*float64(w)/float64(h), sh
+	}
+	x0, y0 := b.Min.X+int((sw-cw)/2), b.Min.Y+int((sh-ch)/2)
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.BiLinear.Scale(dst, dst.Rect, src, image.Rect(x0, y0, x0+int(cw), y0+int(ch)), xdraw.Src, nil)
+	return dst
+}
+
+// encodeMP4Stream pipes n frames of w × h, made one at a time by frame,
+// to ffmpeg and reads back an H.264 MP4.
+func (s *Server) encodeMP4Stream(w, h, fps, n int, frame func(i int) []byte) ([]byte, error) {
+	if s.cfg.ffmpeg == "" {
+		return nil, errors.New("MP4 output needs ffmpeg, which is not installed")
+	}
+	dir, err := os.MkdirTemp("", "vivify-sandbox-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "out.mp4")
+	var lastErr error
+	for _, codec := range [][]string{{"-c:v", "libx264", "-preset", "ultrafast"}, {"-c:v", "mpeg4"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		args := []string{"-hide_banner", "-loglevel", "error", "-y",
+			"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", fmt.Sprint(fps), "-i", "-"}
+		args = append(args, codec...)
+		args = append(args, "-pix_fmt", "yuv420p", "-movflags", "+faststart", out)
+		cmd := exec.CommandContext(ctx, s.cfg.ffmpeg, args...)
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			cancel()
+			return nil, err
+		}
+		for i := 0; i < n; i++ {
+			if _, err := stdin.Write(frame(i)); err != nil {
+				break
+			}
+		}
+		stdin.Close()
+		err = cmd.Wait()
+		cancel()
+		if err == nil {
+			return os.ReadFile(out)
+		}
+		lastErr = fmt.Errorf("ffmpeg could not make the MP4: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return nil, lastErr
 }

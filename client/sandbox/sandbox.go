@@ -68,17 +68,19 @@ type Submission struct {
 }
 
 type config struct {
-	keys         map[string]bool
-	jobDuration  time.Duration
-	holdFor      time.Duration
-	queueLimit   int
-	spamWindow   time.Duration
-	balance      float64
-	costPerVideo float64
-	ffmpeg       string
-	clock        client.Clock
-	log          *slog.Logger
-	addr         string
+	keys        map[string]bool
+	jobDuration time.Duration
+	// premiumDuration is the job time of the premium models.
+	premiumDuration time.Duration
+	holdFor         time.Duration
+	queueLimit      int
+	spamWindow      time.Duration
+	balance         float64
+	costPerVideo    float64
+	ffmpeg          string
+	clock           client.Clock
+	log             *slog.Logger
+	addr            string
 }
 
 // Option configures a Server.
@@ -96,6 +98,12 @@ func WithKeys(keys ...string) Option {
 
 // WithJobDuration sets how long a job stays processing (default 4 s).
 func WithJobDuration(d time.Duration) Option { return func(c *config) { c.jobDuration = d } }
+
+// WithPremiumJobDuration sets how long a premium model's job takes (they
+// take minutes on the real service; 3 minutes by default).
+func WithPremiumJobDuration(d time.Duration) Option {
+	return func(c *config) { c.premiumDuration = d }
+}
 
 // WithHoldFor sets how long a request without instant_response is held open
 // waiting for its job (default 1 s), as the service does.
@@ -131,16 +139,17 @@ const CostPerVideo = 0.2
 // Start starts a sandbox on a loopback port.
 func Start(opts ...Option) (*Server, error) {
 	cfg := config{
-		keys:         map[string]bool{},
-		jobDuration:  4 * time.Second,
-		holdFor:      time.Second,
-		queueLimit:   5,
-		spamWindow:   30 * time.Second,
-		balance:      100,
-		costPerVideo: CostPerVideo,
-		clock:        client.RealClock{},
-		log:          slog.New(slog.DiscardHandler),
-		addr:         "127.0.0.1:0",
+		keys:            map[string]bool{},
+		jobDuration:     4 * time.Second,
+		premiumDuration: 3 * time.Minute,
+		holdFor:         time.Second,
+		queueLimit:      5,
+		spamWindow:      30 * time.Second,
+		balance:         100,
+		costPerVideo:    CostPerVideo,
+		clock:           client.RealClock{},
+		log:             slog.New(slog.DiscardHandler),
+		addr:            "127.0.0.1:0",
 	}
 	if p, err := exec.LookPath("ffmpeg"); err == nil {
 		cfg.ffmpeg = p
@@ -366,6 +375,12 @@ func endpointOf(r *http.Request) Endpoint {
 	switch {
 	case p == "/api/v6/video/img2video":
 		return EndpointSubmit
+	case p == "/api/v6/video/img2video_ultra":
+		return EndpointSubmitHD
+	case p == "/api/v7/video-fusion/image-to-video":
+		return EndpointSubmitPremium
+	case strings.HasPrefix(p, "/api/v7/video-fusion/fetch/"):
+		return EndpointFetchV7
 	case strings.HasPrefix(p, "/api/v6/video/fetch/"):
 		return EndpointFetch
 	case p == "/api/v6/base64_to_url":
