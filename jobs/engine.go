@@ -364,15 +364,11 @@ func (e *Engine) Add(spec Spec) (Job, error) {
 	return e.addJobWith(req, src, src.File, spec.EndFile, "", time.Time{})
 }
 
-// addJob records a new job in a folder of its own. sourceFrom, when set, is
-// the picture to keep in that folder (the creator's file, or the copy of
-// the job being run again): from then on the job reads its picture only
-// from its folder, never from a path its record holds.
-func (e *Engine) addJob(req client.Request, src Source, sourceFrom, uploadURL string, uploadedAt time.Time) (Job, error) {
-	return e.addJobWith(req, src, sourceFrom, "", uploadURL, uploadedAt)
-}
-
-// addJobWith is addJob with, in endFrom, a last-frame picture to keep too.
+// addJobWith records a new job in a folder of its own. sourceFrom, when
+// set, is the picture to keep in that folder (the creator's file, or the
+// copy of the job being run again), and endFrom the last frame's: from then
+// on the job reads its pictures only from its folder, never from a path its
+// record holds.
 func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom, uploadURL string, uploadedAt time.Time) (Job, error) {
 	diskErr := func(op string, err error) error {
 		return &client.Error{Kind: client.ErrDisk, Op: op, Message: err.Error(), Err: err}
