@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,16 +111,26 @@ func (d *Details) render() {
 		fmt.Fprintf(&b, "Prompt: %s\n", j.Request.Prompt)
 	}
 	r := j.Request
-	fmt.Fprintf(&b, "%d × %d, %d frames at %d fps (%.1f s), %s\n", r.Width, r.Height, r.NumFrames, r.FPS, r.DurationSeconds(), strings.ToUpper(r.OutputType))
-	fmt.Fprintf(&b, "Motion %d, steps %d, guidance %.1f to %.1f, noise %.2f\n", r.MotionBucketID, r.NumInferenceSteps, r.MinGuidanceScale, r.MaxGuidanceScale, r.NoiseAugStrength)
+	m, known := r.Model()
+	switch {
+	case !known || m.Video.SizeFromRequest:
+		fmt.Fprintf(&b, "%d × %d, %d frames at %d fps (%.1f s), %s\n", r.Width, r.Height, r.NumFrames, r.FPS, r.DurationSeconds(), strings.ToUpper(r.OutputType))
+		fmt.Fprintf(&b, "Motion %d, steps %d, guidance %.1f to %.1f, noise %.2f\n", r.MotionBucketID, r.NumInferenceSteps, r.MinGuidanceScale, r.MaxGuidanceScale, r.NoiseAugStrength)
+	default:
+		w, h := m.Size(r)
+		fmt.Fprintf(&b, "%d × %d, %.1f s, MP4\n", w, h, m.Seconds(r))
+	}
 	model := r.ModelID
-	if j.Model != "" {
-		model = j.Model
-		if j.ModelSubstituted() {
-			model += fmt.Sprintf(" (you asked for %s; the service used %s instead)", r.ModelID, j.Model)
-		}
+	if known {
+		model = m.Name + " · " + familyNames[m.Family]
+	}
+	if j.Model != "" && j.ModelSubstituted() {
+		model += fmt.Sprintf(" (the service made it with %s)", j.Model)
 	}
 	fmt.Fprintf(&b, "Model: %s\n", model)
+	if j.Cost != nil {
+		fmt.Fprintf(&b, "Cost: %s credits (the balance before and after it)\n", strconv.FormatFloat(j.Cost.Amount, 'f', -1, 64))
+	}
 	if j.Seed != nil {
 		fmt.Fprintf(&b, "Seed: %d\n", *j.Seed)
 	}

@@ -9,6 +9,7 @@ package gui
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,14 +22,29 @@ import (
 	"vivify/client"
 )
 
-// Models the form offers; any other id can be typed.
-var Models = []string{"svd", "wan2.2", "ltx-2.3"}
+// familyNames are the family chooser's words.
+var familyNames = map[client.Family]string{
+	client.FamilySeed:    "Standard",
+	client.FamilyHD:      "HD",
+	client.FamilyPremium: "Premium",
+}
 
 // ParamsForm edits every field of a video request, each with a widget that
 // fits it, its default, its limits and a one-line hint; the rarely used ones
 // sit in a collapsed Advanced section. Problems show next to their field.
 type ParamsForm struct {
-	Model          *widget.SelectEntry
+	// Family and Model choose the model: the endpoint family, then the
+	// model by name. ModelInfo says what it is good at, what it makes and
+	// what it last cost.
+	Family    *widget.Select
+	Model     *widget.Select
+	ModelInfo *widget.Label
+	// The HD and premium models' own fields.
+	Resolution  *intSlider
+	Portrait    *widget.Check
+	Guidance    *floatSlider
+	SampleShift *intSlider
+	Duration    *widget.RadioGroup
 	Prompt         *SubmitEntry
 	NegativePrompt *SubmitEntry
 	EnhancePrompt  *widget.Check
@@ -55,18 +71,46 @@ type ParamsForm struct {
 	// OnSubmit is called for Ctrl+Enter in any of the form's text fields.
 	OnSubmit func()
 
-	errors  map[string]*widget.Label
-	aspect  float64 // width / height of the source, for the lock
-	setting bool    // the form is being filled in by SetRequest
-	content fyne.CanvasObject
+	// CostNote, if set, gives the last cost seen for a model ("" for none).
+	CostNote func(client.Model) string
+	// OnModelChanged is called with the model whenever the form is set.
+	OnModelChanged func(client.Model)
+
+	errors   map[string]*widget.Label
+	rows     map[string]fyne.CanvasObject // each field's row, by API name
+	notes    map[string]*widget.Label     // "this model may ignore it", by API name
+	model    client.Model                 // the chosen model
+	aspect   float64                      // width / height of the source, for the lock
+	portrait bool                         // the creator ticked or unticked Portrait
+	setting  bool                         // the form is being filled in by SetRequest
+	content  fyne.CanvasObject
 }
 
 // NewParamsForm returns a form set to the documented defaults.
 func NewParamsForm() *ParamsForm {
-	f := &ParamsForm{errors: map[string]*widget.Label{}}
+	f := &ParamsForm{errors: map[string]*widget.Label{}, rows: map[string]fyne.CanvasObject{}, notes: map[string]*widget.Label{}}
 	changed := func() { f.changed() }
-	f.Model = widget.NewSelectEntry(Models)
-	f.Model.OnChanged = func(string) { changed() }
+	var families []string
+	for _, fam := range client.Families {
+		families = append(families, familyNames[fam])
+	}
+	f.Family = widget.NewSelect(families, func(name string) { f.familyChosen(name) })
+	f.Model = widget.NewSelect(nil, func(label string) { f.modelChosen(label) })
+	f.ModelInfo = widget.NewLabel("")
+	f.ModelInfo.Wrapping = fyne.TextWrapWord
+	f.ModelInfo.SizeName = theme.SizeNameCaptionText
+	f.Resolution = newIntSlider(client.MinResolution, client.MaxResolution, 16, " px", func(int) { changed() })
+	f.Portrait = widget.NewCheck("Tall video (9:16), for phones", func(bool) {
+		if !f.setting {
+			f.portrait = true // the creator's choice now, not the picture's
+		}
+		changed()
+	})
+	f.Guidance = newFloatSlider(0, client.HDMaxGuidance, 0.5, func(float64) { changed() })
+	f.SampleShift = newIntSlider(0, client.HDMaxSampleShift, 1, "", func(int) { changed() })
+	f.Duration = widget.NewRadioGroup(nil, func(string) { changed() })
+	f.Duration.Horizontal = true
+	f.Duration.Required = true
 	f.Prompt = newSubmitEntry(true, &f.OnSubmit)
 	f.Prompt.SetPlaceHolder("Waves rolling onto the beach, clouds drifting")
 	f.Prompt.SetMinRowsVisible(2)
@@ -102,12 +146,119 @@ func NewParamsForm() *ParamsForm {
 	f.TrackID.SetPlaceHolder("a whole number (optional)")
 	f.TrackID.OnChanged = func(string) { changed() }
 	f.Reset = widget.NewButtonWithIcon("Reset to defaults", theme.ContentUndoIcon(), func() {
-		f.SetRequest(client.NewRequest(""))
+		f.SetRequest(client.NewRequestFor(f.model, ""))
 	})
 
 	f.content = f.layout()
 	f.SetRequest(client.NewRequest(""))
 	return f
+}
+
+// ChosenModel is the model the form is set to.
+func (f *ParamsForm) ChosenModel() client.Model { return f.model }
+
+// familyChosen lists the family's models and chooses its first, keeping
+// what still means something for it.
+func (f *ParamsForm) familyChosen(name string) {
+	for _, fam := range client.Families {
+		if familyNames[fam] == name && fam != f.model.Family {
+			f.chooseModel(client.ModelsOf(fam)[0])
+			return
+		}
+	}
+}
+
+// modelChosen switches to the model of the label, within the family.
+func (f *ParamsForm) modelChosen(label string) {
+	for _, m := range client.ModelsOf(f.model.Family) {
+		if m.Label() == label && m.ID != f.model.ID {
+			f.chooseModel(m)
+			return
+		}
+	}
+}
+
+// chooseModel switches the form to m: the values that still mean
+// something for it (prompts, seed, shape) are kept; the rest take m's
+// defaults when its family changes.
+func (f *ParamsForm) chooseModel(m client.Model) {
+	if f.setting {
+		return
+	}
+	old := f.read()
+	r := old
+	if m.Family != f.model.Family {
+		r = client.NewRequestFor(m, "")
+		r.Prompt, r.NegativePrompt, r.Seed = old.Prompt, old.NegativePrompt, old.Seed
+		r.Portrait = old.Portrait
+	}
+	r.ModelID = m.ID
+	r.Family = m.Family
+	if len(m.Durations) > 0 && !slices.Contains(m.Durations, r.Duration) {
+		r.Duration = m.Durations[0]
+	}
+	if len(m.Durations) == 0 {
+		r.Duration = ""
+	}
+	if !m.EndFrame {
+		r.EndImage = ""
+	}
+	f.SetRequest(r)
+}
+
+// showModel shows the rows the model takes, hides the others, and says
+// where the seed endpoint's other models may ignore SVD's fields.
+func (f *ParamsForm) showModel() {
+	m := f.model
+	f.Family.SetSelected(familyNames[m.Family])
+	var labels []string
+	for _, o := range client.ModelsOf(m.Family) {
+		labels = append(labels, o.Label())
+	}
+	f.Model.Options = labels
+	f.Model.SetSelected(m.Label())
+	for name, row := range f.rows {
+		switch name {
+		case "model_id", "prompt", "seed":
+			continue
+		}
+		takes := m.Takes(name) || (name == "width" && m.Takes("height"))
+		if takes {
+			row.Show()
+		} else {
+			row.Hide()
+		}
+		if note := f.notes[name]; note != nil {
+			if m.SVDOnly(name) {
+				note.SetText(m.Name + " may ignore this: it is documented for Stable Video Diffusion only.")
+				note.Show()
+			} else {
+				note.Hide()
+			}
+		}
+	}
+	for _, w := range []fyne.CanvasObject{f.EnhancePrompt, f.Instant, f.Temp} {
+		w.Show()
+	}
+	if !m.Takes("enhance_prompt") {
+		f.EnhancePrompt.Hide()
+	}
+	if !m.Takes("instant_response") {
+		f.Instant.Hide()
+	}
+	if !m.Takes("temp") {
+		f.Temp.Hide()
+	}
+	f.Duration.Options = nil
+	for _, d := range m.Durations {
+		f.Duration.Options = append(f.Duration.Options, d+" s")
+	}
+	f.Duration.Refresh()
+	limit := map[client.Family][2]int{client.FamilySeed: {client.MaxFrames, client.MaxInferenceSteps}, client.FamilyHD: {client.HDMaxFrames, client.HDMaxSteps}}
+	if l, ok := limit[m.Family]; ok {
+		f.Frames.SetMax(float64(l[0]))
+		f.Steps.SetMax(float64(l[1]))
+	}
 }
 
 // field is a labelled row: the name, the widget, a hint, and a line for the
@@ -122,24 +273,40 @@ func (f *ParamsForm) field(name, apiName, hint string, w fyne.CanvasObject) fyne
 	e.Wrapping = fyne.TextWrapWord
 	e.Hide()
 	f.errors[apiName] = e
-	return container.NewVBox(title, w, h, e)
+	note := widget.NewLabel("")
+	note.Wrapping = fyne.TextWrapWord
+	note.SizeName = theme.SizeNameCaptionText
+	note.Importance = widget.WarningImportance
+	note.Hide()
+	f.notes[apiName] = note
+	row := container.NewVBox(title, w, h, note, e)
+	f.rows[apiName] = row
+	return row
 }
 
 func (f *ParamsForm) layout() fyne.CanvasObject {
+	modelRow := f.field("Model", "model_id", "Standard models are quick and small; HD makes 720p; premium models take minutes.",
+		container.NewVBox(container.NewGridWithColumns(2, f.Family, f.Model), f.ModelInfo))
 	basic := container.NewVBox(
+		modelRow,
 		f.field("Prompt", "prompt", "What should happen in the video. Optional: the picture alone is enough.", f.Prompt),
 		f.field("Motion", "motion_bucket_id", "How much moves: low is a gentle sway, high is a lot of movement.", f.Motion),
 		f.field("Size", "width", "Width and height of the video, up to 512 pixels.",
 			container.NewVBox(container.New(layout.NewFormLayout(),
 				widget.NewLabel("Width"), f.Width, widget.NewLabel("Height"), f.Height), f.LockAspect)),
-		f.field("Frames", "num_frames", "How many pictures the video has (up to 25).", f.Frames),
+		f.field("Resolution", "resolution", "The short side of the video: 480 is a quick draft, 720 the best.",
+			container.NewVBox(f.Resolution, f.Portrait)),
+		f.field("Length", "duration", "How long the video is, in seconds.", f.Duration),
+		f.field("Frames", "num_frames", "How many pictures the video has.", f.Frames),
 		f.field("Speed", "fps", "Frames per second: more is smoother and shorter.", container.NewVBox(f.FPS, f.Length)),
 		f.field("Format", "output_type", "GIF plays everywhere; MP4 is smaller and sharper.", f.Output),
 	)
 	f.errors["height"] = f.errors["width"] // one line for the size
+	f.errors["portrait"] = f.errors["resolution"]
 	advanced := container.NewVBox(
-		f.field("Model", "model_id", "svd (Stable Video Diffusion) is the standard one; another id can be typed.", f.Model),
 		f.field("Avoid", "negative_prompt", "What should not appear.", f.NegativePrompt),
+		f.field("Guidance", "guidance_scale", "How closely the video follows the prompt (0 to 8).", f.Guidance),
+		f.field("Sample shift", "sample_shift", "A sampler setting: leave at 5 unless you know you need it.", f.SampleShift),
 		f.EnhancePrompt,
 		f.field("Steps", "num_inference_steps", "More steps: finer detail, slower (up to 50).", f.Steps),
 		f.field("Guidance, from", "min_guidance_scale", "How closely the first frames follow the picture (1 to 8).", f.MinGuidance),
@@ -161,8 +328,28 @@ func (f *ParamsForm) Content() fyne.CanvasObject { return f.content }
 // SetRequest fills the form from r (its image is not part of the form).
 func (f *ParamsForm) SetRequest(r client.Request) {
 	f.setting = true
-	defer func() { f.setting = false; f.changed() }()
-	f.Model.SetText(r.ModelID)
+	defer func() {
+		f.setting = false
+		f.changed()
+		if f.OnModelChanged != nil {
+			f.OnModelChanged(f.model)
+		}
+	}()
+	m, ok := r.Model()
+	if !ok { // an id the catalogue does not have: its family's first model
+		m = client.ModelsOf(r.Family)[0]
+	}
+	f.model = m
+	f.showModel()
+	f.Resolution.SetValue(r.Resolution)
+	f.Portrait.SetChecked(r.Portrait)
+	f.Guidance.SetValue(r.GuidanceScale)
+	f.SampleShift.SetValue(r.SampleShift)
+	if r.Duration != "" {
+		f.Duration.SetSelected(r.Duration + " s")
+	} else if len(m.Durations) > 0 {
+		f.Duration.SetSelected(m.Durations[0] + " s")
+	}
 	f.Prompt.SetText(r.Prompt)
 	f.NegativePrompt.SetText(r.NegativePrompt)
 	f.EnhancePrompt.SetChecked(r.EnhancePrompt)
@@ -224,8 +411,9 @@ func (f *ParamsForm) Request(initImage string) (client.Request, error) {
 }
 
 func (f *ParamsForm) read() client.Request {
+	m := f.model
 	r := client.Request{
-		ModelID:                   strings.TrimSpace(f.Model.Text),
+		ModelID:                   m.ID,
 		Prompt:                    strings.TrimSpace(f.Prompt.Text),
 		NegativePrompt:            strings.TrimSpace(f.NegativePrompt.Text),
 		EnhancePrompt:             f.EnhancePrompt.Checked,
@@ -249,6 +437,18 @@ func (f *ParamsForm) read() client.Request {
 	}
 	if n, err := strconv.ParseInt(strings.TrimSpace(f.TrackID.Text), 10, 64); err == nil {
 		r.TrackID = &n
+	}
+	switch m.Family {
+	case client.FamilyHD:
+		r.Family = m.Family
+		r.Resolution, r.Portrait = f.Resolution.Value(), f.Portrait.Checked
+		r.GuidanceScale, r.SampleShift = f.Guidance.Value(), f.SampleShift.Value()
+		r.OutputType = client.OutputMP4
+	case client.FamilyPremium:
+		r.Family = m.Family
+		r.Portrait = f.Portrait.Checked
+		r.Duration = strings.TrimSuffix(f.Duration.Selected, " s")
+		r.OutputType = client.OutputMP4
 	}
 	return r
 }
@@ -275,10 +475,18 @@ func (f *ParamsForm) showErrors(fields []client.FieldError) {
 // aspect lock; 0 when there is no image.
 func (f *ParamsForm) SetSourceAspect(aspect float64) {
 	f.aspect = aspect
+	f.portrait = false // a new picture: its shape decides again
 	f.sizeChanged(true)
 }
 
 func (f *ParamsForm) sizeChanged(widthMoved bool) {
+	if !f.setting && !f.portrait && f.aspect > 0 {
+		// The shape of the video follows the picture, until the creator
+		// ticks or unticks Portrait.
+		f.setting = true
+		f.Portrait.SetChecked(f.aspect < 1)
+		f.setting = false
+	}
 	if !f.setting && f.LockAspect.Checked && f.aspect > 0 {
 		f.setting = true
 		if widthMoved {
@@ -316,7 +524,22 @@ func (f *ParamsForm) changed() {
 		return
 	}
 	r := f.read()
-	f.Length.SetText(fmt.Sprintf("%d frames at %d fps: a %.1f-second video", r.NumFrames, r.FPS, r.DurationSeconds()))
+	m := f.model
+	w, h := m.Size(r)
+	secs := m.Seconds(r)
+	if m.Video.FPS == 0 {
+		f.Length.SetText(fmt.Sprintf("%d frames at %d fps: a %.1f-second video", r.NumFrames, r.FPS, secs))
+	}
+	info := m.Blurb + fmt.Sprintf(" Makes a %.1f-second video of %d × %d pixels.", secs, w, h)
+	if m.ServedBy != "" {
+		info += " The service runs " + m.ServedBy + " for it today."
+	}
+	if f.CostNote != nil {
+		if c := f.CostNote(m); c != "" {
+			info += " " + c
+		}
+	}
+	f.ModelInfo.SetText(info)
 	if f.OnChanged != nil {
 		f.OnChanged(r)
 	}

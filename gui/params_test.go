@@ -56,7 +56,7 @@ func TestEachWidgetMapsToItsField(t *testing.T) {
 		set   func(f *ParamsForm)
 		check func(r client.Request) bool
 	}{
-		{"model typed", func(f *ParamsForm) { f.Model.SetText("my-model") }, func(r client.Request) bool { return r.ModelID == "my-model" }},
+		{"model chosen", func(f *ParamsForm) { f.Model.SetSelected("LTX 2.3") }, func(r client.Request) bool { return r.ModelID == "ltx-2.3" }},
 		{"prompt", func(f *ParamsForm) { f.Prompt.SetText(" birds ") }, func(r client.Request) bool { return r.Prompt == "birds" }},
 		{"negative", func(f *ParamsForm) { f.NegativePrompt.SetText("text") }, func(r client.Request) bool { return r.NegativePrompt == "text" }},
 		{"enhance", func(f *ParamsForm) { f.EnhancePrompt.SetChecked(true) }, func(r client.Request) bool { return r.EnhancePrompt }},
@@ -110,24 +110,24 @@ func TestInvalidFormSaysWhyNextToTheField(t *testing.T) {
 	f := NewParamsForm()
 	f.TrackID.SetText("abc")
 	f.Webhook.SetText("ftp://example.com")
-	f.Model.SetText("")
+	f.Prompt.SetText(strings.Repeat("x", client.MaxPromptRunes+1))
 	_, err := f.Request(img)
 	if !errors.Is(err, client.ErrValidation) {
 		t.Fatalf("got %v", err)
 	}
-	for field, text := range map[string]string{"track_id": "whole number", "webhook": "http:// or https://", "model_id": "Choose a model"} {
+	for field, text := range map[string]string{"track_id": "whole number", "webhook": "http:// or https://", "prompt": "at most"} {
 		l := f.errors[field]
 		if !l.Visible() || !strings.Contains(l.Text, text) {
 			t.Errorf("%s: visible %v, %q", field, l.Visible(), l.Text)
 		}
 	}
-	if f.errors["prompt"].Visible() {
+	if f.errors["negative_prompt"].Visible() {
 		t.Error("a good field shows an error")
 	}
 	// Corrected, the errors go.
 	f.TrackID.SetText("5")
 	f.Webhook.SetText("")
-	f.Model.SetText("svd")
+	f.Prompt.SetText("waves")
 	if _, err := f.Request(img); err != nil {
 		t.Fatal(err)
 	}

@@ -27,15 +27,30 @@ type Preset struct {
 	Request client.Request `json:"request"`
 }
 
-// BuiltInPresets are always there and cannot be deleted.
+// BuiltInPresets are always there and cannot be deleted: each family has
+// its own.
 func BuiltInPresets() []Preset {
 	subtle := client.NewRequest("")
 	subtle.MotionBucketID, subtle.NoiseAugStrength, subtle.NumFrames, subtle.FPS = 40, 0.0, 16, 7
 	medium := client.NewRequest("")
 	lots := client.NewRequest("")
 	lots.MotionBucketID, lots.NoiseAugStrength, lots.NumFrames, lots.FPS, lots.MaxGuidanceScale = 220, 0.1, 25, 10, 4
-	return []Preset{{"Subtle motion", subtle}, {"Medium motion", medium}, {"Lots of motion", lots}}
+	hdModel, _ := client.LookupModel(client.FamilyHD, "wan2.2")
+	draft := client.NewRequestFor(hdModel, "")
+	draft.Resolution, draft.NumFrames, draft.NumInferenceSteps = 480, 49, 8
+	best := client.NewRequestFor(hdModel, "")
+	best.Resolution, best.NumFrames, best.NumInferenceSteps = 720, 81, 25
+	premium := client.ModelsOf(client.FamilyPremium)[0]
+	short := client.NewRequestFor(premium, "")
+	long := client.NewRequestFor(premium, "")
+	long.Duration = "longest"
+	return []Preset{{"Subtle motion", subtle}, {"Medium motion", medium}, {"Lots of motion", lots},
+		{"Quick 480p draft", draft}, {"Best 720p", best},
+		{"Shortest video", short}, {"Longest video", long}}
 }
+
+// familyOf is the family a preset belongs to.
+func familyOf(p Preset) client.Family { return p.Request.Family.Or() }
 
 // Presets is the preset row above the parameters.
 type Presets struct {
@@ -44,6 +59,7 @@ type Presets struct {
 	win     fyne.Window
 	dialogs *Dialogs
 	own     []Preset
+	family  client.Family // the family the list is of
 	Choice  *widget.Select
 	Save    *widget.Button
 	Delete  *widget.Button
@@ -53,7 +69,7 @@ type Presets struct {
 // NewPresets builds the row, with the user's presets from prefs, and
 // applies the preset chosen last time.
 func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window, dialogs *Dialogs) *Presets {
-	p := &Presets{form: form, prefs: prefs, win: win, dialogs: dialogs}
+	p := &Presets{form: form, prefs: prefs, win: win, dialogs: dialogs, family: form.ChosenModel().Family.Or()}
 	json.Unmarshal([]byte(prefs.String(prefPresets)), &p.own)
 	p.Choice = widget.NewSelect(nil, func(name string) { p.apply(name) })
 	p.Choice.PlaceHolder = "Choose a preset"
@@ -71,7 +87,29 @@ func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window, dialo
 // Content is the row's widgets.
 func (p *Presets) Content() fyne.CanvasObject { return p.content }
 
-func (p *Presets) all() []Preset { return append(BuiltInPresets(), p.own...) }
+// all are the presets of the form's family: built-in, then the creator's.
+func (p *Presets) all() []Preset {
+	fam := p.form.ChosenModel().Family.Or()
+	var out []Preset
+	for _, ps := range append(BuiltInPresets(), p.own...) {
+		if familyOf(ps) == fam {
+			out = append(out, ps)
+		}
+	}
+	return out
+}
+
+// FamilyChanged lists the presets of the family the form is now set to.
+func (p *Presets) FamilyChanged() {
+	if p.family == p.form.ChosenModel().Family.Or() {
+		return
+	}
+	p.family = p.form.ChosenModel().Family.Or()
+	if !slices.ContainsFunc(p.all(), func(ps Preset) bool { return ps.Name == p.Choice.Selected }) {
+		p.Choice.Selected = ""
+	}
+	p.refresh()
+}
 
 func (p *Presets) refresh() {
 	var names []string
@@ -95,13 +133,25 @@ func (p *Presets) isOwn(name string) bool {
 	return slices.ContainsFunc(p.own, func(ps Preset) bool { return ps.Name == name })
 }
 
-// apply sets the form to a preset, keeping the prompts.
+// apply sets the form to a preset, keeping the prompts, the model (a
+// preset belongs to a family, not to one of its models) and the shape.
 func (p *Presets) apply(name string) {
 	for _, ps := range p.all() {
 		if ps.Name == name {
 			r := ps.Request
 			current := p.form.read()
 			r.Prompt, r.NegativePrompt = current.Prompt, current.NegativePrompt
+			r.ModelID, r.Family, r.Portrait = current.ModelID, current.Family, current.Portrait
+			if m, ok := r.Model(); ok && len(m.Durations) > 0 {
+				switch r.Duration {
+				case "longest":
+					r.Duration = m.Durations[len(m.Durations)-1]
+				default:
+					r.Duration = m.Durations[0]
+				}
+			} else {
+				r.Duration = ""
+			}
 			p.form.SetRequest(r)
 			p.prefs.SetString(prefPreset, name)
 		}

@@ -73,3 +73,16 @@ func (s *numSlider[T]) SetValue(v T) {
 	s.Slider.SetValue(math.Min(math.Max(float64(v), s.Slider.Min), s.Slider.Max))
 	s.show()
 }
+
+// SetMax changes the slider's upper limit, keeping its value within it.
+func (s *numSlider[T]) SetMax(hi float64) {
+	if s.Slider.Max == hi {
+		return
+	}
+	s.Slider.Max = hi
+	if s.Slider.Value > hi {
+		s.Slider.Value = hi
+	}
+	s.Slider.Refresh()
+	s.show()
+}

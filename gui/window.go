@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,7 +66,8 @@ func PrepareFonts() {
 
 // Window is Vivify's main window.
 type Window struct {
-	app     fyne.App
+	app      fyne.App
+	endFrame *SourcePanel // the last frame, for the models that take one
 	deps    Deps
 	win     fyne.Window
 	params  *ParamsForm
@@ -93,6 +95,13 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w := &Window{app: app, deps: deps, win: win, focused: true, running: map[string]bool{}}
 	w.params = NewParamsForm()
 	w.source = NewSourcePanel(w.win, deps.dialogs, deps.RunOnUI, w.params.SetSourceAspect)
+	w.endFrame = NewEndFramePanel(w.win, deps.dialogs, deps.RunOnUI)
+	w.endFrame.OnSubmit = w.Generate
+	w.params.OnModelChanged = func(m client.Model) {
+		w.showEndFrame(m)
+		w.presets.FamilyChanged()
+	}
+	w.params.CostNote = w.costNote
 	w.details = NewDetails(deps, w.win)
 	w.details.OnReuse = w.params.SetRequest
 	w.params.OnSubmit, w.source.OnSubmit = w.Generate, w.Generate
@@ -108,7 +117,8 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.gen.Importance = widget.HighImportance
 
 	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil,
-		container.NewVScroll(container.NewVBox(w.source.Content(), widget.NewSeparator(), w.presets.Content(), w.params.Content())))
+		container.NewVScroll(container.NewVBox(w.source.Content(), w.endFrame.Content(), widget.NewSeparator(), w.presets.Content(), w.params.Content())))
+	w.showEndFrame(w.params.ChosenModel())
 	right := container.NewVSplit(w.gallery.Content(), w.details.Content())
 	right.SetOffset(0.45)
 	split := container.NewHSplit(left, right)
@@ -129,7 +139,18 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.balance, settings), w.banner)
 	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, split))
 	w.win.Resize(fyne.NewSize(1200, 760))
-	w.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.dropped(uris) })
+	w.win.SetOnDropped(func(pos fyne.Position, uris []fyne.URI) {
+		// A picture dropped on the last-frame slot goes there.
+		if end := w.endFrame.Content(); end.Visible() && len(uris) == 1 && client.IsImageFile(uris[0].Path()) {
+			at := fyne.CurrentApp().Driver().AbsolutePositionForObject(end)
+			sz := end.Size()
+			if pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+sz.Width && pos.Y < at.Y+sz.Height {
+				w.endFrame.SetFile(uris[0].Path())
+				return
+			}
+		}
+		w.dropped(uris)
+	})
 	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter} { // Ctrl+Enter (Cmd+Enter on macOS)
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
 			func(fyne.Shortcut) { w.Generate() })
@@ -169,6 +190,49 @@ func (w *Window) close() {
 		w.deps.OnQuit()
 	}
 	w.win.Close()
+}
+
+// showEndFrame shows the last-frame slot for a model that takes one.
+func (w *Window) showEndFrame(m client.Model) {
+	if m.EndFrame {
+		w.endFrame.Content().Show()
+	} else {
+		w.endFrame.Content().Hide()
+	}
+}
+
+// EndFrame is the last-frame slot.
+func (w *Window) EndFrame() *SourcePanel { return w.endFrame }
+
+// onlyEndImage reports whether a validation error is about the last frame
+// alone: the form does not hold it; the slot beside the picture does.
+func onlyEndImage(err error) bool {
+	var e *client.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return false
+	}
+	for _, f := range e.Fields {
+		if f.Field != "end_image" {
+			return false
+		}
+	}
+	return true
+}
+
+// costNote is the last cost seen for a model, with its date, or "".
+func (w *Window) costNote(m client.Model) string {
+	if w.deps.Engine == nil {
+		return ""
+	}
+	c, ok := w.deps.Engine.LastCost(m.Family, m.ID)
+	if !ok {
+		return ""
+	}
+	unit := "credits"
+	if w.deps.Practice || c.Practice {
+		unit = "practice credits"
+	}
+	return fmt.Sprintf("Last video: %s %s (%s).", strconv.FormatFloat(c.Amount, 'f', -1, 64), unit, c.At.Format("2 Jan 2006"))
 }
 
 func (w *Window) Fyne() fyne.Window    { return w.win }
@@ -388,12 +452,23 @@ func (w *Window) Generate() {
 		return
 	}
 	req, err := w.params.Request(firstNonEmpty(link, "https://upload.invalid/"))
-	if err != nil {
+	if err != nil && !onlyEndImage(err) {
 		w.say("Some settings need attention; see the notes beside them.")
 		return
 	}
-	w.say("")
 	spec := jobs.Spec{Request: req, File: file, URL: link}
+	if m := w.params.ChosenModel(); m.EndFrame {
+		endFile, endLink, err := w.endFrame.Chosen()
+		if err != nil {
+			w.say(m.Name + " needs the last frame too: choose the picture the video should end on.")
+			return
+		}
+		spec.EndFile, spec.Request.EndImage = endFile, endLink
+		if endFile != "" {
+			spec.Request.EndImage = ""
+		}
+	}
+	w.say("")
 	w.gen.Disable()
 	go func() {
 		j, err := w.deps.Engine.Add(spec) // disk work: not on the UI goroutine
@@ -475,7 +550,17 @@ type SourcePanel struct {
 	OnSubmit func()
 	preview  *canvas.Image
 	info     *widget.Label
+	title    *widget.Label
 	content  fyne.CanvasObject
+}
+
+// NewEndFramePanel is a second picture slot, for the models that are given
+// the last frame too: the same ways in as the first.
+func NewEndFramePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func())) *SourcePanel {
+	s := NewSourcePanel(win, dialogs, runOnUI, func(float64) {})
+	s.title.SetText("Last frame")
+	s.info.SetText("The picture the video ends on: type a link, browse, paste, or drop a file here.")
+	return s
 }
 
 // NewSourcePanel builds the panel; aspect is told the chosen image's shape.
@@ -509,7 +594,8 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), asp
 	s.preview.SetMinSize(fyne.NewSize(200, 140))
 	s.info = widget.NewLabel("Choose a picture: type a link, browse, paste, or drop a file on the window.")
 	s.info.Wrapping = fyne.TextWrapWord
-	title := widget.NewLabelWithStyle("Picture", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title = widget.NewLabelWithStyle("Picture", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := s.title
 	// The link on a line of its own and the buttons under it: side by side
 	// they made the column wider than a 1200-pixel window leaves it.
 	s.content = container.NewVBox(title, s.URL, container.NewGridWithColumns(2, browse, paste),

@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"vivify/client"
@@ -51,6 +52,9 @@ type Options struct {
 	// RetryWait bounds the waits after "queue full" and passing faults
 	// before submission; 0 is what the server asks, or 30 s.
 	RetryWait time.Duration
+	// NoCosts turns off measuring what each video costs (two balance
+	// reads a job run alone).
+	NoCosts bool
 }
 
 // EventKind says what happened to a job.
@@ -97,6 +101,8 @@ type Engine struct {
 	opts  Options
 	clock client.Clock
 	log   *slog.Logger
+	sent  atomic.Int64 // jobs sent, for costMeter
+	busy  int          // jobs between sending and being made (under mu), for costMeter
 
 	mu       sync.Mutex
 	client   *client.Client

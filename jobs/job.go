@@ -73,6 +73,13 @@ type Failure struct {
 	MayBeCharged bool `json:"may_be_charged,omitempty"`
 }
 
+// Cost is a video's cost as the account's balance showed it.
+type Cost struct {
+	Amount   float64   `json:"amount"`
+	At       time.Time `json:"at"`
+	Practice bool      `json:"practice,omitempty"`
+}
+
 // Step is one change of state and when it happened.
 type Step struct {
 	State State     `json:"state"`
@@ -110,6 +117,10 @@ type Job struct {
 
 	Output    string `json:"output,omitempty"`    // the video's file name in the folder
 	Thumbnail string `json:"thumbnail,omitempty"` // the thumbnail's file name
+
+	// Cost is what the video cost, measured by the balance before and
+	// after it; nil when it was not measured (another job ran meanwhile).
+	Cost *Cost `json:"cost,omitempty"`
 
 	Failure *Failure  `json:"failure,omitempty"`
 	Created time.Time `json:"created"`
@@ -164,6 +175,10 @@ func (j *Job) clone() Job {
 	if j.Seed != nil {
 		s := *j.Seed
 		c.Seed = &s
+	}
+	if j.Cost != nil {
+		cost := *j.Cost
+		c.Cost = &cost
 	}
 	if j.Request.ClipSkip != nil {
 		v := *j.Request.ClipSkip

@@ -196,3 +196,43 @@ func TestPremiumJobFollowedAfterRestart(t *testing.T) {
 		t.Fatalf("submitted %d times", n)
 	}
 }
+
+// A video run alone has its cost measured from the balance before and
+// after it; the sandbox charges consistent practice credits for each
+// family, so the cost is known. Two at once are not measured.
+func TestCostMeasuredForAJobRunAlone(t *testing.T) {
+	w := newWorld(t, []sandbox.Option{sandbox.WithPremiumJobDuration(300 * time.Millisecond)}, nil)
+	m, _ := client.LookupModel(client.FamilyHD, "ltx-2.3")
+	req := client.NewRequestFor(m, "")
+	req.Resolution, req.NumFrames, req.Prompt = 256, 9, "clouds"
+	j, err := w.eng.Add(jobs.Spec{Request: req, URL: imageHost(t) + "/a.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := w.waitState(j.ID, 60*time.Second, jobs.Done, jobs.Failed)
+	want := sandbox.CostPerVideo * sandbox.PriceFactor(client.FamilyHD, "ltx-2.3", "")
+	if got.State != jobs.Done || got.Cost == nil || got.Cost.Amount < want-1e-9 || got.Cost.Amount > want+1e-9 {
+		t.Fatalf("%s, cost %+v, want %g", got.State, got.Cost, want)
+	}
+	if c, ok := w.eng.LastCost(client.FamilyHD, "ltx-2.3"); !ok || c.Amount != got.Cost.Amount {
+		t.Fatalf("LastCost %+v %v", c, ok)
+	}
+	if _, ok := w.eng.LastCost(client.FamilyHD, "wan2.2"); ok {
+		t.Fatal("a cost for a model never run")
+	}
+	// It is kept on disk, and comes back after a restart.
+	reopen(t, w)
+	if c, ok := w.eng.LastCost(client.FamilyHD, "ltx-2.3"); !ok || c.Amount != want {
+		t.Fatalf("after a restart: %+v %v", c, ok)
+	}
+	// Two jobs at once: neither can be told apart in the balance.
+	seed := smallRequest("pair")
+	a, _ := w.eng.Add(jobs.Spec{Request: seed, URL: imageHost(t) + "/b.png"})
+	b, _ := w.eng.Add(jobs.Spec{Request: seed, URL: imageHost(t) + "/c.png"})
+	for _, id := range []string{a.ID, b.ID} {
+		if got := w.waitState(id, 60*time.Second, jobs.Done, jobs.Failed); got.State == jobs.Done && got.Cost != nil &&
+			w.srv.PeakActive() > 1 {
+			t.Errorf("job %s ran beside another and got a cost %+v", id, got.Cost)
+		}
+	}
+}

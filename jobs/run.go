@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -47,6 +48,7 @@ func (e *Engine) run(ctx context.Context, id string) {
 	}
 
 	state := j.State
+	var meter *costMeter
 	for {
 		var err error
 		switch state {
@@ -54,6 +56,10 @@ func (e *Engine) run(ctx context.Context, id string) {
 			err = e.prepare(ctx, c, id)
 			state = Submitting
 		case Submitting:
+			if meter == nil {
+				meter = e.startCost(ctx, c, id)
+				defer e.costDone()
+			}
 			resp, sent, serr := e.submit(ctx, c, id, &holding)
 			if serr == nil {
 				state = e.acknowledged(id, resp)
@@ -72,6 +78,9 @@ func (e *Engine) run(ctx context.Context, id string) {
 			release()
 			state = Downloading
 		case Downloading:
+			// The video is made and charged: its cost is known now, and
+			// kept with the record that says it is done.
+			e.endCost(ctx, c, id, meter)
 			err = e.download(ctx, c, id)
 			state = Done
 		default:
@@ -85,6 +94,77 @@ func (e *Engine) run(ctx context.Context, id string) {
 			return
 		}
 	}
+}
+
+// costMeter is what a job's cost is measured from: the balance before it
+// was sent, and how many jobs had been sent then.
+type costMeter struct {
+	balance float64
+	sent    int64
+}
+
+// startCost reads the balance before job id is sent, when it is the only
+// job on the server: no price is published, so the difference in the
+// balance is the only honest measure. Its sent is -1 when it is not alone.
+func (e *Engine) startCost(ctx context.Context, c *client.Client, id string) *costMeter {
+	e.mu.Lock()
+	alone := e.busy == 0
+	e.busy++
+	n := e.sent.Add(1) // every submission counts: it spoils another's measure
+	e.mu.Unlock()
+	if e.opts.NoCosts || !alone {
+		return &costMeter{sent: -1}
+	}
+	bctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	b, err := c.Balance(bctx)
+	if err != nil {
+		return &costMeter{sent: -1}
+	}
+	return &costMeter{balance: b.Amount, sent: n}
+}
+
+// costDone ends a job's part in the measure of costs.
+func (e *Engine) costDone() {
+	e.mu.Lock()
+	e.busy--
+	e.mu.Unlock()
+}
+
+// endCost reads the balance again once job id is made, and keeps the
+// difference in its record, if no other job was sent meanwhile.
+func (e *Engine) endCost(ctx context.Context, c *client.Client, id string, m *costMeter) {
+	if m == nil || m.sent < 0 || e.sent.Load() != m.sent {
+		return
+	}
+	bctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	b, err := c.Balance(bctx)
+	if err != nil || e.sent.Load() != m.sent {
+		return
+	}
+	spent := math.Round((m.balance-b.Amount)*1e4) / 1e4
+	if spent < 0 {
+		return
+	}
+	now := e.clock.Now()
+	e.update(id, false, func(j *Job) { j.Cost = &Cost{Amount: spent, At: now} }) // saved with Done
+}
+
+// LastCost is the cost last seen for a video of model id of family f.
+func (e *Engine) LastCost(f client.Family, id string) (Cost, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var best *Cost
+	for _, j := range e.jobs {
+		if j.Cost != nil && j.Request.Family.Or() == f.Or() && j.Request.ModelID == id && (best == nil || j.Cost.At.After(best.At)) {
+			best = j.Cost
+		}
+	}
+	if best == nil {
+		return Cost{}, false
+	}
+	return *best, true
 }
 
 // isRefusal reports whether the server explicitly turned the request down,

@@ -256,11 +256,12 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any, 
 		return s.errorAnswer(http.StatusTooManyRequests,
 			fmt.Sprintf("Rate limit exceeded. Maximum %d queued requests allowed.", s.cfg.queueLimit), key, obj{"retry_after": 30})
 	}
-	if noCredits || s.balance < s.cfg.costPerVideo {
+	cost := s.cfg.costPerVideo * PriceFactor(family, model, p.duration)
+	if noCredits || s.balance < cost {
 		s.mu.Unlock()
 		return s.errorAnswer(http.StatusPaymentRequired, "Insufficient credits. Please add more credits to continue.", key, nil)
 	}
-	s.balance -= s.cfg.costPerVideo
+	s.balance -= cost
 	s.recent[fp] = now
 	for f, t := range s.recent {
 		if now.Sub(t) > s.cfg.spamWindow {

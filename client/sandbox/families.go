@@ -109,3 +109,20 @@ func validatePremium(fields map[string]any) (params, map[string][]string) {
 	}
 	return p, v.errs
 }
+
+// PriceFactor is what the sandbox charges for a video of model (of family,
+// with duration), in units of CostPerVideo: practice credits, consistent so
+// that what a video costs can be measured and tested. HD costs 2.5 times a
+// standard video; a premium one 5 times, and 10 times for 10 seconds.
+func PriceFactor(family client.Family, model, duration string) float64 {
+	switch family {
+	case client.FamilyHD:
+		return 2.5
+	case client.FamilyPremium:
+		if duration == "10" {
+			return 10
+		}
+		return 5
+	}
+	return 1
+}

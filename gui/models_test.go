@@ -1,0 +1,182 @@
+package gui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"vivify/client"
+)
+
+// Switching model shows the chosen model's fields only, and keeps the
+// values that still mean something.
+func TestModelSwitchShowsItsFields(t *testing.T) {
+	test.NewTempApp(t)
+	f := NewParamsForm()
+	if f.Model.Selected != "Stable Video Diffusion (made by Wan 2.2 today)" || f.Family.Selected != "Standard" {
+		t.Fatalf("chooser shows %q / %q", f.Family.Selected, f.Model.Selected)
+	}
+	visible := func(field string) bool { return f.rows[field].Visible() }
+	for _, field := range []string{"motion_bucket_id", "width", "num_frames", "fps"} {
+		if !visible(field) {
+			t.Errorf("SVD: %s hidden", field)
+		}
+	}
+	for _, field := range []string{"resolution", "duration", "guidance_scale", "sample_shift"} {
+		if visible(field) {
+			t.Errorf("SVD: %s shown", field)
+		}
+	}
+	if f.notes["motion_bucket_id"].Visible() {
+		t.Error("SVD is told it may ignore its own motion field")
+	}
+	f.Prompt.SetText("gulls circle the harbour")
+
+	// Wan 2.2 on the seed endpoint: SVD's fields say it may ignore them.
+	f.Model.SetSelected("Wan 2.2")
+	if n := f.notes["motion_bucket_id"]; !n.Visible() || !strings.Contains(n.Text, "may ignore") {
+		t.Errorf("no warning on motion for Wan 2.2: %v %q", n.Visible(), n.Text)
+	}
+
+	// HD: resolution and guidance, no size sliders nor motion; the prompt stays.
+	f.Family.SetSelected("HD")
+	r := f.read()
+	if r.Family != client.FamilyHD || r.ModelID != "wan2.2" || r.Prompt != "gulls circle the harbour" || r.Resolution != 720 || r.NumFrames != 81 {
+		t.Fatalf("HD request %+v", r)
+	}
+	for _, field := range []string{"resolution", "guidance_scale", "num_frames", "fps"} {
+		if !visible(field) {
+			t.Errorf("HD: %s hidden", field)
+		}
+	}
+	for _, field := range []string{"motion_bucket_id", "width", "duration", "noise_aug_strength"} {
+		if visible(field) {
+			t.Errorf("HD: %s shown", field)
+		}
+	}
+	if !strings.Contains(f.ModelInfo.Text, "5.1-second video of 1280 × 720") {
+		t.Errorf("HD info %q", f.ModelInfo.Text)
+	}
+
+	// Premium: Kling's lengths; no frames or speed.
+	f.Family.SetSelected("Premium")
+	f.Model.SetSelected("Kling 2.1")
+	if !visible("duration") || visible("num_frames") || visible("resolution") {
+		t.Fatal("Kling's form shows the wrong fields")
+	}
+	f.Duration.SetSelected("10 s")
+	r, err := f.Request(img)
+	if err != nil || r.Duration != "10" || r.Prompt != "gulls circle the harbour" {
+		t.Fatalf("Kling: %+v %v", r, err)
+	}
+	if !strings.Contains(f.ModelInfo.Text, "10.0-second") {
+		t.Errorf("Kling 10 s info %q", f.ModelInfo.Text)
+	}
+	// Back to Standard: SVD's defaults and the prompt.
+	f.Family.SetSelected("Standard")
+	if r := f.read(); r.Family != "" || r.ModelID != "svd" || r.Prompt != "gulls circle the harbour" || r.NumFrames > client.MaxFrames {
+		t.Fatalf("back to standard %+v", r)
+	}
+}
+
+// An end-frame model cannot be sent without its last frame, and says why;
+// with one (here a link) the job is made.
+func TestEndFrameModelNeedsItsLastFrame(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.Source().SetFile(writePicture(t))
+	q.until(t, 5*time.Second, "the picture", func() bool { return strings.Contains(w.Source().info.Text, "pixels") })
+	if w.EndFrame().Content().Visible() {
+		t.Fatal("a last-frame slot for SVD")
+	}
+	w.Params().Family.SetSelected("Premium")
+	w.Params().Model.SetSelected("Hailuo 02, first and last frame")
+	if !w.EndFrame().Content().Visible() {
+		t.Fatal("no last-frame slot for a start-end model")
+	}
+	w.Params().Prompt.SetText("the door opens")
+	before := len(w.deps.Engine.Jobs())
+	w.Generate()
+	if !strings.Contains(w.Message(), "needs the last frame") {
+		t.Fatalf("message %q", w.Message())
+	}
+	if len(w.deps.Engine.Jobs()) != before {
+		t.Fatal("a job was made without its last frame")
+	}
+	w.EndFrame().SetFile(writePicture(t))
+	q.until(t, 5*time.Second, "the last frame", func() bool { return strings.Contains(w.EndFrame().info.Text, "pixels") })
+	w.Generate()
+	q.until(t, 10*time.Second, "the job", func() bool { return len(w.deps.Engine.Jobs()) == before+1 })
+	j := w.deps.Engine.Jobs()[0]
+	if j.Request.ModelID != "Hailuo-02-start-end-frame" || j.EndFile == "" {
+		t.Fatalf("job %+v", j)
+	}
+}
+
+// The video's shape follows the picture's, for the models that take one,
+// until the creator sets it; Reuse settings keeps the model.
+func TestShapeFollowsThePictureAndReuseKeepsTheModel(t *testing.T) {
+	test.NewTempApp(t)
+	f := NewParamsForm()
+	f.Family.SetSelected("HD")
+	f.SetSourceAspect(720.0 / 1280.0)
+	if !f.read().Portrait {
+		t.Fatal("a portrait picture gives a landscape HD video")
+	}
+	f.SetSourceAspect(1280.0 / 720.0)
+	if f.read().Portrait {
+		t.Fatal("a landscape picture gives a portrait HD video")
+	}
+	f.Portrait.SetChecked(true) // the creator's choice
+	f.SetSourceAspect(1.5)
+	f.Portrait.SetChecked(true)
+	f.sizeChanged(true)
+	if !f.read().Portrait {
+		t.Fatal("the creator's choice was overridden")
+	}
+	m, _ := client.LookupModel(client.FamilyPremium, "Hailuo-2.3-i2v")
+	r := client.NewRequestFor(m, "")
+	r.Duration = "10"
+	f.SetRequest(r) // as Reuse settings does
+	got := f.read()
+	if got.Family != client.FamilyPremium || got.ModelID != "Hailuo-2.3-i2v" || got.Duration != "10" {
+		t.Fatalf("reused %+v", got)
+	}
+}
+
+// Each family has presets of its own; the creator's are kept per family.
+func TestPresetsBelongToAFamily(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	p := w.Presets()
+	if strings.Join(p.Choice.Options, ",") != "Subtle motion,Medium motion,Lots of motion" {
+		t.Fatalf("standard presets %v", p.Choice.Options)
+	}
+	w.Params().Family.SetSelected("HD")
+	if strings.Join(p.Choice.Options, ",") != "Quick 480p draft,Best 720p" {
+		t.Fatalf("HD presets %v", p.Choice.Options)
+	}
+	p.Choice.SetSelected("Quick 480p draft")
+	if r := w.Params().read(); r.Resolution != 480 || r.Family != client.FamilyHD {
+		t.Fatalf("draft %+v", r)
+	}
+	w.Params().Resolution.SetValue(640)
+	if !p.SaveAs("Mine HD") {
+		t.Fatal("not saved")
+	}
+	w.Params().Family.SetSelected("Premium")
+	for _, o := range p.Choice.Options {
+		if o == "Mine HD" || o == "Best 720p" {
+			t.Fatalf("premium lists %v", p.Choice.Options)
+		}
+	}
+	w.Params().Model.SetSelected("Kling 2.1")
+	p.Choice.SetSelected("Longest video")
+	if r := w.Params().read(); r.Duration != "10" || r.ModelID != "kling-v2-1-i2v" {
+		t.Fatalf("longest Kling %+v", r)
+	}
+	w.Params().Family.SetSelected("HD")
+	if !strings.Contains(strings.Join(p.Choice.Options, ","), "Mine HD") {
+		t.Fatalf("own HD preset gone: %v", p.Choice.Options)
+	}
+}
