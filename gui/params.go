@@ -40,11 +40,11 @@ type ParamsForm struct {
 	Model     *widget.Select
 	ModelInfo *widget.Label
 	// The HD and premium models' own fields.
-	Resolution  *intSlider
-	Portrait    *widget.Check
-	Guidance    *floatSlider
-	SampleShift *intSlider
-	Duration    *widget.RadioGroup
+	Resolution     *intSlider
+	Portrait       *widget.Check
+	Guidance       *floatSlider
+	SampleShift    *intSlider
+	Duration       *widget.RadioGroup
 	Prompt         *SubmitEntry
 	NegativePrompt *SubmitEntry
 	EnhancePrompt  *widget.Check

@@ -68,21 +68,21 @@ func PrepareFonts() {
 type Window struct {
 	app      fyne.App
 	endFrame *SourcePanel // the last frame, for the models that take one
-	deps    Deps
-	win     fyne.Window
-	params  *ParamsForm
-	source  *SourcePanel
-	gallery *Gallery
-	details *Details
-	status  *widget.Label
-	balance *widget.Label
-	banner  *widget.Label
-	keys    *KeySettings
-	presets *Presets
-	gen     *widget.Button
-	message *widget.Label
-	focused bool            // the app is in the foreground
-	running map[string]bool // jobs seen active: their end is news
+	deps     Deps
+	win      fyne.Window
+	params   *ParamsForm
+	source   *SourcePanel
+	gallery  *Gallery
+	details  *Details
+	status   *widget.Label
+	balance  *widget.Label
+	banner   *widget.Label
+	keys     *KeySettings
+	presets  *Presets
+	gen      *widget.Button
+	message  *widget.Label
+	focused  bool            // the app is in the foreground
+	running  map[string]bool // jobs seen active: their end is news
 }
 
 // NewWindow builds the window in app and follows the engine's events.
