@@ -38,7 +38,7 @@ func main() {
 			mu.Lock()
 			defer mu.Unlock()
 			if srv == nil && startErr == nil {
-				srv, startErr = sandbox.Start(sandbox.WithJobDuration(6 * time.Second))
+				srv, startErr = sandbox.Start(sandbox.WithJobDuration(6*time.Second), sandbox.WithPremiumJobDuration(90*time.Second))
 			}
 			if startErr != nil { // every call says so, not only the first
 				return nil, startErr

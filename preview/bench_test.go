@@ -2,14 +2,20 @@ package preview
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
 	"math/rand/v2"
 	"testing"
 
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"vivify/internal/memwatch"
 )
 
 // encodeClip512 is a 512×512, 25-frame GIF whose palette indexes come from
@@ -129,4 +135,59 @@ func BenchmarkPlayerMemory(b *testing.B) {
 		b.ReportMetric(float64(shown.Bytes())/1e6, "MB-at-384px")
 		b.ReportMetric(float64(full.Bytes())/1e6, "MB-at-512px")
 	}
+}
+
+// clip720p is a 1280×720, 81-frame MP4 like an HD result, made by ffmpeg
+// from its own test pattern with noise of the given strength: 6 gives a
+// file of a real result's size (a few MB), 30 a grainy worst case (30 MB,
+// 48 Mbit/s), whose decoding is bound by the bitstream.
+func clip720p(b *testing.B, noise int) string {
+	if !HasFFmpeg() {
+		b.Skip("ffmpeg is not installed")
+	}
+	path := filepath.Join(b.TempDir(), "hd.mp4")
+	out, err := exec.Command(FFmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=16",
+		"-vf", fmt.Sprintf("noise=alls=%d:allf=t", noise), "-frames:v", "81", "-c:v", "libx264", "-pix_fmt", "yuv420p", path).CombinedOutput()
+	if err != nil {
+		b.Fatalf("ffmpeg: %v %s", err, out)
+	}
+	return path
+}
+
+// BenchmarkOpenHD720p81 opens a 1280×720, 81-frame MP4 for the details
+// pane (480 × 480 at most), as the player does, and reports what the
+// player keeps and the heap's peak while it opens. Beside it,
+// BenchmarkOpen512x25 does the same for today's 512×512 GIF clip.
+func BenchmarkOpenHD720p81(b *testing.B) {
+	benchOpen(b, clip720p(b, 6), 81)
+}
+
+func BenchmarkOpenHD720p81Grainy(b *testing.B) {
+	benchOpen(b, clip720p(b, 30), 81)
+}
+
+func BenchmarkOpen512x25(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "clip.gif")
+	os.WriteFile(path, clip512Dithered(b), 0o644)
+	benchOpen(b, path, 25)
+}
+
+func benchOpen(b *testing.B, path string, frames int) {
+	var kept int
+	var peak uint64
+	for b.Loop() {
+		p := memwatch.Peak(func() {
+			a, err := Open(context.Background(), path, 480, 480)
+			if err != nil || len(a.Frames) != frames {
+				b.Fatalf("%v, %d frames", err, len(a.Frames))
+			}
+			kept = a.Bytes()
+		})
+		peak = max(peak, p)
+	}
+	if st, err := os.Stat(path); err == nil {
+		b.ReportMetric(float64(st.Size())/1e6, "file-MB")
+	}
+	b.ReportMetric(float64(kept)/1e6, "MB-kept")
+	b.ReportMetric(float64(peak)/1e6, "MB-peak")
 }
