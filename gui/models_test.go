@@ -180,3 +180,18 @@ func TestPresetsBelongToAFamily(t *testing.T) {
 		t.Fatalf("own HD preset gone: %v", p.Choice.Options)
 	}
 }
+
+// A portrait picture keeps its shape in the standard size sliders: the
+// height is the limit, and the width follows.
+func TestPortraitPictureKeepsItsShape(t *testing.T) {
+	test.NewTempApp(t)
+	f := NewParamsForm()
+	f.SetSourceAspect(720.0 / 1280.0)
+	if r := f.read(); r.Height != 512 || r.Width != 288 {
+		t.Fatalf("a 720×1280 picture gives %d×%d", r.Width, r.Height)
+	}
+	f.SetSourceAspect(1280.0 / 720.0)
+	if r := f.read(); r.Width != 512 || r.Height != 288 {
+		t.Fatalf("a 1280×720 picture gives %d×%d", r.Width, r.Height)
+	}
+}

@@ -286,7 +286,7 @@ func (f *ParamsForm) field(name, apiName, hint string, w fyne.CanvasObject) fyne
 
 func (f *ParamsForm) layout() fyne.CanvasObject {
 	modelRow := f.field("Model", "model_id", "Standard models are quick and small; HD makes 720p; premium models take minutes.",
-		container.NewVBox(container.NewGridWithColumns(2, f.Family, f.Model), f.ModelInfo))
+		container.NewVBox(container.New(layout.NewFormLayout(), widget.NewLabel("Kind"), f.Family, widget.NewLabel("Model"), f.Model), f.ModelInfo))
 	basic := container.NewVBox(
 		modelRow,
 		f.field("Prompt", "prompt", "What should happen in the video. Optional: the picture alone is enough.", f.Prompt),
@@ -476,6 +476,20 @@ func (f *ParamsForm) showErrors(fields []client.FieldError) {
 func (f *ParamsForm) SetSourceAspect(aspect float64) {
 	f.aspect = aspect
 	f.portrait = false // a new picture: its shape decides again
+	if aspect > 0 && f.LockAspect.Checked {
+		// The video's long side stays as long; the picture's shape
+		// decides which side that is.
+		long := max(f.Width.Value(), f.Height.Value())
+		f.setting = true
+		if aspect >= 1 {
+			f.Width.SetValue(long)
+		} else {
+			f.Height.SetValue(long)
+		}
+		f.setting = false
+		f.sizeChanged(aspect >= 1)
+		return
+	}
 	f.sizeChanged(true)
 }
 
@@ -489,11 +503,20 @@ func (f *ParamsForm) sizeChanged(widthMoved bool) {
 	}
 	if !f.setting && f.LockAspect.Checked && f.aspect > 0 {
 		f.setting = true
+		w, h := f.Width.Value(), f.Height.Value()
 		if widthMoved {
-			f.Height.SetValue(fitStep(float64(f.Width.Value())/f.aspect, 8))
+			h = fitStep(float64(w)/f.aspect, 8)
+			if float64(w)/f.aspect > float64(client.MaxSize) { // too tall: the height is the limit
+				w = fitStep(float64(h)*f.aspect, 8)
+			}
 		} else {
-			f.Width.SetValue(fitStep(float64(f.Height.Value())*f.aspect, 8))
+			w = fitStep(float64(h)*f.aspect, 8)
+			if float64(h)*f.aspect > float64(client.MaxSize) {
+				h = fitStep(float64(w)/f.aspect, 8)
+			}
 		}
+		f.Width.SetValue(w)
+		f.Height.SetValue(h)
 		f.setting = false
 	}
 	f.changed()
@@ -531,8 +554,8 @@ func (f *ParamsForm) changed() {
 		f.Length.SetText(fmt.Sprintf("%d frames at %d fps: a %.1f-second video", r.NumFrames, r.FPS, secs))
 	}
 	info := m.Blurb + fmt.Sprintf(" Makes a %.1f-second video of %d × %d pixels.", secs, w, h)
-	if m.ServedBy != "" {
-		info += " The service runs " + m.ServedBy + " for it today."
+	if by, ok := client.LookupModel(m.Family, m.ServedBy); ok {
+		info += " The service runs " + by.Name + " for it today."
 	}
 	if f.CostNote != nil {
 		if c := f.CostNote(m); c != "" {
