@@ -76,21 +76,21 @@ type Info struct {
 // OpenFile opens path for reading if it is a regular file (after
 // following links), and returns it with its size. A FIFO, a device, a
 // socket or a folder is refused with ErrNotRegular without blocking: the
-// file is opened non-blocking and checked again once open, so it cannot be
-// swapped for a pipe between the check and the open.
+// file is opened non-blocking and checked once open, so it cannot be
+// swapped for a pipe between a check and the open.
 func OpenFile(path string) (*os.File, int64, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, 0, fmt.Errorf("%s: %w", st.Name(), ErrNotRegular)
+	if oNonblock == 0 { // Windows: look before opening, which may connect to a pipe
+		if st, err := os.Stat(path); err != nil {
+			return nil, 0, err
+		} else if !st.Mode().IsRegular() {
+			return nil, 0, fmt.Errorf("%s: %w", st.Name(), ErrNotRegular)
+		}
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|oNonblock, 0)
 	if err != nil {
 		return nil, 0, err
 	}
-	st, err = f.Stat()
+	st, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, 0, err
