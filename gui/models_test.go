@@ -119,7 +119,11 @@ func TestEndFrameModelNeedsItsLastFrame(t *testing.T) {
 func TestShapeFollowsThePictureAndReuseKeepsTheModel(t *testing.T) {
 	test.NewTempApp(t)
 	f := NewParamsForm()
+	f.SetSourceAspect(720.0 / 1280.0) // chosen with a standard model
 	f.Family.SetSelected("HD")
+	if w, h := f.ChosenModel().Size(f.read()); w != 720 || h != 1280 {
+		t.Fatalf("a portrait picture, then HD: %d×%d", w, h)
+	}
 	f.SetSourceAspect(720.0 / 1280.0)
 	if !f.read().Portrait {
 		t.Fatal("a portrait picture gives a landscape HD video")

@@ -191,6 +191,9 @@ func (f *ParamsForm) chooseModel(m client.Model) {
 		r = client.NewRequestFor(m, "")
 		r.Prompt, r.NegativePrompt, r.Seed = old.Prompt, old.NegativePrompt, old.Seed
 		r.Portrait = old.Portrait
+		if !f.portrait && f.aspect > 0 { // the shape follows the picture
+			r.Portrait = f.aspect < 1
+		}
 	}
 	r.ModelID = m.ID
 	r.Family = m.Family
