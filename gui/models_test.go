@@ -199,3 +199,28 @@ func TestPortraitPictureKeepsItsShape(t *testing.T) {
 		t.Fatalf("a 1280×720 picture gives %d×%d", r.Width, r.Height)
 	}
 }
+
+// After a practice video, the model's line says what it cost, with the
+// date; a model never run says nothing of cost.
+func TestCostShownBesideTheModel(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	if strings.Contains(w.Params().ModelInfo.Text, "Last video") {
+		t.Fatalf("a cost before any video: %q", w.Params().ModelInfo.Text)
+	}
+	w.Params().Frames.SetValue(3)
+	w.Params().Width.SetValue(96)
+	w.Params().Height.SetValue(64)
+	w.Source().SetFile(writePicture(t))
+	q.until(t, 5*time.Second, "the picture", func() bool { return strings.Contains(w.Source().info.Text, "pixels") })
+	w.Generate()
+	q.until(t, 20*time.Second, "the cost beside the model", func() bool {
+		return strings.Contains(w.Params().ModelInfo.Text, "Last video: 0.2 practice credits")
+	})
+	if !strings.Contains(w.Params().ModelInfo.Text, time.Now().Format("2 Jan 2006")) {
+		t.Fatalf("no date: %q", w.Params().ModelInfo.Text)
+	}
+	w.Params().Model.SetSelected("LTX 2.3")
+	if strings.Contains(w.Params().ModelInfo.Text, "Last video") {
+		t.Fatalf("LTX never ran: %q", w.Params().ModelInfo.Text)
+	}
+}

@@ -168,6 +168,9 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 			w.details.Apply(e)
 			w.updateStatus()
 			w.notify(e)
+			if e.Kind == jobs.JobChanged && e.Job.State == jobs.Done && e.Job.Cost != nil {
+				w.params.changed() // the model's line says what it last cost
+			}
 		})
 	})
 	app.Lifecycle().SetOnEnteredForeground(func() { w.focused = true })
