@@ -129,7 +129,11 @@ func (d *Details) render() {
 	}
 	fmt.Fprintf(&b, "Model: %s\n", model)
 	if j.Cost != nil {
-		fmt.Fprintf(&b, "Cost: %s credits (the balance before and after it)\n", strconv.FormatFloat(j.Cost.Amount, 'f', -1, 64))
+		unit := "credits"
+		if d.deps.Practice {
+			unit = "practice credits"
+		}
+		fmt.Fprintf(&b, "Cost: %s %s (the balance before and after it)\n", strconv.FormatFloat(j.Cost.Amount, 'f', -1, 64), unit)
 	}
 	if j.Seed != nil {
 		fmt.Fprintf(&b, "Seed: %d\n", *j.Seed)

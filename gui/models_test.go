@@ -66,6 +66,9 @@ func TestModelSwitchShowsItsFields(t *testing.T) {
 	if !visible("duration") || visible("num_frames") || visible("resolution") {
 		t.Fatal("Kling's form shows the wrong fields")
 	}
+	if n := f.notes["prompt"]; !n.Visible() || !strings.Contains(n.Text, "needs a prompt") {
+		t.Errorf("Kling's prompt is not marked as needed: %q", n.Text)
+	}
 	f.Duration.SetSelected("10 s")
 	r, err := f.Request(img)
 	if err != nil || r.Duration != "10" || r.Prompt != "gulls circle the harbour" {

@@ -240,6 +240,12 @@ func (f *ParamsForm) showModel() {
 			}
 		}
 	}
+	if note := f.notes["prompt"]; m.PromptRequired {
+		note.SetText(m.Name + " needs a prompt: the picture alone is not enough for it.")
+		note.Show()
+	} else {
+		note.Hide()
+	}
 	for _, w := range []fyne.CanvasObject{f.EnhancePrompt, f.Instant, f.Temp} {
 		w.Show()
 	}
