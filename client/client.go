@@ -1,6 +1,8 @@
-// Package client speaks the ModelsLab image-to-video API (Stable Video
-// Diffusion): submit a request, follow it until it ends, upload a local image,
-// check the balance and download the result.
+// Package client speaks the ModelsLab image-to-video APIs: the seed
+// endpoint, its HD twin and the premium video-fusion endpoint, with a
+// catalogue of the models behind them (models.go). It submits a request,
+// follows it until it ends, uploads a local image, checks the balance and
+// downloads the result.
 //
 // It is written to the contract in shared/api/modelslab-img2video.md and
 // takes every variation of the service's answers listed there. Every failure
