@@ -205,7 +205,7 @@ func TestHostilePicturesRefusedInWords(t *testing.T) {
 	}
 	if runtime.GOOS != "windows" {
 		pipe := filepath.Join(t.TempDir(), "pipe.png")
-		if syscall.Mkfifo(pipe, 0o644) == nil {
+		if mkfifo(pipe) == nil {
 			w.Source().SetFile(pipe)
 			q.until(t, 5*time.Second, "the pipe to be refused", func() bool { return !strings.HasPrefix(w.Source().info.Text, "Reading") })
 			if got := w.Source().info.Text; !strings.Contains(got, "not an ordinary file") {

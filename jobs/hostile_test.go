@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -205,7 +204,7 @@ func TestOversizedOrPipeJobFilePassedOver(t *testing.T) {
 	f.Close()
 	pipeDir := filepath.Join(w.lib, "pipe")
 	os.MkdirAll(pipeDir, 0o755)
-	fifo := runtime.GOOS != "windows" && syscall.Mkfifo(filepath.Join(pipeDir, jobs.JobFile), 0o644) == nil
+	fifo := runtime.GOOS != "windows" && mkfifo(filepath.Join(pipeDir, jobs.JobFile)) == nil
 	opened := make(chan struct{})
 	go func() { reopen(t, w); close(opened) }()
 	select {
@@ -231,7 +230,7 @@ func TestFIFOPictureRefused(t *testing.T) {
 	}
 	w := newWorld(t, nil, nil)
 	p := filepath.Join(t.TempDir(), "pipe.png")
-	if err := syscall.Mkfifo(p, 0o644); err != nil {
+	if err := mkfifo(p); err != nil {
 		t.Skip(err)
 	}
 	done := make(chan error, 2)

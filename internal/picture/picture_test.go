@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -138,7 +137,7 @@ func TestFIFORefusedWithoutBlocking(t *testing.T) {
 		t.Skip("no FIFOs")
 	}
 	path := filepath.Join(t.TempDir(), "pipe.png")
-	if err := syscall.Mkfifo(path, 0o644); err != nil {
+	if err := mkfifo(path); err != nil {
 		t.Skip(err)
 	}
 	done := make(chan error, 3)
