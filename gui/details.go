@@ -41,6 +41,9 @@ type Details struct {
 	OnReuse func(client.Request)
 	// OnUseAsInput is given a picture to make the next video from.
 	OnUseAsInput func(path string)
+	// OnUseAsLastFrame, set while the chosen model takes a last frame, is
+	// given a picture for it.
+	OnUseAsLastFrame func(path string)
 	content      fyne.CanvasObject
 }
 
@@ -287,6 +290,9 @@ func (d *Details) setActions(j jobs.Job) {
 		add("Show in folder", theme.FolderOpenIcon(), func() { d.open(j.Folder) })
 		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
 		add("Use as next input", theme.NavigateNextIcon(), func() { d.useAsInput(j) })
+		if d.OnUseAsLastFrame != nil {
+			add("Use as last frame", theme.NavigateNextIcon(), func() { d.useLastFrame(j, d.OnUseAsLastFrame) })
+		}
 	}
 	add("Reuse settings", theme.ContentCopyIcon(), func() {
 		if d.OnReuse != nil {
@@ -336,9 +342,13 @@ func (d *Details) saveAs(video string) {
 
 // useAsInput makes the last frame of the video the next picture: a way to
 // go on where the video ends.
-func (d *Details) useAsInput(j jobs.Job) {
+func (d *Details) useAsInput(j jobs.Job) { d.useLastFrame(j, d.OnUseAsInput) }
+
+// useLastFrame keeps the video's last frame in its folder and hands its
+// path to use.
+func (d *Details) useLastFrame(j jobs.Job, use func(string)) {
 	a := d.player.Animation()
-	if a == nil || len(a.Frames) == 0 || d.OnUseAsInput == nil {
+	if a == nil || len(a.Frames) == 0 || use == nil {
 		return
 	}
 	last := a.Frames[len(a.Frames)-1].Image
@@ -356,7 +366,14 @@ func (d *Details) useAsInput(j jobs.Job) {
 				d.deps.dialogs.ShowError(fmt.Errorf("the last frame could not be kept: %w", err), d.win)
 				return
 			}
-			d.OnUseAsInput(path)
+			use(path)
 		})
 	}()
+}
+
+// Refresh redraws the shown job's details and actions.
+func (d *Details) Refresh() {
+	if d.job != nil {
+		d.render()
+	}
 }

@@ -227,3 +227,35 @@ func TestCostShownBesideTheModel(t *testing.T) {
 		t.Fatalf("LTX never ran: %q", w.Params().ModelInfo.Text)
 	}
 }
+
+// A result's last frame can become the last frame of a start-end model,
+// as it can become the next picture.
+func TestResultLastFrameIntoTheLastFrameSlot(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.Params().Frames.SetValue(3)
+	w.Params().Width.SetValue(96)
+	w.Params().Height.SetValue(64)
+	w.Source().SetFile(writePicture(t))
+	q.until(t, 5*time.Second, "the picture", func() bool { return strings.Contains(w.Source().info.Text, "pixels") })
+	w.Generate()
+	q.until(t, 20*time.Second, "the video in the player", func() bool {
+		j, ok := w.Details().Job()
+		return ok && j.State == "done" && w.Details().Player().Animation() != nil
+	})
+	hasButton := func() bool {
+		return strings.Contains(strings.Join(allText(w.Details().Content()), "|"), "Use as last frame")
+	}
+	if hasButton() {
+		t.Fatal("'Use as last frame' offered for SVD")
+	}
+	w.Params().Family.SetSelected("Premium")
+	w.Params().Model.SetSelected("Hailuo 02, first and last frame")
+	if !hasButton() {
+		t.Fatal("no 'Use as last frame' for a start-end model")
+	}
+	j, _ := w.Details().Job()
+	w.details.useLastFrame(j, w.details.OnUseAsLastFrame)
+	q.until(t, 5*time.Second, "the last frame in its slot", func() bool {
+		return strings.Contains(w.EndFrame().info.Text, "last-frame.png")
+	})
+}

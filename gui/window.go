@@ -197,10 +197,16 @@ func (w *Window) close() {
 
 // showEndFrame shows the last-frame slot for a model that takes one.
 func (w *Window) showEndFrame(m client.Model) {
+	had := w.details.OnUseAsLastFrame != nil
 	if m.EndFrame {
 		w.endFrame.Content().Show()
+		w.details.OnUseAsLastFrame = w.endFrame.SetFile
 	} else {
 		w.endFrame.Content().Hide()
+		w.details.OnUseAsLastFrame = nil
+	}
+	if had != m.EndFrame {
+		w.details.Refresh() // "Use as last frame" comes or goes
 	}
 }
 
