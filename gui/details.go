@@ -44,7 +44,7 @@ type Details struct {
 	// OnUseAsLastFrame, set while the chosen model takes a last frame, is
 	// given a picture for it.
 	OnUseAsLastFrame func(path string)
-	content      fyne.CanvasObject
+	content          fyne.CanvasObject
 }
 
 // NewDetails builds an empty details pane.
