@@ -39,7 +39,7 @@ func TestWholePathFromLocalFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("submit: %v", err)
 	}
-	if !resp.IsPending() || resp.ID == "" || resp.ETA <= 0 || resp.Meta.Seed == nil || resp.Meta.ModelID != "svd" {
+	if !resp.IsPending() || resp.ID == "" || resp.ETA <= 0 || resp.Meta.Seed == nil || resp.Meta.ModelID != "wan2.2" {
 		t.Fatalf("submit answer: %+v", resp)
 	}
 	done, err := c.Await(ctx, resp.ID, client.AwaitOptions{ETA: resp.ETA})

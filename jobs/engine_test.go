@@ -43,7 +43,7 @@ func TestWholeLifecycleFromAFile(t *testing.T) {
 	if ev := w.events.all(); ev[0].Kind != jobs.JobAdded {
 		t.Errorf("first event %v", ev[0].Kind)
 	}
-	if done.ServerID == "" || done.Seed == nil || done.Model != "svd" || done.ModelSubstituted() || len(done.Links) == 0 ||
+	if done.ServerID == "" || done.Seed == nil || done.Model != "wan2.2" || !done.ModelSubstituted() || len(done.Links) == 0 ||
 		done.UploadURL == "" || done.Request.InitImage != done.UploadURL {
 		t.Errorf("record: %+v", done)
 	}

@@ -217,8 +217,9 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any, 
 	case model == "wan2.2" || model == "ltx-2.3":
 	case q.StrictModels && model != "svd":
 		return s.errorAnswer(http.StatusBadRequest, "Model id not found", key, nil)
-	case family == client.FamilyHD || q.SubstituteModels || model != "svd":
-		model = "wan2.2" // what the live service does with ids it does not take
+	case family == client.FamilySeed && model == "svd" && q.RunsSVD:
+	default:
+		model = "wan2.2" // what the live service does with every other id, svd included
 	}
 	if family == client.FamilyPremium {
 		// The premium models follow the picture's shape.

@@ -79,7 +79,9 @@ type Quirks struct {
 	HTTPStatusCodes    bool          // errors with 400/401/402/404/429 instead of HTTP 200
 	LinkDelay          time.Duration // outputs answer 404 for this long after success
 	LinkDelay403       bool          // ... and 403 rather than 404
-	SubstituteModels   bool          // every model but wan2.2 and ltx-2.3 becomes wan2.2 (svd too)
+	// RunsSVD stands in for a server that still runs SVD: svd is not
+	// replaced with wan2.2, as the live service has done since 2026-04.
+	RunsSVD bool
 	StrictModels       bool          // an unknown model id gets "Model id not found"
 	EchoKey            bool          // a hostile server: error messages repeat the key sent
 	EchoKeyEscaped     bool          // every answer repeats the key \u-escaped, in meta.model_id and a field

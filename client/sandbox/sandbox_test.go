@@ -126,7 +126,7 @@ func TestDocumentedExampleAndShapes(t *testing.T) {
 	}
 	meta := m["meta"].(map[string]any)
 	if meta["temp"] != "yes" || meta["instant_response"] != "yes" || meta["track_id"] != "42" ||
-		meta["width"] != float64(96) || meta["fps"] != float64(10) || meta["model_id"] != "svd" || meta["id"] != fmt.Sprint(int(id)) {
+		meta["width"] != float64(96) || meta["fps"] != float64(10) || meta["model_id"] != "wan2.2" || meta["id"] != fmt.Sprint(int(id)) {
 		t.Errorf("meta: %v", meta)
 	}
 	if seed, ok := meta["seed"].(float64); !ok || seed < 0 {
@@ -233,14 +233,14 @@ func TestModelPolicies(t *testing.T) {
 	}
 	used := func(m map[string]any) any { return m["meta"].(map[string]any)["model_id"] }
 	srv := start(t)
-	for model, want := range map[string]string{"svd": "svd", "wan2.2": "wan2.2", "ltx-2.3": "ltx-2.3", "other": "wan2.2"} {
+	for model, want := range map[string]string{"svd": "wan2.2", "wan2.2": "wan2.2", "ltx-2.3": "ltx-2.3", "other": "wan2.2"} {
 		if got := used(submit(srv, model)); got != want {
 			t.Errorf("%s became %v, want %s", model, got, want)
 		}
 	}
-	srv.SetQuirks(sandbox.Quirks{SubstituteModels: true})
-	if got := used(submit(srv, "svd")); got != "wan2.2" {
-		t.Errorf("substitution: svd became %v", got)
+	srv.SetQuirks(sandbox.Quirks{RunsSVD: true})
+	if got := used(submit(srv, "svd")); got != "svd" {
+		t.Errorf("a server that still runs SVD: svd became %v", got)
 	}
 	srv.SetQuirks(sandbox.Quirks{StrictModels: true})
 	if m := submit(srv, "other"); m["message"] != "Model id not found" {
