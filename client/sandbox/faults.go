@@ -81,8 +81,8 @@ type Quirks struct {
 	LinkDelay403       bool          // ... and 403 rather than 404
 	// RunsSVD stands in for a server that still runs SVD: svd is not
 	// replaced with wan2.2, as the live service has done since 2026-04.
-	RunsSVD bool
-	StrictModels       bool          // an unknown model id gets "Model id not found"
-	EchoKey            bool          // a hostile server: error messages repeat the key sent
-	EchoKeyEscaped     bool          // every answer repeats the key \u-escaped, in meta.model_id and a field
+	RunsSVD        bool
+	StrictModels   bool // an unknown model id gets "Model id not found"
+	EchoKey        bool // a hostile server: error messages repeat the key sent
+	EchoKeyEscaped bool // every answer repeats the key \u-escaped, in meta.model_id and a field
 }
