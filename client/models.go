@@ -275,7 +275,7 @@ func (m Model) Frames(r Request) int {
 }
 
 // validateFor adds the model's own checks to errs.
-func (r Request) validateFor(m Model, add func(field, format string, args ...any)) {
+func (r Request) validateFor(m Model, add adder) {
 	if m.PromptRequired && strings.TrimSpace(r.Prompt) == "" {
 		add("prompt", "%s needs a prompt: say what should happen in the video.", m.Name)
 	}

@@ -175,83 +175,29 @@ func (r Request) Validate() error {
 	return &Error{Kind: ErrValidation, Op: "check the settings", Fields: errs, Unsent: true}
 }
 
-// validateCommon checks what every family shares: the model, the prompts,
-// the picture, the seed.
-func (r Request) validateCommon(add func(field, format string, args ...any)) (Model, bool) {
-	m, known := r.Model()
-	if r.Family.Or() != FamilySeed && !known {
+// adder records one field's problem.
+type adder = func(field, format string, args ...any)
+
+// intRange adds field's problem when v is outside lo..hi.
+func intRange(add adder, field, name string, v, lo, hi int, unit string) {
+	switch {
+	case v < lo:
+		add(field, "%s must be at least %d%s.", name, lo, unit)
+	case v > hi:
+		add(field, "%s can be at most %d%s.", name, hi, unit)
+	}
+}
+
+// validateHead checks what every family's request starts with: the model,
+// the prompts, the picture.
+func (r Request) validateHead(add adder) {
+	_, known := r.Model()
+	switch {
+	case r.Family.Or() != FamilySeed && !known:
 		add("model_id", "Choose one of the %s models.", r.Family.Title())
-	}
-	if n := len([]rune(r.Prompt)); n > MaxPromptRunes {
-		add("prompt", "The prompt can be at most %d characters long (it is %d).", MaxPromptRunes, n)
-	}
-	if n := len([]rune(r.NegativePrompt)); n > MaxPromptRunes {
-		add("negative_prompt", "The negative prompt can be at most %d characters long (it is %d).", MaxPromptRunes, n)
-	}
-	if strings.TrimSpace(r.InitImage) == "" {
-		add("init_image", "Choose a source image: a link, or a file from this computer.")
-	} else if msg := checkWebURL(r.InitImage); msg != "" {
-		add("init_image", "The image link %s", msg)
-	}
-	if r.Seed != nil && *r.Seed < 0 {
-		add("seed", "The seed must be a whole number of zero or more.")
-	}
-	if known {
-		r.validateFor(m, add)
-	}
-	return m, known
-}
-
-func (r Request) validateHD(add func(field, format string, args ...any)) {
-	r.validateCommon(add)
-	intRange := func(field, name string, v, lo, hi int, unit string) {
-		switch {
-		case v < lo:
-			add(field, "%s must be at least %d%s.", name, lo, unit)
-		case v > hi:
-			add(field, "%s can be at most %d%s.", name, hi, unit)
-		}
-	}
-	intRange("resolution", "The resolution", r.Resolution, MinResolution, MaxResolution, " pixels")
-	intRange("num_frames", "The number of frames", r.NumFrames, 1, HDMaxFrames, "")
-	intRange("num_inference_steps", "Inference steps", r.NumInferenceSteps, 1, HDMaxSteps, "")
-	intRange("fps", "Frames per second", r.FPS, 1, MaxFPS, "")
-	intRange("sample_shift", "The sample shift", r.SampleShift, 0, HDMaxSampleShift, "")
-	if !(r.GuidanceScale >= 0 && r.GuidanceScale <= HDMaxGuidance) {
-		add("guidance_scale", "Guidance must be between 0 and %g.", HDMaxGuidance)
-	}
-	if r.Webhook != "" {
-		if msg := checkWebURL(r.Webhook); msg != "" {
-			add("webhook", "The webhook address %s", msg)
-		}
-	}
-	if r.TrackID != nil && *r.TrackID < 0 {
-		add("track_id", "The track id must be a whole number of zero or more.")
-	}
-}
-
-func (r Request) validatePremium(add func(field, format string, args ...any)) {
-	r.validateCommon(add)
-}
-
-// validateSeed checks a request for the seed endpoint, as the seed
-// contract gives its limits.
-func (r Request) validateSeed(add func(field, format string, args ...any)) {
-	if m, known := r.Model(); known {
-		r.validateFor(m, add)
-	}
-	intRange := func(field, name string, v, lo, hi int, unit string) {
-		switch {
-		case v < lo:
-			add(field, "%s must be at least %d%s.", name, lo, unit)
-		case v > hi:
-			add(field, "%s can be at most %d%s.", name, hi, unit)
-		}
-	}
-
-	if strings.TrimSpace(r.ModelID) == "" {
+	case strings.TrimSpace(r.ModelID) == "":
 		add("model_id", "Choose a model (svd is the standard one).")
-	} else if strings.ContainsAny(r.ModelID, " \t\r\n") {
+	case strings.ContainsAny(r.ModelID, " \t\r\n"):
 		add("model_id", "A model id has no spaces in it.")
 	}
 	if n := len([]rune(r.Prompt)); n > MaxPromptRunes {
@@ -265,10 +211,59 @@ func (r Request) validateSeed(add func(field, format string, args ...any)) {
 	} else if msg := checkWebURL(r.InitImage); msg != "" {
 		add("init_image", "The image link %s", msg)
 	}
-	intRange("width", "Width", r.Width, MinSize, MaxSize, " pixels")
-	intRange("height", "Height", r.Height, MinSize, MaxSize, " pixels")
-	intRange("num_frames", "The number of frames", r.NumFrames, 1, MaxFrames, "")
-	intRange("num_inference_steps", "Inference steps", r.NumInferenceSteps, 1, MaxInferenceSteps, "")
+}
+
+// validateHooks checks the webhook and track id, which the v6 endpoints
+// take.
+func (r Request) validateHooks(add adder) {
+	if r.Webhook != "" {
+		if msg := checkWebURL(r.Webhook); msg != "" {
+			add("webhook", "The webhook address %s", msg)
+		}
+	}
+	if r.TrackID != nil && *r.TrackID < 0 {
+		add("track_id", "The track id must be a whole number of zero or more.")
+	}
+}
+
+// validateTail checks what every family's request ends with: the seed, and
+// the model's own rules (prompt required, last frame, length).
+func (r Request) validateTail(add adder) {
+	if r.Seed != nil && *r.Seed < 0 {
+		add("seed", "The seed must be a whole number of zero or more.")
+	}
+	if m, known := r.Model(); known {
+		r.validateFor(m, add)
+	}
+}
+
+func (r Request) validateHD(add adder) {
+	r.validateHead(add)
+	intRange(add, "resolution", "The resolution", r.Resolution, MinResolution, MaxResolution, " pixels")
+	intRange(add, "num_frames", "The number of frames", r.NumFrames, 1, HDMaxFrames, "")
+	intRange(add, "num_inference_steps", "Inference steps", r.NumInferenceSteps, 1, HDMaxSteps, "")
+	intRange(add, "fps", "Frames per second", r.FPS, 1, MaxFPS, "")
+	intRange(add, "sample_shift", "The sample shift", r.SampleShift, 0, HDMaxSampleShift, "")
+	if !(r.GuidanceScale >= 0 && r.GuidanceScale <= HDMaxGuidance) {
+		add("guidance_scale", "Guidance must be between 0 and %g.", HDMaxGuidance)
+	}
+	r.validateHooks(add)
+	r.validateTail(add)
+}
+
+func (r Request) validatePremium(add adder) {
+	r.validateHead(add)
+	r.validateTail(add)
+}
+
+// validateSeed checks a request for the seed endpoint, as the seed
+// contract gives its limits.
+func (r Request) validateSeed(add adder) {
+	r.validateHead(add)
+	intRange(add, "width", "Width", r.Width, MinSize, MaxSize, " pixels")
+	intRange(add, "height", "Height", r.Height, MinSize, MaxSize, " pixels")
+	intRange(add, "num_frames", "The number of frames", r.NumFrames, 1, MaxFrames, "")
+	intRange(add, "num_inference_steps", "Inference steps", r.NumInferenceSteps, 1, MaxInferenceSteps, "")
 	guidanceOK := true
 	for _, g := range []struct {
 		field, name string
@@ -285,11 +280,11 @@ func (r Request) validateSeed(add func(field, format string, args ...any)) {
 	if guidanceOK && r.MinGuidanceScale > r.MaxGuidanceScale {
 		add("min_guidance_scale", "Minimum guidance (%g) cannot be more than maximum guidance (%g).", r.MinGuidanceScale, r.MaxGuidanceScale)
 	}
-	intRange("motion_bucket_id", "Motion amount", r.MotionBucketID, MinMotionBucket, MaxMotionBucket, "")
+	intRange(add, "motion_bucket_id", "Motion amount", r.MotionBucketID, MinMotionBucket, MaxMotionBucket, "")
 	if !(r.NoiseAugStrength >= 0 && r.NoiseAugStrength <= 1) {
 		add("noise_aug_strength", "Noise augmentation must be between 0 and 1.")
 	}
-	intRange("fps", "Frames per second", r.FPS, 1, MaxFPS, "")
+	intRange(add, "fps", "Frames per second", r.FPS, 1, MaxFPS, "")
 	if r.OutputType != OutputGIF && r.OutputType != OutputMP4 {
 		add("output_type", "The output type must be GIF or MP4.")
 	}
@@ -297,19 +292,10 @@ func (r Request) validateSeed(add func(field, format string, args ...any)) {
 		add("latent_interpolation_method", "Interpolation must be lerp or slerp.")
 	}
 	if r.ClipSkip != nil {
-		intRange("clip_skip", "Clip skip", *r.ClipSkip, 1, MaxClipSkip, "")
+		intRange(add, "clip_skip", "Clip skip", *r.ClipSkip, 1, MaxClipSkip, "")
 	}
-	if r.Webhook != "" {
-		if msg := checkWebURL(r.Webhook); msg != "" {
-			add("webhook", "The webhook address %s", msg)
-		}
-	}
-	if r.TrackID != nil && *r.TrackID < 0 {
-		add("track_id", "The track id must be a whole number of zero or more.")
-	}
-	if r.Seed != nil && *r.Seed < 0 {
-		add("seed", "The seed must be a whole number of zero or more.")
-	}
+	r.validateHooks(add)
+	r.validateTail(add)
 }
 
 // checkWebURL returns "" for an absolute http(s) URL with a host, or the end
