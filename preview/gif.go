@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/image/draw"
+
+	"vivify/internal/picture"
 )
 
 // Limits bound what DecodeGIF agrees to decode, so a hostile or broken file
@@ -186,7 +188,7 @@ func readAll(r io.Reader, max int64) ([]byte, error) {
 // keptSize is the box the frames are kept in: maxW × maxH, made smaller
 // when n frames at that size would take more than maxKept bytes.
 func keptSize(w, h, n, maxW, maxH int, maxKept int64) (int, int) {
-	dw, dh := fitSize(w, h, maxW, maxH)
+	dw, dh := picture.FitSize(w, h, maxW, maxH)
 	if maxKept <= 0 || int64(n)*int64(dw)*int64(dh)*4 <= maxKept {
 		return maxW, maxH
 	}
@@ -443,7 +445,7 @@ func (f *gifFrame) decode() {
 func compose(g *gifFile, maxW, maxH int) *Animation {
 	w, h := g.w, g.h
 	full := image.Rect(0, 0, w, h)
-	dw, dh := fitSize(w, h, maxW, maxH)
+	dw, dh := picture.FitSize(w, h, maxW, maxH)
 	scaled := dw != w || dh != h
 	a := &Animation{Width: w, Height: h, Frames: make([]Frame, 0, len(g.frames))}
 
@@ -570,19 +572,4 @@ func clearRect(m *image.RGBA, r image.Rectangle) {
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		clear(m.Pix[m.PixOffset(r.Min.X, y):m.PixOffset(r.Max.X, y)])
 	}
-}
-
-// fitSize is w × h scaled to fit maxW × maxH (0: no bound), never enlarged.
-func fitSize(w, h, maxW, maxH int) (int, int) {
-	s := 1.0
-	if maxW > 0 && w > maxW {
-		s = float64(maxW) / float64(w)
-	}
-	if maxH > 0 && float64(h)*s > float64(maxH) {
-		s = float64(maxH) / float64(h)
-	}
-	if s >= 1 {
-		return w, h
-	}
-	return max(1, int(float64(w)*s+0.5)), max(1, int(float64(h)*s+0.5))
 }

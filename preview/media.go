@@ -97,7 +97,7 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 	if v.w > lim.MaxSide || v.h > lim.MaxSide || v.w*v.h > lim.MaxCanvasPixels {
 		return nil, fmt.Errorf("%w: it is %d×%d pixels", ErrTooLarge, v.w, v.h)
 	}
-	dw, dh := fitSize(v.w, v.h, maxW, maxH)
+	dw, dh := picture.FitSize(v.w, v.h, maxW, maxH)
 	cmd := exec.CommandContext(ctx, FFmpeg, "-v", "error", "-i", path,
 		"-vf", fmt.Sprintf("scale=%d:%d", dw, dh), "-f", "rawvideo", "-pix_fmt", "rgba", "-")
 	var stderr bytes.Buffer
@@ -195,26 +195,13 @@ func videoStill(video string) image.Image {
 // fitImage scales img to fit side × side, never enlarging it, with the
 // sharper Catmull-Rom filter: for thumbnails kept on disk.
 func fitImage(img image.Image, side int) image.Image {
-	return fitWith(img, side, side, draw.CatmullRom)
-}
-
-// Fit scales img to fit maxW × maxH pixels, keeping its aspect and never
-// enlarging it, with a bilinear filter: smooth for the small reductions of
-// a picture to the size it is shown at, and several times quicker than
-// Catmull-Rom. Done off the UI goroutine, it spares the window from scaling
-// a picture each time it paints it.
-func Fit(img image.Image, maxW, maxH int) image.Image {
-	return fitWith(img, maxW, maxH, draw.BiLinear)
-}
-
-func fitWith(img image.Image, maxW, maxH int, k *draw.Kernel) image.Image {
 	b := img.Bounds()
-	w, h := fitSize(b.Dx(), b.Dy(), maxW, maxH)
+	w, h := picture.FitSize(b.Dx(), b.Dy(), side, side)
 	if w == b.Dx() && h == b.Dy() {
 		return img
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	k.Scale(dst, dst.Rect, img, b, draw.Src, nil)
+	draw.CatmullRom.Scale(dst, dst.Rect, img, b, draw.Src, nil)
 	return dst
 }
 
