@@ -260,40 +260,10 @@ func encodeGIF(frames []*image.RGBA, fps int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// encodeMP4 pipes the frames to ffmpeg as raw RGBA and reads back an H.264
-// MP4 (MPEG-4 Part 2 where the ffmpeg has no H.264 encoder).
+// encodeMP4 encodes frames, all of one size, as an MP4.
 func (s *Server) encodeMP4(frames []*image.RGBA, fps int) ([]byte, error) {
-	if s.cfg.ffmpeg == "" {
-		return nil, errors.New("MP4 output needs ffmpeg, which is not installed")
-	}
 	w, h := frames[0].Rect.Dx(), frames[0].Rect.Dy()
-	var raw bytes.Buffer
-	for _, f := range frames {
-		raw.Write(f.Pix)
-	}
-	dir, err := os.MkdirTemp("", "vivify-sandbox-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	out := filepath.Join(dir, "out.mp4")
-	var lastErr error
-	for _, codec := range []string{"libx264", "mpeg4"} {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		cmd := exec.CommandContext(ctx, s.cfg.ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-			"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", fmt.Sprint(fps), "-i", "-",
-			"-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", codec, "-pix_fmt", "yuv420p", "-movflags", "+faststart", out)
-		cmd.Stdin = bytes.NewReader(raw.Bytes())
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err := cmd.Run()
-		cancel()
-		if err == nil {
-			return os.ReadFile(out)
-		}
-		lastErr = fmt.Errorf("ffmpeg could not make the MP4: %v: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return nil, lastErr
+	return s.encodeMP4Stream(w, h, fps, len(frames), func(i int) []byte { return frames[i].Pix })
 }
 
 // callWebhook POSTs the result to the request's webhook once the job ends,
@@ -396,7 +366,8 @@ func fill(src image.Image, w, h int) *image.RGBA {
 }
 
 // encodeMP4Stream pipes n frames of w × h, made one at a time by frame,
-// to ffmpeg and reads back an H.264 MP4.
+// to ffmpeg and reads back an H.264 MP4 (MPEG-4 Part 2 where the ffmpeg has
+// no H.264 encoder), padded to even sides as yuv420p needs.
 func (s *Server) encodeMP4Stream(w, h, fps, n int, frame func(i int) []byte) ([]byte, error) {
 	if s.cfg.ffmpeg == "" {
 		return nil, errors.New("MP4 output needs ffmpeg, which is not installed")
@@ -412,6 +383,7 @@ func (s *Server) encodeMP4Stream(w, h, fps, n int, frame func(i int) []byte) ([]
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		args := []string{"-hide_banner", "-loglevel", "error", "-y",
 			"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", fmt.Sprint(fps), "-i", "-"}
+		args = append(args, "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2")
 		args = append(args, codec...)
 		args = append(args, "-pix_fmt", "yuv420p", "-movflags", "+faststart", out)
 		cmd := exec.CommandContext(ctx, s.cfg.ffmpeg, args...)
