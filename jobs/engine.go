@@ -18,7 +18,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -393,27 +392,15 @@ func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom,
 	}
 	j := &Job{ID: newID(), Request: req, Source: src, Folder: tmp}
 	if sourceFrom != "" {
-		name := "picture" + strings.ToLower(filepath.Ext(sourceFrom))
-		if !localName(name) || !client.IsImageFile(name) {
-			name = "picture.img"
-		}
-		if err := copyPicture(sourceFrom, filepath.Join(tmp, name)); err != nil {
-			os.RemoveAll(tmp)
-			return Job{}, err
-		}
-		j.SourceFile = name
+		j.SourceFile, err = keepPicture(sourceFrom, tmp, "picture")
 		j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
 	}
-	if endFrom != "" {
-		name := "end-picture" + strings.ToLower(filepath.Ext(endFrom))
-		if !localName(name) || !client.IsImageFile(name) {
-			name = "end-picture.img"
-		}
-		if err := copyPicture(endFrom, filepath.Join(tmp, name)); err != nil {
-			os.RemoveAll(tmp)
-			return Job{}, err
-		}
-		j.EndFile = name
+	if endFrom != "" && err == nil {
+		j.EndFile, err = keepPicture(endFrom, tmp, "end-picture")
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return Job{}, err
 	}
 
 	e.mu.Lock()
@@ -446,27 +433,31 @@ func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom,
 // picture size limit) to dest, whole or not at all.
 func copyPicture(from, dest string) error {
 	op := "keep a copy of " + filepath.Base(from)
-	f, size, err := picture.OpenFile(from)
-	if err != nil {
-		if errors.Is(err, picture.ErrNotRegular) {
-			return &client.Error{Kind: client.ErrNotImage, Op: op,
-				Message: "it is not an ordinary file (a pipe, device or folder), so it cannot be a picture"}
-		}
-		return &client.Error{Kind: client.ErrNotImage, Op: op, Message: "the picture could not be opened", Err: err}
-	}
-	defer f.Close()
-	if size > picture.MaxFileBytes {
+	data, err := picture.ReadFile(from, 0)
+	switch {
+	case errors.Is(err, picture.ErrNotRegular):
+		return &client.Error{Kind: client.ErrNotImage, Op: op,
+			Message: "it is not an ordinary file (a pipe, device or folder), so it cannot be a picture"}
+	case errors.Is(err, picture.ErrTooLarge):
 		return &client.Error{Kind: client.ErrImageTooLarge, Op: op,
 			Message: fmt.Sprintf("the file is larger than %d MB", picture.MaxFileBytes>>20)}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, picture.MaxFileBytes+1))
-	if err != nil {
+	case err != nil:
 		return &client.Error{Kind: client.ErrNotImage, Op: op, Message: "the picture could not be read", Err: err}
 	}
 	if err := writeAtomic(dest, data, 0o644); err != nil {
 		return &client.Error{Kind: client.ErrDisk, Op: op, Message: err.Error(), Err: err}
 	}
 	return nil
+}
+
+// keepPicture copies the picture at from into the folder dir as base and
+// its own extension, and returns the name it got there.
+func keepPicture(from, dir, base string) (string, error) {
+	name := base + strings.ToLower(filepath.Ext(from))
+	if !localName(name) || !client.IsImageFile(name) {
+		name = base + ".img"
+	}
+	return name, copyPicture(from, filepath.Join(dir, name))
 }
 
 // checkImageFile reads the header of the picture at path: a regular file,

@@ -5,8 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path"
@@ -239,17 +239,9 @@ func loadFolder(folder string) (*Job, *Warning) {
 // readJobFile reads a job.json: a regular file (a pipe would block the
 // start for ever) of at most maxJobFile bytes.
 func readJobFile(path string) ([]byte, error) {
-	f, size, err := picture.OpenFile(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if size > maxJobFile {
-		return nil, fmt.Errorf("its %s is %d MB, far larger than any job's record", JobFile, size>>20)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxJobFile+1))
-	if err == nil && len(data) > maxJobFile {
-		err = fmt.Errorf("its %s is larger than any job's record", JobFile)
+	data, err := picture.ReadFile(path, maxJobFile)
+	if errors.Is(err, picture.ErrTooLarge) {
+		return nil, fmt.Errorf("its %s is over %d MB, far larger than any job's record", JobFile, maxJobFile>>20)
 	}
 	return data, err
 }
