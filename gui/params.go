@@ -80,6 +80,7 @@ type ParamsForm struct {
 	rows     map[string]fyne.CanvasObject // each field's row, by API name
 	notes    map[string]*widget.Label     // "this model may ignore it", by API name
 	model    client.Model                 // the chosen model
+	costText string                       // CostNote's words for the model, kept between changes
 	aspect   float64                      // width / height of the source, for the lock
 	portrait bool                         // the creator ticked or unticked Portrait
 	setting  bool                         // the form is being filled in by SetRequest
@@ -152,6 +153,22 @@ func NewParamsForm() *ParamsForm {
 	f.content = f.layout()
 	f.SetRequest(client.NewRequest(""))
 	return f
+}
+
+// refreshCost asks CostNote again for the model's last cost: when the
+// model changes, or a video's cost has been measured (RefreshCost), not at
+// every move of a slider.
+func (f *ParamsForm) refreshCost() {
+	f.costText = ""
+	if f.CostNote != nil {
+		f.costText = f.CostNote(f.model)
+	}
+}
+
+// RefreshCost shows the model's last cost anew.
+func (f *ParamsForm) RefreshCost() {
+	f.refreshCost()
+	f.changed()
 }
 
 // ChosenModel is the model the form is set to.
@@ -339,6 +356,7 @@ func (f *ParamsForm) SetRequest(r client.Request) {
 	f.setting = true
 	defer func() {
 		f.setting = false
+		f.refreshCost()
 		f.changed()
 		if f.OnModelChanged != nil {
 			f.OnModelChanged(f.model)
@@ -566,10 +584,8 @@ func (f *ParamsForm) changed() {
 	if by, ok := client.LookupModel(m.Family, m.ServedBy); ok {
 		info += " The service runs " + by.Name + " for it today."
 	}
-	if f.CostNote != nil {
-		if c := f.CostNote(m); c != "" {
-			info += " " + c
-		}
+	if f.costText != "" {
+		info += " " + f.costText
 	}
 	f.ModelInfo.SetText(info)
 	if f.OnChanged != nil {

@@ -102,6 +102,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		w.presets.FamilyChanged()
 	}
 	w.params.CostNote = w.costNote
+	w.params.RefreshCost()
 	w.details = NewDetails(deps, w.win)
 	w.details.OnReuse = w.params.SetRequest
 	w.params.OnSubmit, w.source.OnSubmit = w.Generate, w.Generate
@@ -169,7 +170,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 			w.updateStatus()
 			w.notify(e)
 			if e.Kind == jobs.JobChanged && e.Job.State == jobs.Done && e.Job.Cost != nil {
-				w.params.changed() // the model's line says what it last cost
+				w.params.RefreshCost() // the model's line says what it last cost
 			}
 		})
 	})
