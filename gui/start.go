@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -316,7 +317,7 @@ func LibraryProblemText(dir string, err error) string {
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		why = "Vivify is not allowed to write there."
-	case errors.Is(err, fs.ErrExist), errors.Is(err, errNotDir(err)):
+	case errors.Is(err, fs.ErrExist), errors.Is(err, syscall.ENOTDIR):
 		why = "Something that is not a folder is in the way."
 	case errors.Is(err, fs.ErrNotExist):
 		why = "The folder, or a folder above it, is missing: a disk may have been unplugged."
@@ -326,15 +327,6 @@ func LibraryProblemText(dir string, err error) string {
 	return fmt.Sprintf("Your videos are kept in %s, and that folder cannot be used. %s\n\n"+
 		"Choose another folder for your videos, or fix this one and try again. Nothing in it has been changed.",
 		filepath.Clean(dir), why)
-}
-
-// errNotDir is the error "not a directory" as err carries it, if it does.
-func errNotDir(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) && strings.Contains(strings.ToLower(pe.Err.Error()), "not a directory") {
-		return pe.Err
-	}
-	return fs.ErrExist
 }
 
 // ProblemText is a sentence for what failed, from the operation and its
