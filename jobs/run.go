@@ -213,6 +213,19 @@ func (e *Engine) fail(ctx context.Context, id string, err error, mayBeCharged bo
 	e.setState(id, Failed, func(j *Job) { j.Failure, j.Note = f, "" })
 }
 
+// prepareFromFolder reads and prepares the job's picture called name (what
+// says which, for the error). It is read from the job's folder only (Add
+// kept a copy there), never from a path in its record, which may point
+// anywhere.
+func prepareFromFolder(j Job, name, what string) (*client.PreparedImage, error) {
+	from := j.File(name)
+	if from == "" {
+		return nil, &client.Error{Kind: client.ErrNotImage, Op: "read the " + what,
+			Message: "this job's " + what + " is no longer in its folder; choose it again and generate"}
+	}
+	return client.PrepareImageFile(from)
+}
+
 // prepareEnd uploads the job's last-frame picture, kept in its folder,
 // unless its link is known.
 func (e *Engine) prepareEnd(ctx context.Context, c *client.Client, id string) error {
@@ -220,12 +233,7 @@ func (e *Engine) prepareEnd(ctx context.Context, c *client.Client, id string) er
 	if j.EndFile == "" || j.Request.EndImage != "" {
 		return nil
 	}
-	from := j.File(j.EndFile)
-	if from == "" {
-		return &client.Error{Kind: client.ErrNotImage, Op: "read the last frame",
-			Message: "this job's last-frame picture is no longer in its folder; choose it again and generate"}
-	}
-	p, err := client.PrepareImageFile(from)
+	p, err := prepareFromFolder(j, j.EndFile, "last-frame picture")
 	if err != nil {
 		return err
 	}
@@ -260,14 +268,7 @@ func (e *Engine) prepare(ctx context.Context, c *client.Client, id string) error
 	}
 	e.setState(id, Preparing, func(j *Job) { j.Progress = 0.05 })
 
-	// The picture is read from the job's folder only (Add kept a copy
-	// there), never from the path in its record, which may point anywhere.
-	from := j.File(j.SourceFile)
-	if from == "" {
-		return &client.Error{Kind: client.ErrNotImage, Op: "read the picture",
-			Message: "this job's picture is no longer in its folder; choose the picture again and generate"}
-	}
-	p, err := client.PrepareImageFile(from)
+	p, err := prepareFromFolder(j, j.SourceFile, "picture")
 	if err != nil {
 		return err
 	}
