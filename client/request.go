@@ -327,13 +327,13 @@ type wireRequest struct {
 	Webhook       *string `json:"webhook"`
 	// The other families' fields, shadowed and left empty, so that the
 	// seed endpoint's body is exactly what it always was.
-	Family        string `json:"family,omitempty"`
-	Resolution    int    `json:"resolution,omitempty"`
-	Portrait      bool   `json:"portrait,omitempty"`
-	GuidanceScale int    `json:"guidance_scale,omitempty"`
-	SampleShift   int    `json:"sample_shift,omitempty"`
-	Duration      string `json:"duration,omitempty"`
-	EndImage      string `json:"end_image,omitempty"`
+	Family        string  `json:"family,omitempty"`
+	Resolution    int     `json:"resolution,omitempty"`
+	Portrait      bool    `json:"portrait,omitempty"`
+	GuidanceScale float64 `json:"guidance_scale,omitempty"`
+	SampleShift   int     `json:"sample_shift,omitempty"`
+	Duration      string  `json:"duration,omitempty"`
+	EndImage      string  `json:"end_image,omitempty"`
 }
 
 // body is what is sent for r, by its family.
