@@ -222,6 +222,11 @@ func TestCostShownBesideTheModel(t *testing.T) {
 	if !strings.Contains(w.Params().ModelInfo.Text, time.Now().Format("2 Jan 2006")) {
 		t.Fatalf("no date: %q", w.Params().ModelInfo.Text)
 	}
+	// A window opened on the library says so from the start.
+	again := NewWindow(test.NewApp(), Deps{Engine: w.deps.Engine, Practice: true, RunOnUI: q.post})
+	if !strings.Contains(again.Params().ModelInfo.Text, "Last video: 0.2 practice credits") {
+		t.Fatalf("at start: %q", again.Params().ModelInfo.Text)
+	}
 	w.Params().Model.SetSelected("LTX 2.3")
 	if strings.Contains(w.Params().ModelInfo.Text, "Last video") {
 		t.Fatalf("LTX never ran: %q", w.Params().ModelInfo.Text)
