@@ -34,11 +34,12 @@ func main() {
 		Practice: *practice,
 		Library:  *library,
 		Picture:  picture,
-		StartPractice: func() (*client.Client, error) {
+		StartPractice: func(stateDir string) (*client.Client, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			if srv == nil && startErr == nil {
-				srv, startErr = sandbox.Start(sandbox.WithJobDuration(6*time.Second), sandbox.WithPremiumJobDuration(90*time.Second))
+				srv, startErr = sandbox.Start(sandbox.WithJobDuration(6*time.Second), sandbox.WithPremiumJobDuration(90*time.Second),
+					sandbox.WithStateDir(stateDir))
 			}
 			if startErr != nil { // every call says so, not only the first
 				return nil, startErr

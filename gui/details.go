@@ -133,7 +133,7 @@ func (d *Details) render() {
 	fmt.Fprintf(&b, "Model: %s\n", model)
 	if j.Cost != nil {
 		unit := "credits"
-		if d.deps.Practice {
+		if j.Practice || j.Cost.Practice {
 			unit = "practice credits"
 		}
 		fmt.Fprintf(&b, "Cost: %s %s (the balance before and after it)\n", strconv.FormatFloat(j.Cost.Amount, 'f', -1, 64), unit)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"net/url"
 	"strings"
 	"time"
 
@@ -35,6 +36,7 @@ type KeySettings struct {
 	Save      *widget.Button
 	Check     *widget.Button
 	Remove    *widget.Button
+	GetKey    *widget.Button // opens the provider's key page
 	Session   *widget.Button // shown when the keychain is unavailable
 	Status    *widget.Label
 	store     keychain.Store
@@ -43,6 +45,8 @@ type KeySettings struct {
 	// OnCheckFailed, if set, is told in words why a check of the key
 	// failed, so the window can say so outside Settings.
 	OnCheckFailed func(string)
+	// OnChecked, if set, is called when a check found the key working.
+	OnChecked func()
 	content       fyne.CanvasObject
 }
 
@@ -65,14 +69,21 @@ func NewKeySettings(deps Deps, onBalance func(string)) *KeySettings {
 	help := widget.NewLabel("Your key is on your ModelsLab dashboard, under API keys. Vivify keeps it in your system's keychain and sends it only to ModelsLab, over an encrypted connection.")
 	help.Wrapping = fyne.TextWrapWord
 	help.SizeName = theme.SizeNameCaptionText
+	k.GetKey = widget.NewButtonWithIcon("Get a key", theme.ComputerIcon(), func() {
+		if err := fyne.CurrentApp().OpenURL(keyPage); err != nil {
+			fyne.CurrentApp().Clipboard().SetContent(keyPage.String())
+			k.Status.SetText("Your desktop could not open a web browser. The address of the key page is copied: paste it into your browser (" + keyPage.String() + ").")
+		}
+	})
+	k.Status.Wrapping = fyne.TextWrapWord
 	k.content = container.NewVBox(
 		widget.NewLabelWithStyle("API key", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		k.Entry, help, container.NewHBox(k.Save, k.Check, k.Remove), k.Session, k.Status)
-	if deps.Practice {
-		k.Status.SetText("Practice mode: no key is needed, and nothing is charged.")
-	}
+		k.Entry, help, container.NewHBox(k.Save, k.Check, k.Remove, k.GetKey), k.Session, k.Status)
 	return k
 }
+
+// keyPage is the ModelsLab page where a creator makes and copies a key.
+var keyPage = &url.URL{Scheme: "https", Host: "modelslab.com", Path: "/dashboard/api-keys"}
 
 // Content is the panel's widgets.
 func (k *KeySettings) Content() fyne.CanvasObject { return k.content }
@@ -91,8 +102,8 @@ func (k *KeySettings) Load(done func(found bool)) {
 		if err == nil {
 			c, err = k.deps.NewClient(key)
 		}
-		if c != nil && !k.deps.Practice {
-			k.deps.Engine.SetClient(c)
+		if c != nil {
+			k.deps.Engine.SetClient(c) // for real videos; practice jobs do not use it
 		}
 		k.deps.RunOnUI(func() {
 			switch {
@@ -178,7 +189,7 @@ func (k *KeySettings) check() {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		b, err := k.deps.Engine.Balance(ctx)
+		b, err := k.deps.Engine.KeyBalance(ctx)
 		k.deps.RunOnUI(func() {
 			k.Check.Enable()
 			switch {
@@ -191,18 +202,32 @@ func (k *KeySettings) check() {
 			case errors.Is(err, jobs.ErrNoClient):
 				k.Status.SetText("No key is set yet.")
 			default:
-				f := jobs.Describe(err)
-				text := "The key could not be checked. " + f.Message + " " + f.Advice
-				if errors.Is(err, client.ErrInvalidKey) {
-					text = f.Message + " " + f.Advice
-				}
+				text := checkFailedText(err)
 				k.Status.SetText(text)
 				if k.OnCheckFailed != nil {
 					k.OnCheckFailed(text)
 				}
+				return
+			}
+			if k.OnChecked != nil {
+				k.OnChecked()
 			}
 		})
 	}()
+}
+
+// checkFailedText says why the key could not be checked, and what that
+// means: a key refused is wrong; a key not reached is kept and unproven.
+func checkFailedText(err error) string {
+	f := jobs.Describe(err)
+	switch {
+	case errors.Is(err, client.ErrInvalidKey):
+		return f.Message + " " + f.Advice
+	case errors.Is(err, client.ErrTransient):
+		return "The key is kept, but it could not be checked: ModelsLab could not be reached, so this computer may be offline. " +
+			"Press Check key in Settings once you are online."
+	}
+	return "The key is kept, but it could not be checked: " + f.Message + " " + f.Advice
 }
 
 func (k *KeySettings) remove() {
@@ -277,7 +302,12 @@ func (w *Window) ShowSettings() {
 	})
 	libBox := container.NewVBox(widget.NewLabelWithStyle("Library folder", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		lib, container.NewHBox(choose), next)
-	body := container.NewVBox(w.keys.Content(), widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
+	modeHelp := widget.NewLabel("Practice videos are a slow zoom of your picture, made here to learn Vivify with. Real videos are made by ModelsLab with your key and use credits.")
+	modeHelp.Wrapping = fyne.TextWrapWord
+	modeHelp.SizeName = theme.SizeNameCaptionText
+	mode := container.NewVBox(widget.NewLabelWithStyle("Mode", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		w.newPracticeSwitch(), modeHelp)
+	body := container.NewVBox(mode, widget.NewSeparator(), w.keys.Content(), widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
 	d := dialog.NewCustom("Settings", "Close", container.NewPadded(body), w.win)
 	d.Resize(fyne.NewSize(560, 560))
 	w.deps.dialogs.Show(d)

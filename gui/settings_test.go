@@ -31,15 +31,15 @@ func keyWindow(t *testing.T, store keychain.Store) (*Window, uiQueue, *jobs.Engi
 	srv := sandbox.NewServer(sandbox.WithKeys(practiceKey), sandbox.WithBalance(42.5), sandbox.WithJobDuration(200*time.Millisecond),
 		sandbox.WithHoldFor(0))
 	t.Cleanup(srv.Close)
-	eng, err := jobs.Open(jobs.Options{Library: t.TempDir()})
+	eng, err := jobs.Open(jobs.Options{Library: t.TempDir(),
+		Practice: func() (*client.Client, error) { return client.New(practiceKey, client.WithBaseURL(srv.URL)) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(eng.Close)
 	q := make(uiQueue, 1024)
 	w := NewWindow(fyne.CurrentApp(), Deps{Engine: eng, RunOnUI: q.post, Keys: store,
-		NewClient:     func(key string) (*client.Client, error) { return client.New(key, client.WithBaseURL(srv.URL)) },
-		StartPractice: func() (*client.Client, error) { return client.New(practiceKey, client.WithBaseURL(srv.URL)) },
+		NewClient: func(key string) (*client.Client, error) { return client.New(key, client.WithBaseURL(srv.URL)) },
 	})
 	w.Start()
 	return w, q, eng
@@ -138,7 +138,8 @@ func TestKeychainReason(t *testing.T) {
 }
 
 // A key check that fails at start (offline, here: the service is gone) is
-// said in the window's message line, in words, not only in Settings.
+// said in the window's status line, in words, not only in Settings; and a
+// key saved while offline is said to be kept but not checked.
 func TestFailedStartCheckShowsInTheWindow(t *testing.T) {
 	test.NewTempApp(t)
 	srv := sandbox.NewServer(sandbox.WithKeys(practiceKey))
@@ -155,9 +156,12 @@ func TestFailedStartCheckShowsInTheWindow(t *testing.T) {
 	w := NewWindow(fyne.CurrentApp(), Deps{Engine: eng, RunOnUI: q.post, Keys: store,
 		NewClient: func(key string) (*client.Client, error) { return client.New(key, client.WithBaseURL(base)) }})
 	w.Start()
-	q.until(t, 10*time.Second, "the failed check", func() bool { return w.Message() != "" })
-	msg := w.Message()
-	for _, want := range []string{"could not be checked", "connection", "Settings"} {
+	q.until(t, 10*time.Second, "the failed check", func() bool { return w.Notice() != "" })
+	msg := w.Notice()
+	if w.Message() != "" {
+		t.Errorf("the check's failure is in the form's message line too: %q", w.Message())
+	}
+	for _, want := range []string{"could not be checked", "offline", "Settings"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the message %q does not say %q", msg, want)
 		}
@@ -169,5 +173,18 @@ func TestFailedStartCheckShowsInTheWindow(t *testing.T) {
 	}
 	if w.balance.Text != "Key not checked" {
 		t.Errorf("balance %q", w.balance.Text)
+	}
+
+	k := w.Keys()
+	k.Entry.SetText("sk-ANOTHER-KEY-SAVED-OFFLINE")
+	k.Save.OnTapped()
+	q.until(t, 10*time.Second, "the saved key's check", func() bool { return strings.Contains(k.Status.Text, "could not be checked") })
+	for _, want := range []string{"kept", "offline", "Check key"} {
+		if !strings.Contains(k.Status.Text, want) {
+			t.Errorf("after saving offline, Settings say %q: no %q", k.Status.Text, want)
+		}
+	}
+	if got, _ := store.Get(); got != "sk-ANOTHER-KEY-SAVED-OFFLINE" {
+		t.Errorf("the key saved offline was not kept: %q", got)
 	}
 }

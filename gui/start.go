@@ -30,12 +30,13 @@ import (
 
 // StartOptions are what main learned from the command line.
 type StartOptions struct {
-	Practice bool
+	Practice bool   // start in practice mode, whatever was chosen last time
 	Library  string // "" for the one chosen in Settings, or the default
 	Picture  string // a picture the app was opened with, or ""
-	// StartPractice starts the built-in sandbox (once) and returns a
+	// StartPractice starts the built-in practice server (once), keeping
+	// its jobs in stateDir so that they outlive a restart, and returns a
 	// client for it; StopPractice stops it if it was started.
-	StartPractice func() (*client.Client, error)
+	StartPractice func(stateDir string) (*client.Client, error)
 	StopPractice  func()
 	// Exit ends the process; os.Exit in the app.
 	Exit func(code int)
@@ -60,11 +61,10 @@ func Run(a fyne.App, o StartOptions) {
 	if o.Exit == nil {
 		o.Exit = os.Exit
 	}
+	// The mode is the one chosen last time, unless the command line asks
+	// for practice.
+	o.Practice = o.Practice || a.Preferences().Bool(prefPractice)
 	s := &starter{a: a, o: o}
-	var practiceErr error
-	if o.Practice {
-		s.practice, practiceErr = o.StartPractice()
-	}
 	// Three things overlap at start: reading the library, loading the fonts,
 	// and connecting to the display (the first window does that).
 	type opened struct {
@@ -73,10 +73,6 @@ func Run(a fyne.App, o StartOptions) {
 	}
 	loaded := make(chan opened, 1)
 	go func() {
-		if practiceErr != nil {
-			loaded <- opened{nil, practiceErr}
-			return
-		}
 		e, err := jobs.Open(s.options(o.Library))
 		loaded <- opened{e, err}
 	}()
@@ -93,8 +89,6 @@ func Run(a fyne.App, o StartOptions) {
 			return
 		}
 		s.showInUse()
-	case practiceErr != nil:
-		s.showProblem(ProblemText("start practice mode", practiceErr), false)
 	case lib.err != nil:
 		s.showLibraryProblem(lib.err)
 	default:
@@ -118,7 +112,6 @@ type starter struct {
 	a        fyne.App
 	o        StartOptions
 	win      fyne.Window
-	practice *client.Client
 	main     *Window // once the library is open
 	// startedUp is set when the app has started (UI goroutine only).
 	startedUp bool
@@ -132,8 +125,16 @@ type starter struct {
 }
 
 func (s *starter) options(library string) jobs.Options {
-	return jobs.Options{Library: library, Thumbnailer: preview.Thumbnail, Client: s.practice}
+	o := jobs.Options{Library: library, Thumbnailer: preview.Thumbnail, InPractice: s.o.Practice}
+	if s.o.StartPractice != nil {
+		o.Practice = func() (*client.Client, error) { return s.o.StartPractice(PracticeDir(library)) }
+	}
+	return o
 }
+
+// PracticeDir is where the practice server of the library keeps its jobs:
+// a hidden folder in the library, which the library's reader passes over.
+func PracticeDir(library string) string { return filepath.Join(library, ".practice") }
 
 // showMain fills the window with Vivify itself, on the library eng has.
 func (s *starter) showMain(eng *jobs.Engine) {
@@ -141,7 +142,7 @@ func (s *starter) showMain(eng *jobs.Engine) {
 	s.eng = eng
 	s.mu.Unlock()
 	w := NewWindow(s.a, Deps{Engine: eng, Practice: s.o.Practice, RunOnUI: s.runOnUI, Keys: keychain.OS{},
-		NewClient: func(key string) (*client.Client, error) { return client.New(key) }, StartPractice: s.o.StartPractice,
+		NewClient: func(key string) (*client.Client, error) { return client.New(key) },
 		Window: s.win, OnQuit: s.quit})
 	s.main = w
 	if s.o.Picture != "" {

@@ -32,7 +32,10 @@ import (
 // Deps is what the window works with.
 type Deps struct {
 	Engine   *jobs.Engine
-	Practice bool // results are simulated by the built-in sandbox
+	// Practice starts the window in practice mode: new videos are
+	// simulated by the built-in practice server (the engine's), for free.
+	// SetPractice changes it.
+	Practice bool
 	// RunOnUI runs f on the UI goroutine: fyne.Do in the app; in tests, a
 	// queue the test drains.
 	RunOnUI func(f func())
@@ -40,8 +43,6 @@ type Deps struct {
 	Keys keychain.Store
 	// NewClient makes a client for a key.
 	NewClient func(key string) (*client.Client, error)
-	// StartPractice starts the built-in sandbox and returns a client for it.
-	StartPractice func() (*client.Client, error)
 	// Window is the window to fill; nil makes one. main makes it early, so
 	// that connecting to the display overlaps reading the library.
 	Window fyne.Window
@@ -76,7 +77,12 @@ type Window struct {
 	details  *Details
 	status   *widget.Label
 	balance  *widget.Label
+	credits  *widget.Label // "real videos use credits", outside practice
 	banner   *widget.Label
+	// noticeLine is the status line's news: a failed key check, a mode
+	// that could not start.
+	noticeLine     *widget.Label
+	practiceSwitch *widget.Check // in Settings, once opened
 	keys     *KeySettings
 	presets  *Presets
 	gen      *widget.Button
@@ -128,17 +134,25 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.keys = NewKeySettings(deps, func(b string) { w.balance.SetText(b) })
 	w.keys.OnCheckFailed = func(text string) {
 		w.balance.SetText("Key not checked")
-		w.say(text + " Open Settings to check it again.")
+		w.notice(text + " Open Settings to check it again.")
 	}
-	w.banner = widget.NewLabelWithStyle("Practice mode: results are simulated on this computer and cost nothing.",
+	w.keys.OnChecked = func() { w.notice("") }
+	w.banner = widget.NewLabelWithStyle("Practice mode: videos are simulated on this computer and cost nothing.",
 		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	w.banner.Importance = widget.WarningImportance
-	if !deps.Practice {
-		w.banner.Hide()
-	}
+	w.credits = widget.NewLabel("Real videos use credits")
+	w.credits.Importance = widget.LowImportance
+	w.noticeLine = widget.NewLabel("")
+	w.noticeLine.Importance = widget.WarningImportance
+	w.noticeLine.Truncation = fyne.TextTruncateEllipsis
+	w.noticeLine.Hide()
+	w.status.Truncation = fyne.TextTruncateEllipsis
 	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), w.ShowSettings)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.balance, settings), w.banner)
-	w.win.SetContent(container.NewBorder(top, w.status, nil, nil, split))
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.credits, w.balance, settings), w.banner)
+	bottom := container.NewVBox(w.noticeLine, w.status)
+	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
+	deps.Engine.SetPractice(deps.Practice)
+	w.showMode()
 	w.win.Resize(fyne.NewSize(1200, 760))
 	w.win.SetOnDropped(func(pos fyne.Position, uris []fyne.URI) {
 		// A picture dropped on the last-frame slot goes there.
@@ -252,6 +266,14 @@ func (w *Window) Gallery() *Gallery    { return w.gallery }
 func (w *Window) Details() *Details    { return w.details }
 func (w *Window) Message() string      { return w.message.Text }
 
+// Notice is the status line's news ("" when there is none).
+func (w *Window) Notice() string {
+	if !w.noticeLine.Visible() {
+		return ""
+	}
+	return w.noticeLine.Text
+}
+
 // Start does what waits until the window is up: decoding thumbnails, the
 // once-a-second tick of the gallery's time left, and looking for a kept key
 // (the keychain may start a service over D-Bus, which should not hold up
@@ -266,12 +288,15 @@ func (w *Window) Start() {
 		}
 	}()
 	if w.deps.Practice {
+		w.keys.Load(func(bool) {}) // for Settings, and a switch to real videos
 		return
 	}
 	w.keys.Load(func(found bool) {
-		if !found {
+		switch {
+		case w.deps.Practice: // practice was chosen meanwhile
+		case !found:
 			w.welcome()
-		} else {
+		default:
 			w.keys.check()
 		}
 	})
@@ -404,29 +429,12 @@ func (w *Window) welcome() {
 	d.Show()
 }
 
-// EnterPractice switches to practice mode: the built-in sandbox answers,
-// and the banner says so.
-func (w *Window) EnterPractice() {
-	if w.deps.StartPractice == nil || w.deps.Practice {
-		return
-	}
-	go func() {
-		c, err := w.deps.StartPractice()
-		w.deps.RunOnUI(func() {
-			if err != nil {
-				w.say("Practice mode could not start: " + err.Error())
-				return
-			}
-			w.deps.Engine.SetClient(c)
-			w.deps.Practice = true
-			w.banner.Show()
-			w.updateStatus()
-		})
-	}()
-}
-
-// Practice reports whether results are simulated.
+// Practice reports whether new videos are simulated.
 func (w *Window) Practice() bool { return w.deps.Practice }
+
+// EnterPractice switches to practice mode (the welcome's "Practise for
+// free").
+func (w *Window) EnterPractice() { w.SetPractice(true) }
 
 // Keys is the key panel of the settings.
 func (w *Window) Keys() *KeySettings { return w.keys }

@@ -52,7 +52,8 @@ func practiceWindow(t *testing.T) (*Window, uiQueue, *sandbox.Server) {
 	srv := sandbox.NewServer(sandbox.WithJobDuration(300*time.Millisecond), sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0))
 	t.Cleanup(srv.Close)
 	c, _ := client.New(practiceKey, client.WithBaseURL(srv.URL))
-	eng, err := jobs.Open(jobs.Options{Library: t.TempDir(), Client: c, LinkWindow: 5 * time.Second})
+	eng, err := jobs.Open(jobs.Options{Library: t.TempDir(), LinkWindow: 5 * time.Second, InPractice: true,
+		Practice: func() (*client.Client, error) { return c, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +280,7 @@ func TestTimeLeftCountsDown(t *testing.T) {
 	srv := sandbox.NewServer(sandbox.WithJobDuration(40*time.Second), sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0))
 	t.Cleanup(srv.Close)
 	c, _ := client.New(practiceKey, client.WithBaseURL(srv.URL))
-	eng, err := jobs.Open(jobs.Options{Library: t.TempDir(), Client: c})
+	eng, err := jobs.Open(jobs.Options{Library: t.TempDir(), Practice: func() (*client.Client, error) { return c, nil }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,13 @@ type Options struct {
 	// NoCosts turns off measuring what each video costs (two balance
 	// reads a job run alone).
 	NoCosts bool
+	// Practice starts the built-in practice server (once) and returns a
+	// client for it. Practice jobs use it, whatever mode new jobs are made
+	// in: one started in practice is followed, retried and run again
+	// there. It is called off the UI goroutine, when a practice job runs.
+	Practice func() (*client.Client, error)
+	// InPractice makes new jobs practice jobs from the start (SetPractice).
+	InPractice bool
 }
 
 // EventKind says what happened to a job.
@@ -104,7 +111,8 @@ type Engine struct {
 	busy  int          // jobs between sending and being made (under mu), for costMeter
 
 	mu       sync.Mutex
-	client   *client.Client
+	client   *client.Client // the key's; practice jobs use opts.Practice
+	practice bool           // new jobs are practice jobs
 	jobs     map[string]*Job
 	running  map[string]*runHandle
 	warnings []Warning
@@ -161,7 +169,7 @@ func Open(opts Options) (*Engine, error) {
 	}
 	ctx, stop := context.WithCancelCause(context.Background())
 	e := &Engine{
-		opts: opts, clock: opts.Clock, log: opts.Logger, client: opts.Client,
+		opts: opts, clock: opts.Clock, log: opts.Logger, client: opts.Client, practice: opts.InPractice,
 		jobs: make(map[string]*Job, len(loaded)), running: map[string]*runHandle{},
 		warnings: warns, subs: map[int]*subscriber{},
 		slots: newSlots(opts.MaxInFlight), prepares: make(chan struct{}, opts.MaxPreparing),
@@ -279,12 +287,50 @@ func (e *Engine) Warnings() []Warning {
 	return append([]Warning(nil), e.warnings...)
 }
 
-// SetClient sets the client new jobs use (after the key changes). Jobs in
-// flight keep the client they started with.
+// SetClient sets the client of the key, which jobs made outside practice
+// use (after the key changes). Jobs in flight keep the client they started
+// with.
 func (e *Engine) SetClient(c *client.Client) {
 	e.mu.Lock()
 	e.client = c
 	e.mu.Unlock()
+}
+
+// SetPractice sets whether new jobs are practice jobs, made by the built-in
+// practice server (Options.Practice) at no cost. Jobs keep the mode they
+// were made in.
+func (e *Engine) SetPractice(on bool) {
+	e.mu.Lock()
+	e.practice = on
+	e.mu.Unlock()
+}
+
+// InPractice reports whether new jobs are practice jobs.
+func (e *Engine) InPractice() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.practice
+}
+
+// ErrNoPractice is the error of a practice job when the engine was given no
+// way to start the practice server.
+var ErrNoPractice = errors.New("practice mode is not available")
+
+// clientFor is the client a job runs with: the practice server's for a
+// practice job (started now, if it is not yet), the key's for the others.
+func (e *Engine) clientFor(practice bool) (*client.Client, error) {
+	if practice {
+		if e.opts.Practice == nil {
+			return nil, ErrNoPractice
+		}
+		return e.opts.Practice()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.client == nil {
+		return nil, ErrNoClient
+	}
+	return e.client, nil
 }
 
 // Jobs returns copies of every job, newest first.
@@ -329,6 +375,11 @@ type Spec struct {
 	EndFile string
 }
 
+// jobMode is what addJobWith is told of a new job besides its request.
+type jobMode struct {
+	practice bool
+}
+
 // Add records a new job and queues it. It checks the settings and, for a
 // local file, that the file is an image Vivify can read; it returns at once
 // and the job runs in the background.
@@ -366,7 +417,7 @@ func (e *Engine) Add(spec Spec) (Job, error) {
 		return Job{}, err
 	}
 	src.Name = sourceName(src)
-	return e.addJobWith(req, src, src.File, spec.EndFile, "", time.Time{})
+	return e.addJobWith(req, src, src.File, spec.EndFile, "", time.Time{}, jobMode{practice: e.InPractice()})
 }
 
 // addJobWith records a new job in a folder of its own. sourceFrom, when
@@ -374,7 +425,7 @@ func (e *Engine) Add(spec Spec) (Job, error) {
 // copy of the job being run again), and endFrom the last frame's: from then
 // on the job reads its pictures only from its folder, never from a path its
 // record holds.
-func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom, uploadURL string, uploadedAt time.Time) (Job, error) {
+func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom, uploadURL string, uploadedAt time.Time, mode jobMode) (Job, error) {
 	diskErr := func(op string, err error) error {
 		return &client.Error{Kind: client.ErrDisk, Op: op, Message: err.Error(), Err: err}
 	}
@@ -390,7 +441,7 @@ func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom,
 	if err != nil {
 		return Job{}, diskErr("create the job's folder", err)
 	}
-	j := &Job{ID: newID(), Request: req, Source: src, Folder: tmp}
+	j := &Job{ID: newID(), Request: req, Source: src, Folder: tmp, Practice: mode.practice}
 	if sourceFrom != "" {
 		j.SourceFile, err = keepPicture(sourceFrom, tmp, "picture")
 		j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
@@ -551,10 +602,25 @@ func (e *Engine) Retry(id string) error {
 	return nil
 }
 
-// RunAgain adds a new job with the settings and source of job id. With
-// sameSeed it asks for the seed the server reported, so the result comes
-// out the same; without, the server picks a new one.
+// RunAgain adds a new job with the settings and source of job id, in the
+// mode it was made in: a practice job runs again in practice. With sameSeed
+// it asks for the seed the server reported, so the result comes out the
+// same; without, the server picks a new one.
 func (e *Engine) RunAgain(id string, sameSeed bool) (Job, error) {
+	e.mu.Lock()
+	j, ok := e.jobs[id]
+	if !ok {
+		e.mu.Unlock()
+		return Job{}, ErrUnknownJob
+	}
+	practice := j.Practice
+	e.mu.Unlock()
+	return e.RunAgainIn(id, sameSeed, practice)
+}
+
+// RunAgainIn is RunAgain in the mode the creator chose: practice, or with
+// the key. A picture uploaded in the other mode is uploaded again.
+func (e *Engine) RunAgainIn(id string, sameSeed, practice bool) (Job, error) {
 	e.mu.Lock()
 	j, ok := e.jobs[id]
 	if !ok {
@@ -581,7 +647,7 @@ func (e *Engine) RunAgain(id string, sameSeed bool) (Job, error) {
 		if sourceFrom == "" {
 			return Job{}, ErrNoPicture
 		}
-		if old.UploadURL != "" && e.clock.Now().Sub(old.UploadedAt) < uploadFresh {
+		if old.UploadURL != "" && e.clock.Now().Sub(old.UploadedAt) < uploadFresh && old.Practice == practice {
 			uploadURL, uploadedAt = old.UploadURL, old.UploadedAt
 		}
 	}
@@ -592,7 +658,7 @@ func (e *Engine) RunAgain(id string, sameSeed bool) (Job, error) {
 			return Job{}, ErrNoPicture
 		}
 	}
-	return e.addJobWith(req, old.Source, sourceFrom, endFrom, uploadURL, uploadedAt)
+	return e.addJobWith(req, old.Source, sourceFrom, endFrom, uploadURL, uploadedAt, jobMode{practice: practice})
 }
 
 // Delete stops a job if it runs, and removes it and its folder.
@@ -809,21 +875,34 @@ func (s *slots) used() int {
 	return s.n
 }
 
-// Balance asks the service for the account's balance with the engine's
-// client: the cheapest call that proves a key works.
+// Balance asks the service for the account's balance with the key's
+// client (the practice server's, in practice): the cheapest call that
+// proves a key works.
 func (e *Engine) Balance(ctx context.Context) (*client.Balance, error) {
-	e.mu.Lock()
-	c := e.client
-	e.mu.Unlock()
-	if c == nil {
-		return nil, ErrNoClient
+	c, err := e.clientFor(e.InPractice())
+	if err != nil {
+		return nil, err
 	}
 	return c.Balance(ctx)
 }
 
-// HasClient reports whether the engine has a client (a key, or practice).
+// KeyBalance asks the service for the balance with the key's client,
+// whatever mode new jobs are made in: the check of a key.
+func (e *Engine) KeyBalance(ctx context.Context) (*client.Balance, error) {
+	c, err := e.clientFor(false)
+	if err != nil {
+		return nil, err
+	}
+	return c.Balance(ctx)
+}
+
+// HasClient reports whether new jobs have a client: a key, or in practice
+// the practice server.
 func (e *Engine) HasClient() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.practice {
+		return e.opts.Practice != nil
+	}
 	return e.client != nil
 }

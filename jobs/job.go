@@ -118,6 +118,10 @@ type Job struct {
 	Output    string `json:"output,omitempty"`    // the video's file name in the folder
 	Thumbnail string `json:"thumbnail,omitempty"` // the thumbnail's file name
 
+	// Practice is set for a job of practice mode: the built-in practice
+	// server makes it, at no cost, and it stays there when run again.
+	Practice bool `json:"practice,omitempty"`
+
 	// Cost is what the video cost, measured by the balance before and
 	// after it; nil when it was not measured (another job ran meanwhile).
 	Cost *Cost `json:"cost,omitempty"`

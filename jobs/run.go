@@ -39,11 +39,15 @@ func (e *Engine) run(ctx context.Context, id string) {
 	}
 	defer release()
 
-	e.mu.Lock()
-	c := e.client
-	e.mu.Unlock()
-	if c == nil {
+	c, err := e.clientFor(j.Practice)
+	switch {
+	case errors.Is(err, ErrNoClient):
 		e.fail(ctx, id, &client.Error{Kind: client.ErrInvalidKey, Op: "start", Message: "no API key is set", Unsent: true}, false)
+		return
+	case err != nil:
+		// The practice server could not start: nothing was sent, and
+		// Retry tries it again.
+		e.fail(ctx, id, &client.Error{Kind: client.ErrTransient, Op: "start practice mode", Message: err.Error(), Unsent: true, Err: err}, false)
 		return
 	}
 
@@ -148,7 +152,7 @@ func (e *Engine) endCost(ctx context.Context, c *client.Client, id string, m *co
 		return
 	}
 	now := e.clock.Now()
-	e.update(id, false, func(j *Job) { j.Cost = &Cost{Amount: spent, At: now} }) // saved with Done
+	e.update(id, false, func(j *Job) { j.Cost = &Cost{Amount: spent, At: now, Practice: j.Practice} }) // saved with Done
 }
 
 // LastCost is the cost last seen for a video of model id of family f.

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"vivify/client"
@@ -32,7 +33,7 @@ const sandboxTip = "Vivify sandbox: this is a simulated result made on this comp
 // job is one img2video request.
 type job struct {
 	id          int
-	key         string
+	key         [32]byte // the key's SHA-256: the sandbox keeps jobs on disk, never keys
 	prefix      string
 	ext         string
 	p           params
@@ -45,6 +46,10 @@ type job struct {
 	rendered    chan struct{} // closed when the output exists, or failed to
 	renderErr   error
 	genTime     float64
+	// lazy is set for a job restored from the state dir: its video is
+	// made when it is first asked for (ensureRendered).
+	lazy       bool
+	renderOnce sync.Once
 }
 
 // params are the validated fields of an img2video request.
@@ -193,7 +198,17 @@ func (s *Server) failedAnswer(message, tip string) answer {
 }
 
 func (s *Server) submit(ctx context.Context, key string, fields map[string]any, family client.Family) answer {
-	var p params
+	p, model, bad := s.plan(key, fields, family)
+	if bad != nil {
+		return *bad
+	}
+	return s.accept(ctx, key, fields, family, p, model)
+}
+
+// plan validates a request's fields and works out the video it makes and
+// the model that makes it; bad is the error answer of a request refused.
+func (s *Server) plan(key string, fields map[string]any, family client.Family) (p params, model string, bad *answer) {
+	refuse := func(a answer) (params, string, *answer) { return params{}, "", &a }
 	var errs map[string][]string
 	switch family {
 	case client.FamilyHD:
@@ -205,18 +220,18 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any, 
 		p.outW, p.outH, p.outFrames, p.outFPS = p.width, p.height, p.frames, p.fps
 	}
 	if len(errs) > 0 {
-		return s.errorAnswer(http.StatusBadRequest, errs, key, nil)
+		return refuse(s.errorAnswer(http.StatusBadRequest, errs, key, nil))
 	}
 	q := s.quirksNow()
-	model := p.modelID
+	model = p.modelID
 	switch {
 	case family == client.FamilyPremium:
 		if _, ok := client.LookupModel(family, model); !ok {
-			return s.errorAnswer(http.StatusBadRequest, "Model id not found", key, nil)
+			return refuse(s.errorAnswer(http.StatusBadRequest, "Model id not found", key, nil))
 		}
 	case model == "wan2.2" || model == "ltx-2.3":
 	case q.StrictModels && model != "svd":
-		return s.errorAnswer(http.StatusBadRequest, "Model id not found", key, nil)
+		return refuse(s.errorAnswer(http.StatusBadRequest, "Model id not found", key, nil))
 	case family == client.FamilySeed && model == "svd" && q.RunsSVD:
 	default:
 		model = "wan2.2" // what the live service does with every other id, svd included
@@ -232,9 +247,15 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any, 
 		p.outFrames, p.outFPS = m.Frames(r), m.Video.FPS
 	}
 	if p.outputType == "mp4" && s.cfg.ffmpeg == "" {
-		return s.errorAnswer(http.StatusBadRequest,
-			"The practice sandbox cannot make MP4 videos because ffmpeg is not installed on this computer. Choose GIF, or install ffmpeg.", key, nil)
+		return refuse(s.errorAnswer(http.StatusBadRequest,
+			"The practice sandbox cannot make MP4 videos because ffmpeg is not installed on this computer. Choose GIF, or install ffmpeg.", key, nil))
 	}
+	return p, model, nil
+}
+
+// accept charges for a planned job and starts it.
+func (s *Server) accept(ctx context.Context, key string, fields map[string]any, family client.Family, p params, model string) answer {
+	q := s.quirksNow()
 	fail := s.takeFault(EndpointSubmit, FailGeneration) != nil
 	noCredits := s.takeFault(EndpointSubmit, NoCredits) != nil
 
@@ -248,7 +269,7 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any, 
 	}
 	active := 0
 	for _, j := range s.jobs {
-		if j.key == key && now.Before(j.doneAt) {
+		if j.key == keySum(key) && now.Before(j.doneAt) {
 			active++
 		}
 	}
@@ -274,7 +295,7 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any, 
 		took = s.cfg.premiumDuration
 	}
 	j := &job{
-		id: s.nextID, key: key, prefix: newPrefix(), ext: p.outputType, p: p, model: model,
+		id: s.nextID, key: keySum(key), prefix: newPrefix(), ext: p.outputType, p: p, model: model,
 		seed: seedOr(p.seed), created: now, doneAt: now.Add(took), fail: fail,
 		rendered: make(chan struct{}),
 		genTime:  math.Round(took.Seconds()*100) / 100,
@@ -284,6 +305,7 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any, 
 	}
 	s.nextID++
 	s.jobs[j.id] = j
+	s.keepLocked(j, fields)
 	s.peakActive = max(s.peakActive, active+1)
 	s.submissions = append(s.submissions, Submission{ID: j.id, Prompt: p.prompt, InitImage: p.initImage, TrackID: p.trackID, At: now})
 	s.mu.Unlock()
@@ -482,12 +504,13 @@ func (s *Server) fetch(ctx context.Context, key, rawID string, v7 bool) answer {
 	s.mu.Lock()
 	j := s.jobs[id]
 	s.mu.Unlock()
-	if err != nil || j == nil || j.key != key || v7 != (j.p.family == client.FamilyPremium) {
+	if err != nil || j == nil || j.key != keySum(key) || v7 != (j.p.family == client.FamilyPremium) {
 		return s.failedAnswer("Request not found", "")
 	}
 	if s.cfg.clock.Now().Before(j.doneAt) {
 		return s.jsonAnswer(http.StatusOK, obj{"status": "processing", "message": "try again later.", "output": ""})
 	}
+	s.ensureRendered(j)
 	a, done := s.finished(ctx, j, false)
 	if !done {
 		return s.jsonAnswer(http.StatusOK, obj{"status": "processing", "message": "try again later.", "output": ""})
@@ -522,6 +545,7 @@ func (s *Server) upload(key string, fields map[string]any) answer {
 	s.nextID++
 	name := fmt.Sprintf("temp/%d.%s", n, format)
 	s.files[name] = &file{data: data, ctype: "image/" + format}
+	s.keepUploadLocked(name, data)
 	s.mu.Unlock()
 	q := s.quirksNow()
 	var id any = n
@@ -551,7 +575,21 @@ func (s *Server) serveFile(r *http.Request) answer {
 	f := s.files[name]
 	s.mu.Unlock()
 	if f == nil {
-		return notFound
+		// A video of a job from before a restart is made when asked for.
+		if j := s.restoredJob(name); j != nil && !s.cfg.clock.Now().Before(j.doneAt) {
+			s.ensureRendered(j)
+			select {
+			case <-j.rendered:
+			case <-r.Context().Done():
+			case <-s.closed:
+			}
+			s.mu.Lock()
+			f = s.files[name]
+			s.mu.Unlock()
+		}
+		if f == nil {
+			return notFound
+		}
 	}
 	if f.job != nil {
 		q := s.quirksNow()

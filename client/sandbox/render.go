@@ -71,7 +71,11 @@ func (s *Server) output(j *job) ([]byte, string, error) {
 const maxInitSide = 2048
 
 func (s *Server) loadImage(link string) (image.Image, error) {
-	if name, ok := strings.CutPrefix(link, s.URL+"/files/"); ok {
+	name, ok := strings.CutPrefix(link, s.URL+"/files/")
+	if !ok && s.oldURL != "" { // a link the sandbox gave out before a restart
+		name, ok = strings.CutPrefix(link, s.oldURL+"/files/")
+	}
+	if ok {
 		s.mu.Lock()
 		f := s.files[name]
 		s.mu.Unlock()

@@ -56,6 +56,11 @@ type Server struct {
 	requests    map[Endpoint]int
 	submissions []Submission
 	peakActive  int
+	// With a state dir (WithStateDir): what is kept there, and the URL of
+	// the sandbox that kept it, whose links are this one's.
+	kept    []savedJob
+	uploads []string
+	oldURL  string
 }
 
 // Submission is one accepted img2video request, as the sandbox saw it.
@@ -81,6 +86,7 @@ type config struct {
 	clock           client.Clock
 	log             *slog.Logger
 	addr            string
+	stateDir        string
 }
 
 // Option configures a Server.
@@ -157,7 +163,7 @@ func Start(opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, st, err := listen(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: cannot listen on %s: %w", cfg.addr, err)
 	}
@@ -174,6 +180,7 @@ func Start(opts ...Option) (*Server, error) {
 		balance:  cfg.balance,
 		requests: map[Endpoint]int{},
 	}
+	s.restore(st)
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
 	s.wg.Add(1)
 	go func() {

@@ -1,0 +1,119 @@
+package sandbox_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"vivify/client/sandbox"
+)
+
+// A sandbox started again on the state dir of one that was stopped
+// mid-job knows the job, finishes it, and serves its video, as the real
+// service does after Vivify restarts; the key is never written.
+func TestStateDirKeepsJobsAcrossRestarts(t *testing.T) {
+	dir := t.TempDir()
+	first, err := sandbox.Start(sandbox.WithStateDir(dir), sandbox.WithJobDuration(time.Second),
+		sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A picture uploaded to the first: its link is what the job names.
+	img := image.NewNRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 5)
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	_, up, raw := post(t, first.URL+"/api/v6/base64_to_url", "application/json",
+		fmt.Sprintf(`{"key":%q,"base64_string":"data:image/png;base64,%s"}`, key, base64.StdEncoding.EncodeToString(buf.Bytes())))
+	links, _ := up["output"].([]any)
+	if len(links) != 1 {
+		t.Fatalf("upload: %s", raw)
+	}
+	_, m, raw := post(t, first.URL+"/api/v6/video/img2video", "application/json",
+		fmt.Sprintf(`{"key":%q,"model_id":"svd","init_image":%q,"width":64,"height":48,"num_frames":4,"fps":4,"instant_response":true}`, key, links[0]))
+	if m["status"] != "processing" {
+		t.Fatalf("submit: %s", raw)
+	}
+	id := fmt.Sprint(m["id"])
+	firstURL := first.URL
+	first.Close() // Vivify quits, or is killed, with the job on the server
+
+	for _, name := range []string{"state.json", filepath.Join("uploads", filepath.Base(links[0].(string)))} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s not kept: %v", name, err)
+		}
+		if bytes.Contains(data, []byte(key)) {
+			t.Fatalf("%s holds the key", name)
+		}
+	}
+
+	second, err := sandbox.Start(sandbox.WithStateDir(dir), sandbox.WithJobDuration(time.Second),
+		sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if second.URL != firstURL {
+		t.Errorf("the port was not kept: %s, then %s", firstURL, second.URL)
+	}
+	var video string
+	for deadline := time.Now().Add(20 * time.Second); video == "" && time.Now().Before(deadline); {
+		_, m, raw = post(t, second.URL+"/api/v6/video/fetch/"+id, "application/json", fmt.Sprintf(`{"key":%q}`, key))
+		switch m["status"] {
+		case "success":
+			out, _ := m["output"].([]any)
+			if len(out) == 0 {
+				t.Fatalf("success without a link: %s", raw)
+			}
+			video = out[0].(string)
+		case "processing":
+			time.Sleep(200 * time.Millisecond)
+		default:
+			t.Fatalf("the restarted sandbox does not know the job: %s", raw)
+		}
+	}
+	if video == "" {
+		t.Fatal("the job never finished after the restart")
+	}
+	resp, err := http.Get(video)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(data), "GIF8") {
+		t.Fatalf("video: HTTP %d, %d bytes", resp.StatusCode, len(data))
+	}
+	// Another key does not see it.
+	_, m, _ = post(t, second.URL+"/api/v6/video/fetch/"+id, "application/json", `{"key":"someone-else"}`)
+	if m["status"] == "success" {
+		t.Fatal("another key fetched the job")
+	}
+}
+
+// A state file that is not the sandbox's is passed over: it starts afresh.
+func TestStateDirDamagedStartsAfresh(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "state.json"), []byte(`{"jobs":[{"id":"x"`), 0o600)
+	srv, err := sandbox.Start(sandbox.WithStateDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	_, m, raw := post(t, srv.URL+"/api/v6/video/fetch/146", "application/json", fmt.Sprintf(`{"key":%q}`, key))
+	if m["status"] == "success" || m["status"] == "processing" {
+		t.Fatalf("a job from a damaged state file: %s", raw)
+	}
+}

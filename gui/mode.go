@@ -1,0 +1,102 @@
+package gui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// prefPractice keeps the mode the creator chose last: practice, or real
+// videos with their key.
+const prefPractice = "practice"
+
+// SetPractice switches the mode new videos are made in, and keeps the
+// choice for the next start. Practice videos are simulated on this computer
+// for free; the others are made by ModelsLab with the creator's key and use
+// credits. Jobs keep the mode they were made in.
+func (w *Window) SetPractice(on bool) {
+	if on == w.deps.Practice && w.deps.Engine.InPractice() == on {
+		w.showMode()
+		return
+	}
+	w.deps.Practice = on
+	w.deps.Engine.SetPractice(on)
+	fyne.CurrentApp().Preferences().SetBool(prefPractice, on)
+	w.showMode()
+	w.params.RefreshCost()
+	if on {
+		// Start the practice server now, so a problem shows at once
+		// rather than on the first video.
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_, err := w.deps.Engine.Balance(ctx)
+			w.deps.RunOnUI(func() {
+				if err != nil && w.deps.Practice {
+					w.notice("Practice mode could not start: " + plainError(err) + ". Try again from Settings.")
+				}
+			})
+		}()
+		return
+	}
+	w.keys.Load(func(found bool) {
+		if w.deps.Practice {
+			return // switched back meanwhile
+		}
+		if found {
+			w.keys.check()
+		} else {
+			w.notice("Real videos need your ModelsLab API key: enter it in Settings.")
+			w.ShowSettings()
+		}
+	})
+}
+
+// showMode makes the mode plain everywhere it shows: the banner in
+// practice, the balance and "real videos use credits" otherwise, and the
+// switch in Settings.
+func (w *Window) showMode() {
+	if w.deps.Practice {
+		w.banner.Show()
+		w.balance.Hide()
+		w.credits.Hide()
+		w.keys.Status.SetText("Practice mode: no key is needed, and nothing is charged.")
+	} else {
+		w.banner.Hide()
+		w.balance.Show()
+		w.credits.Show()
+		if w.keys.Status.Text == "Practice mode: no key is needed, and nothing is charged." {
+			w.keys.Status.SetText("")
+		}
+	}
+	if w.practiceSwitch != nil && w.practiceSwitch.Checked != w.deps.Practice {
+		w.practiceSwitch.SetChecked(w.deps.Practice)
+	}
+	w.notice("")
+	w.updateStatus()
+}
+
+// newPracticeSwitch is the mode's switch, for Settings.
+func (w *Window) newPracticeSwitch() *widget.Check {
+	c := widget.NewCheck("Practice mode: simulated videos, made on this computer for free", func(on bool) {
+		if on != w.deps.Practice {
+			w.SetPractice(on)
+		}
+	})
+	c.Checked = w.deps.Practice
+	w.practiceSwitch = c
+	return c
+}
+
+// notice shows msg in the status line (the start's key check, a mode that
+// could not start), or clears it.
+func (w *Window) notice(msg string) {
+	w.noticeLine.SetText(msg)
+	if msg == "" {
+		w.noticeLine.Hide()
+	} else {
+		w.noticeLine.Show()
+	}
+}
