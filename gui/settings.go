@@ -47,7 +47,7 @@ type KeySettings struct {
 	OnCheckFailed func(string)
 	// OnChecked, if set, is called when a check found the key working.
 	OnChecked func()
-	content       fyne.CanvasObject
+	content   fyne.CanvasObject
 }
 
 // NewKeySettings builds the key panel and looks for a kept key in the

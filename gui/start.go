@@ -109,10 +109,10 @@ func Run(a fyne.App, o StartOptions) {
 }
 
 type starter struct {
-	a        fyne.App
-	o        StartOptions
-	win      fyne.Window
-	main     *Window // once the library is open
+	a    fyne.App
+	o    StartOptions
+	win  fyne.Window
+	main *Window // once the library is open
 	// startedUp is set when the app has started (UI goroutine only).
 	startedUp bool
 	stopping  atomic.Bool
@@ -143,7 +143,7 @@ func (s *starter) showMain(eng *jobs.Engine) {
 	s.mu.Unlock()
 	w := NewWindow(s.a, Deps{Engine: eng, Practice: s.o.Practice, RunOnUI: s.runOnUI, Keys: keychain.OS{},
 		NewClient: func(key string) (*client.Client, error) { return client.New(key) },
-		Window: s.win, OnQuit: s.quit})
+		Window:    s.win, OnQuit: s.quit})
 	s.main = w
 	if s.o.Picture != "" {
 		w.Source().SetFile(s.o.Picture)

@@ -31,7 +31,7 @@ import (
 
 // Deps is what the window works with.
 type Deps struct {
-	Engine   *jobs.Engine
+	Engine *jobs.Engine
 	// Practice starts the window in practice mode: new videos are
 	// simulated by the built-in practice server (the engine's), for free.
 	// SetPractice changes it.
@@ -83,12 +83,12 @@ type Window struct {
 	// that could not start.
 	noticeLine     *widget.Label
 	practiceSwitch *widget.Check // in Settings, once opened
-	keys     *KeySettings
-	presets  *Presets
-	gen      *widget.Button
-	message  *widget.Label
-	focused  bool            // the app is in the foreground
-	running  map[string]bool // jobs seen active: their end is news
+	keys           *KeySettings
+	presets        *Presets
+	gen            *widget.Button
+	message        *widget.Label
+	focused        bool            // the app is in the foreground
+	running        map[string]bool // jobs seen active: their end is news
 }
 
 // NewWindow builds the window in app and follows the engine's events.
