@@ -72,6 +72,9 @@ func TestLinuxPackage(t *testing.T) {
 
 	// The packaged program, as a user starts it, makes a video.
 	practiceRun(t, bins[0], dir)
+	// A practice video being made when the program is killed is made
+	// after the next start.
+	practiceSurvivesKill(t, bins[0], t.TempDir())
 }
 
 // The Windows program is a 64-bit (PE32+) GUI program, so no console window

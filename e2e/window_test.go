@@ -150,6 +150,75 @@ func practiceRun(t *testing.T, bin, dir string) string {
 	return logs.String()
 }
 
+// practiceSurvivesKill starts bin in practice mode with a picture, starts a
+// video with Ctrl+Enter, kills the program (SIGKILL: no clean-up at all)
+// while the practice server is making it, starts the program again, and
+// waits for the video to arrive: the practice server, like the real
+// service, still has the job after a restart.
+func practiceSurvivesKill(t *testing.T, bin, dir string) {
+	t.Helper()
+	picture := filepath.Join(dir, "portrait.png")
+	writeTestPicture(t, picture)
+	library := filepath.Join(dir, "library")
+	start := func(args ...string) (*exec.Cmd, *bytes.Buffer) {
+		app := exec.Command(bin, append([]string{"--practice", "--library", library}, args...)...)
+		app.Env = append(os.Environ(), "HOME="+dir)
+		var logs bytes.Buffer
+		app.Stdout, app.Stderr = &logs, &logs
+		if err := app.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return app, &logs
+	}
+	app, logs := start(picture)
+	defer func() { app.Process.Kill(); app.Wait() }()
+	var win string
+	waitFor(t, "the window", 30*time.Second, func() bool {
+		ids := vivifyWindows()
+		if len(ids) > 0 {
+			win = ids[0]
+		}
+		return win != ""
+	})
+	time.Sleep(2 * time.Second) // drawn, and the picture read
+	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
+	if out, err := exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").CombinedOutput(); err != nil {
+		t.Fatalf("Ctrl+Enter: %v\n%s", err, out)
+	}
+	// Killed once the server has the job and is making it.
+	var record string
+	waitFor(t, "the job on the practice server", 20*time.Second, func() bool {
+		found, _ := filepath.Glob(filepath.Join(library, "*", "job.json"))
+		for _, f := range found {
+			data, _ := os.ReadFile(f)
+			if strings.Contains(string(data), `"state": "processing"`) && strings.Contains(string(data), `"server_id"`) {
+				record = f
+				return true
+			}
+		}
+		return false
+	})
+	app.Process.Kill()
+	app.Wait()
+	if videos, _ := filepath.Glob(filepath.Join(library, "*", "*.gif")); len(videos) > 0 {
+		t.Fatalf("the video was made before the kill (%s): the test proves nothing", videos[0])
+	}
+	t.Logf("killed with %s processing", filepath.Base(filepath.Dir(record)))
+
+	app, logs = start()
+	waitFor(t, "the video after the restart", 60*time.Second, func() bool {
+		videos, _ := filepath.Glob(filepath.Join(filepath.Dir(record), "*.gif"))
+		return len(videos) > 0
+	})
+	waitFor(t, "the job recorded done", 10*time.Second, func() bool {
+		data, _ := os.ReadFile(record)
+		return strings.Contains(string(data), `"state": "done"`)
+	})
+	if strings.Contains(logs.String(), "panic") {
+		t.Fatalf("the app panicked:\n%s", logs.String())
+	}
+}
+
 // vivifyWindows are the ids of the visible windows titled Vivify.
 func vivifyWindows() []string {
 	out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Vivify$").Output()
