@@ -88,6 +88,7 @@ type Video struct {
 type Model struct {
 	ID     string // as the API spells it
 	Name   string // for a creator
+	Short  string // a shorter name for tight places; "" is Name
 	Blurb  string // one line on what it is good at
 	Family Family
 	// Fields are the request fields the model takes besides the key,
@@ -130,7 +131,7 @@ var hdFields = []string{"negative_prompt", "seed", "resolution", "portrait", "nu
 // Catalogue is every model Vivify offers, by family. (wan2.5-i2v is left
 // out: it needs an audio upload no contract describes.)
 var Catalogue = []Model{
-	{ID: "svd", Name: "Stable Video Diffusion", Family: FamilySeed, ServedBy: "wan2.2",
+	{ID: "svd", Name: "Stable Video Diffusion", Short: "SVD", Family: FamilySeed, ServedBy: "wan2.2",
 		Blurb:  "The classic: gentle motion from any picture, tuned with motion and noise.",
 		Fields: seedFields, Video: Video{SizeFromRequest: true}},
 	{ID: "wan2.2", Name: "Wan 2.2", Family: FamilySeed,
@@ -210,6 +211,14 @@ func (m Model) SVDOnly(field string) bool { return slices.Contains(m.SVDFields, 
 
 // Label is the model's name with what the service really runs, for the
 // chooser: "Stable Video Diffusion (made by Wan 2.2 today)".
+// ShortName is the model's name where room is short.
+func (m Model) ShortName() string {
+	if m.Short != "" {
+		return m.Short
+	}
+	return m.Name
+}
+
 func (m Model) Label() string {
 	if m.ServedBy != "" {
 		if by, ok := LookupModel(m.Family, m.ServedBy); ok {

@@ -35,10 +35,17 @@ type Details struct {
 	job     *jobs.Job
 	loaded  string // the output file the player holds
 	player  *preview.Player
+	title   *widget.Label
 	info    *widget.Label
 	problem *widget.Label
-	actions *fyne.Container
+	actions *fyne.Container // the two actions used most, and More
+	more    []action        // the rest, under More
+	labels  []string        // every action's label, for tests
 	OnReuse func(client.Request)
+	// OnNewJob is told of a job an action made (Run again), to select it.
+	OnNewJob func(id string)
+	// OnSaved is told where Save as… wrote the video.
+	OnSaved func(path string)
 	// OnUseAsInput is given a picture to make the next video from.
 	OnUseAsInput func(path string)
 	// OnUseAsLastFrame, set while the chosen model takes a last frame, is
@@ -50,18 +57,31 @@ type Details struct {
 // NewDetails builds an empty details pane.
 func NewDetails(deps Deps, win fyne.Window) *Details {
 	d := &Details{deps: deps, win: win, player: preview.NewPlayer()}
+	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.title.Wrapping = fyne.TextWrapWord
 	d.info = widget.NewLabel("Select a video in the gallery.")
 	d.info.Wrapping = fyne.TextWrapWord
+	d.info.SizeName = theme.SizeNameCaptionText
 	d.problem = widget.NewLabel("")
 	d.problem.Wrapping = fyne.TextWrapWord
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Hide()
-	// Rows of four: in one row, the actions of a finished video are wider
-	// than the pane and push the window past the screen.
-	d.actions = container.NewGridWithColumns(4)
-	side := container.NewVScroll(container.NewVBox(d.problem, d.info))
-	d.content = container.NewBorder(nil, d.actions, nil, nil, container.NewHSplit(d.player, side))
+	// The video gets the stage: the player fills the pane beside a narrow
+	// column with the two actions used most, More, and what the video is.
+	d.actions = container.NewVBox()
+	side := container.NewBorder(container.NewVBox(d.title, d.actions, d.problem), nil, nil, nil,
+		container.NewVScroll(d.info))
+	split := container.NewHSplit(d.player, side)
+	split.SetOffset(0.7)
+	d.content = split
 	return d
+}
+
+// action is a thing that can be done with the job shown.
+type action struct {
+	label string
+	icon  fyne.Resource
+	do    func()
 }
 
 // Content is the pane's widgets.
@@ -92,9 +112,10 @@ func (d *Details) Apply(e jobs.Event) {
 	if e.Kind == jobs.JobRemoved {
 		d.job = nil
 		d.player.Pause()
+		d.title.SetText("")
 		d.info.SetText("Select a video in the gallery.")
 		d.problem.Hide()
-		d.actions.Objects = nil
+		d.actions.Objects, d.more, d.labels = nil, nil, nil
 		d.actions.Refresh()
 		return
 	}
@@ -109,7 +130,10 @@ func (d *Details) Apply(e jobs.Event) {
 func (d *Details) render() {
 	j := *d.job
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s\n", j.Source.Name, stateWords(j))
+	d.title.SetText(j.Source.Name + ": " + stateWords(j))
+	if j.Practice {
+		b.WriteString("A practice video: simulated on this computer, free.\n")
+	}
 	if j.Request.Prompt != "" {
 		fmt.Fprintf(&b, "Prompt: %s\n", j.Request.Prompt)
 	}
@@ -117,11 +141,13 @@ func (d *Details) render() {
 	m, known := r.Model()
 	switch {
 	case !known || m.Video.SizeFromRequest:
-		fmt.Fprintf(&b, "%d × %d, %d frames at %d fps (%.1f s), %s\n", r.Width, r.Height, r.NumFrames, r.FPS, r.DurationSeconds(), strings.ToUpper(r.OutputType))
-		fmt.Fprintf(&b, "Motion %d, steps %d, guidance %.1f to %.1f, noise %.2f\n", r.MotionBucketID, r.NumInferenceSteps, r.MinGuidanceScale, r.MaxGuidanceScale, r.NoiseAugStrength)
+		fmt.Fprintf(&b, "%d × %d pixels, %.1f seconds (%d frames at %d a second), %s\n", r.Width, r.Height, r.DurationSeconds(), r.NumFrames, r.FPS, strings.ToUpper(r.OutputType))
+		if !known || m.Takes("motion_bucket_id") {
+			fmt.Fprintf(&b, "Motion: %s (%d)\n", strings.ToLower(motionWord(r.MotionBucketID)), r.MotionBucketID)
+		}
 	default:
 		w, h := m.Size(r)
-		fmt.Fprintf(&b, "%d × %d, %.1f s, MP4\n", w, h, m.Seconds(r))
+		fmt.Fprintf(&b, "%d × %d pixels, %.1f seconds, MP4\n", w, h, m.Seconds(r))
 	}
 	model := r.ModelID
 	if known {
@@ -139,7 +165,7 @@ func (d *Details) render() {
 		fmt.Fprintf(&b, "Cost: %s %s (the balance before and after it)\n", strconv.FormatFloat(j.Cost.Amount, 'f', -1, 64), unit)
 	}
 	if j.Seed != nil {
-		fmt.Fprintf(&b, "Seed: %d\n", *j.Seed)
+		fmt.Fprintf(&b, "Seed (to make it again the same): %d\n", *j.Seed)
 	}
 	if j.GenerationTime > 0 {
 		fmt.Fprintf(&b, "Made in %s\n", j.GenerationTime.Round(100*time.Millisecond))
@@ -268,30 +294,61 @@ func (d *Details) setActions(j jobs.Job) {
 			}()
 		}
 	}
-	var bs []fyne.CanvasObject
-	add := func(label string, icon fyne.Resource, f func()) {
-		bs = append(bs, widget.NewButtonWithIcon(label, icon, f))
+	var list []action
+	add := func(label string, icon fyne.Resource, f func()) { list = append(list, action{label, icon, f}) }
+	// again runs the job again and shows the new one.
+	again := func(f func() (jobs.Job, error)) func() {
+		return func() {
+			go func() {
+				nj, err := f()
+				d.deps.RunOnUI(func() {
+					if err != nil {
+						d.deps.dialogs.ShowError(err, d.win)
+					} else if d.OnNewJob != nil {
+						d.OnNewJob(nj.ID)
+					}
+				})
+			}()
+		}
 	}
+	// The first two are the ones a creator uses most with a job in this
+	// state; the rest go under More.
 	if j.State.Active() {
 		add("Cancel", theme.CancelIcon(), run(func() error { return eng.Cancel(j.ID) }))
+	}
+	done := j.State == jobs.Done && j.Output != ""
+	video := j.Path(j.Output)
+	if done {
+		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
 	}
 	if j.State == jobs.Failed || j.State == jobs.Cancelled || j.State == jobs.Interrupted {
 		add("Retry", theme.ViewRefreshIcon(), run(func() error { return eng.Retry(j.ID) }))
 	}
 	if j.State.Ended() {
-		add("Run again", theme.MediaReplayIcon(), run(func() error { _, err := eng.RunAgain(j.ID, false); return err }))
-		if j.Seed != nil {
-			add("Same seed", theme.MediaReplayIcon(), run(func() error { _, err := eng.RunAgain(j.ID, true); return err }))
-		}
+		add("Run again", theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgain(j.ID, false) }))
 	}
-	if j.State == jobs.Done && j.Output != "" {
-		video := j.Path(j.Output)
-		add("Open", theme.MediaPlayIcon(), func() { d.open(video) })
+	if j.Failure != nil {
+		add("Copy details", theme.ContentCopyIcon(), func() {
+			fyne.CurrentApp().Clipboard().SetContent(j.Failure.Message + "\n" + j.Failure.Details)
+		})
+	}
+	if done {
+		add("Open in player", theme.MediaPlayIcon(), func() { d.open(video) })
 		add("Show in folder", theme.FolderOpenIcon(), func() { d.open(j.Folder) })
-		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
 		add("Use as next input", theme.NavigateNextIcon(), func() { d.useAsInput(j) })
 		if d.OnUseAsLastFrame != nil {
 			add("Use as last frame", theme.NavigateNextIcon(), func() { d.useLastFrame(j, d.OnUseAsLastFrame) })
+		}
+	}
+	if j.State.Ended() {
+		if j.Seed != nil {
+			add("Run again with the same seed", theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgain(j.ID, true) }))
+		}
+		if j.Practice && !eng.InPractice() {
+			add("Run again as a real video (uses credits)", theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgainIn(j.ID, false, false) }))
+		}
+		if !j.Practice && eng.InPractice() {
+			add("Run again in practice (free)", theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgainIn(j.ID, false, true) }))
 		}
 	}
 	add("Reuse settings", theme.ContentCopyIcon(), func() {
@@ -299,13 +356,8 @@ func (d *Details) setActions(j jobs.Job) {
 			d.OnReuse(j.Request)
 		}
 	})
-	if len(j.Links) > 0 {
+	if len(j.Links) > 0 && !j.Practice { // a practice link is this computer's: no use to anyone else
 		add("Copy link", theme.ContentCopyIcon(), func() { fyne.CurrentApp().Clipboard().SetContent(j.Links[0]) })
-	}
-	if j.Failure != nil {
-		add("Copy details", theme.ContentCopyIcon(), func() {
-			fyne.CurrentApp().Clipboard().SetContent(j.Failure.Message + "\n" + j.Failure.Details)
-		})
 	}
 	add("Delete", theme.DeleteIcon(), func() {
 		d.deps.dialogs.Show(dialog.NewConfirm("Delete this video?", "Its folder and everything in it are removed from the library.", func(ok bool) {
@@ -314,8 +366,63 @@ func (d *Details) setActions(j jobs.Job) {
 			}
 		}, d.win))
 	})
-	d.actions.Objects = bs
+	d.labels = d.labels[:0]
+	for _, a := range list {
+		d.labels = append(d.labels, a.label)
+	}
+	first := min(2, len(list))
+	var objs []fyne.CanvasObject
+	for i, a := range list[:first] {
+		b := widget.NewButtonWithIcon(a.label, a.icon, a.do)
+		if i == 0 {
+			b.Importance = widget.HighImportance
+		}
+		objs = append(objs, b)
+	}
+	d.more = list[first:]
+	if len(d.more) > 0 {
+		var more *widget.Button
+		more = widget.NewButtonWithIcon("More…", theme.MoreHorizontalIcon(), func() { d.showMore(more) })
+		objs = append(objs, more)
+	}
+	d.actions.Objects = objs
 	d.actions.Refresh()
+}
+
+// showMore opens the menu of the actions that are not buttons, under b.
+func (d *Details) showMore(b fyne.CanvasObject) {
+	var items []*fyne.MenuItem
+	for _, a := range d.more {
+		item := fyne.NewMenuItem(a.label, a.do)
+		item.Icon = a.icon
+		items = append(items, item)
+	}
+	c := fyne.CurrentApp().Driver().CanvasForObject(b)
+	if c == nil {
+		return
+	}
+	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), c, fyne.NewPos(0, b.Size().Height), b)
+}
+
+// Actions are the labels of what can be done with the job shown: the
+// buttons, then More's menu.
+func (d *Details) Actions() []string { return append([]string(nil), d.labels...) }
+
+// Do runs the action labelled label, as a click on it would.
+func (d *Details) Do(label string) bool {
+	for _, o := range d.actions.Objects {
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			b.OnTapped()
+			return true
+		}
+	}
+	for _, a := range d.more {
+		if a.label == label {
+			a.do()
+			return true
+		}
+	}
+	return false
 }
 
 // saveAs copies the video where the user chooses.
@@ -325,15 +432,22 @@ func (d *Details) saveAs(video string) {
 			return
 		}
 		go func() {
-			defer wc.Close()
 			src, err := os.Open(video)
 			if err == nil {
 				_, err = io.Copy(wc, src)
 				src.Close()
 			}
-			if err != nil {
-				d.deps.RunOnUI(func() { d.deps.dialogs.ShowError(fmt.Errorf("the video could not be saved there: %w", err), d.win) })
+			if cerr := wc.Close(); err == nil {
+				err = cerr
 			}
+			d.deps.RunOnUI(func() {
+				switch {
+				case err != nil:
+					d.deps.dialogs.ShowError(fmt.Errorf("the video could not be saved there: %w", err), d.win)
+				case d.OnSaved != nil:
+					d.OnSaved(wc.URI().Path())
+				}
+			})
 		}()
 	}, d.win)
 	save.SetFileName(filepath.Base(video))

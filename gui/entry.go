@@ -9,10 +9,18 @@ import (
 // SubmitEntry is a text field that passes Ctrl+Enter (Cmd+Enter on macOS)
 // on to Generate. Fyne hands every shortcut to the focused field, so the
 // window's own Ctrl+Enter never fired while the user was typing a prompt or
-// a link: just when it is most wanted.
+// a link: just when it is most wanted. For the same reason it passes the
+// window's other shortcuts (Quit) on to the window.
+//
+// Tab and Shift+Tab move to the next and previous control, in the prompt
+// too (a tab character has no place in a prompt), and Escape leaves the
+// field: the keyboard is never trapped in it.
 type SubmitEntry struct {
 	widget.Entry
 	submit *func() // the form's OnSubmit, read when the keys are pressed
+	// onWindowShortcut, set by the window, is given the window's own
+	// shortcuts (Quit).
+	onWindowShortcut func(fyne.Shortcut)
 }
 
 func newSubmitEntry(multiLine bool, submit *func()) *SubmitEntry {
@@ -25,11 +33,31 @@ func newSubmitEntry(multiLine bool, submit *func()) *SubmitEntry {
 	return e
 }
 
-// TypedShortcut runs Generate for Ctrl+Enter, and gives the field every
-// other shortcut (copy, paste, undo...).
+// AcceptsTab is false: Tab moves focus on, even from a prompt of many
+// lines.
+func (e *SubmitEntry) AcceptsTab() bool { return false }
+
+// TypedKey leaves the field on Escape; every other key is the field's.
+func (e *SubmitEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+			c.Unfocus()
+			return
+		}
+	}
+	e.Entry.TypedKey(k)
+}
+
+// TypedShortcut runs Generate for Ctrl+Enter, passes the window's own
+// shortcuts to it, and gives the field every other shortcut (copy, paste,
+// undo...).
 func (e *SubmitEntry) TypedShortcut(s fyne.Shortcut) {
 	if isGenerateShortcut(s) && e.submit != nil && *e.submit != nil {
 		(*e.submit)()
+		return
+	}
+	if isWindowShortcut(s) && e.onWindowShortcut != nil {
+		e.onWindowShortcut(s)
 		return
 	}
 	e.Entry.TypedShortcut(s)
@@ -38,4 +66,11 @@ func (e *SubmitEntry) TypedShortcut(s fyne.Shortcut) {
 func isGenerateShortcut(s fyne.Shortcut) bool {
 	c, ok := s.(*desktop.CustomShortcut)
 	return ok && c.Modifier == fyne.KeyModifierShortcutDefault && (c.KeyName == fyne.KeyReturn || c.KeyName == fyne.KeyEnter)
+}
+
+// isWindowShortcut reports whether s is one of the window's shortcuts a
+// text field has no use for: Quit.
+func isWindowShortcut(s fyne.Shortcut) bool {
+	c, ok := s.(*desktop.CustomShortcut)
+	return ok && c.Modifier == fyne.KeyModifierShortcutDefault && c.KeyName == fyne.KeyQ
 }

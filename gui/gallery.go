@@ -2,11 +2,14 @@ package gui
 
 import (
 	"image"
+	"math"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -23,7 +26,7 @@ type Gallery struct {
 	eng      *jobs.Engine
 	all      []jobs.Job // newest first
 	shown    []int      // indexes into all, after filter and search
-	grid     *widget.GridWrap
+	grid     *galleryGrid
 	filter   *widget.Select
 	search   *widget.Entry
 	empty    *widget.Label
@@ -40,7 +43,8 @@ type Gallery struct {
 // Thumbnails are decoded off the UI goroutine and handed over with runOnUI.
 func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job)) *Gallery {
 	g := &Gallery{eng: eng, onSelect: onSelect, thumbs: newThumbCache(runOnUI, 96, true), cellPath: map[*canvas.Image]string{}}
-	g.grid = widget.NewGridWrap(func() int { return len(g.shown) }, g.newCell, g.updateCell)
+	g.grid = newGalleryGrid(func() int { return len(g.shown) }, g.newCell, g.updateCell)
+	g.grid.selected = func() int { return g.selIndex }
 	g.selIndex = -1
 	g.grid.OnSelected = func(id widget.GridWrapItemID) {
 		g.selIndex = id
@@ -69,6 +73,41 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	bar := container.NewBorder(nil, nil, title, g.filter, g.search)
 	g.content = container.NewBorder(bar, nil, nil, nil, container.NewStack(g.grid, container.NewCenter(g.empty)))
 	return g
+}
+
+// galleryGrid is the gallery's grid, walked with the arrow keys: the
+// video the keys move to is selected and shown, as a click would.
+type galleryGrid struct {
+	widget.GridWrap
+	keyed    bool       // the highlight is moving by the keyboard
+	selected func() int // the cell selected, -1 for none
+}
+
+func newGalleryGrid(length func() int, create func() fyne.CanvasObject, update func(widget.GridWrapItemID, fyne.CanvasObject)) *galleryGrid {
+	g := &galleryGrid{}
+	g.Length, g.CreateItem, g.UpdateItem = length, create, update
+	g.OnHighlighted = func(id widget.GridWrapItemID) {
+		if g.keyed {
+			g.Select(id)
+		}
+	}
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+// FocusGained starts the walk at the video shown.
+func (g *galleryGrid) FocusGained() {
+	g.GridWrap.FocusGained()
+	if g.Length() > 0 {
+		g.Highlight(max(g.selected(), 0))
+	}
+}
+
+// TypedKey moves the selection with the arrow keys.
+func (g *galleryGrid) TypedKey(e *fyne.KeyEvent) {
+	g.keyed = true
+	defer func() { g.keyed = false }()
+	g.GridWrap.TypedKey(e)
 }
 
 // Resume starts decoding thumbnails; the window calls it once it is shown.
@@ -236,6 +275,27 @@ func fitLine(s string, width, textSize float32) string {
 	return strings.TrimRight(string(r[:lo]), " ") + "…"
 }
 
+// cardSummary says in a few words what tells a video apart from others of
+// its picture: the model, the motion, the length, and practice.
+func cardSummary(j jobs.Job) string {
+	r := j.Request
+	m, known := r.Model()
+	var parts []string
+	if known {
+		parts = append(parts, m.ShortName())
+		if m.Takes("motion_bucket_id") {
+			parts = append(parts, strings.ToLower(motionWord(r.MotionBucketID)))
+		}
+		parts = append(parts, strconv.FormatFloat(math.Round(m.Seconds(r)*10)/10, 'f', -1, 64)+" s")
+	} else {
+		parts = append(parts, r.ModelID)
+	}
+	if j.Practice {
+		parts = append(parts, "practice")
+	}
+	return strings.Join(parts, " · ")
+}
+
 // placeholder fills a cell until its thumbnail is decoded, or when the job
 // has none: a faint tile of the thumbnail's shape. (An SVG icon here was
 // parsed again each time a cell was filled: a fifth of building the window.)
@@ -247,8 +307,11 @@ var placeholder = func() image.Image {
 	return m
 }()
 
-// thumbBox is the space a thumbnail is shown in.
-var thumbBox = fyne.NewSize(150, 100)
+// thumbBox is the space a thumbnail is shown in, and cardText the width of
+// the lines beside it.
+var thumbBox = fyne.NewSize(96, 72)
+
+const cardText = 176
 
 // A cell: the thumbnail, the picture's name, the state or progress.
 func (g *Gallery) newCell() fyne.CanvasObject {
@@ -258,11 +321,16 @@ func (g *Gallery) newCell() fyne.CanvasObject {
 	img.SetMinSize(thumbBox)
 	// Not truncated by the labels: updateCell fits the text itself (fitLine).
 	name := widget.NewLabel("")
+	what := widget.NewLabel("") // what differs between two videos of one picture
+	what.SizeName = theme.SizeNameCaptionText
 	state := widget.NewLabel("")
 	state.SizeName = theme.SizeNameCaptionText
 	bar := widget.NewProgressBar()
 	bar.TextFormatter = func() string { return "" }
-	return container.NewVBox(img, name, state, bar)
+	// The thumbnail beside three tight lines: a short card, so the gallery
+	// leaves the height to the player.
+	lines := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, what, state, bar)
+	return container.NewBorder(nil, nil, img, nil, container.New(layout.NewGridWrapLayout(fyne.NewSize(cardText, lines.MinSize().Height)), lines))
 }
 
 func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
@@ -270,15 +338,25 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 		return
 	}
 	j := g.all[g.shown[id]]
-	box := o.(*fyne.Container)
-	img := box.Objects[0].(*canvas.Image)
+	card := o.(*fyne.Container)
+	var img *canvas.Image
+	var box *fyne.Container // the lines
+	for _, k := range card.Objects {
+		switch k := k.(type) {
+		case *canvas.Image:
+			img = k
+		case *fyne.Container:
+			box = k.Objects[0].(*fyne.Container)
+		}
+	}
 	path := j.Path(j.Thumbnail)
 	if path == "" {
 		path = j.Path(j.SourceFile)
 	}
 	g.showThumb(img, path)
-	room := thumbBox.Width - 2*theme.InnerPadding()
-	box.Objects[1].(*widget.Label).SetText(fitLine(j.Source.Name, room, theme.TextSize()))
+	room := cardText - 2*theme.InnerPadding()
+	box.Objects[0].(*widget.Label).SetText(fitLine(j.Source.Name, room, theme.TextSize()))
+	box.Objects[1].(*widget.Label).SetText(fitLine(cardSummary(j), room, theme.CaptionTextSize()))
 	state := box.Objects[2].(*widget.Label)
 	state.Text = fitLine(timeLeft(g.eng, j), room, theme.CaptionTextSize())
 	switch j.State {

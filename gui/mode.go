@@ -78,6 +78,14 @@ func (w *Window) showMode() {
 	w.updateStatus()
 }
 
+// inform shows news that is not a problem in the status line ("Saved to
+// …").
+func (w *Window) inform(msg string) {
+	w.noticeLine.Importance = widget.MediumImportance
+	w.noticeLine.SetText(msg)
+	w.noticeLine.Show()
+}
+
 // newPracticeSwitch is the mode's switch, for Settings.
 func (w *Window) newPracticeSwitch() *widget.Check {
 	c := widget.NewCheck("Practice mode: simulated videos, made on this computer for free", func(on bool) {
@@ -93,6 +101,7 @@ func (w *Window) newPracticeSwitch() *widget.Check {
 // notice shows msg in the status line (the start's key check, a mode that
 // could not start), or clears it.
 func (w *Window) notice(msg string) {
+	w.noticeLine.Importance = widget.WarningImportance
 	w.noticeLine.SetText(msg)
 	if msg == "" {
 		w.noticeLine.Hide()

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,7 +249,7 @@ func TestResultLastFrameIntoTheLastFrameSlot(t *testing.T) {
 		return ok && j.State == "done" && w.Details().Player().Animation() != nil
 	})
 	hasButton := func() bool {
-		return strings.Contains(strings.Join(allText(w.Details().Content()), "|"), "Use as last frame")
+		return slices.Contains(w.Details().Actions(), "Use as last frame")
 	}
 	if hasButton() {
 		t.Fatal("'Use as last frame' offered for SVD")

@@ -54,7 +54,8 @@ type ParamsForm struct {
 	Steps          *intSlider
 	MinGuidance    *floatSlider
 	MaxGuidance    *floatSlider
-	Motion         *intSlider
+	Motion         *intSlider // from calm to wild, in words
+	MotionExact    *intSlider // the same, as the number the API takes (Advanced)
 	Noise          *floatSlider
 	Output         *widget.RadioGroup
 	Interpolation  *widget.Select
@@ -131,14 +132,16 @@ func NewParamsForm() *ParamsForm {
 	f.Steps = newIntSlider(1, client.MaxInferenceSteps, 1, "", func(int) { changed() })
 	f.MinGuidance = newFloatSlider(client.MinGuidance, client.MaxGuidance, 0.5, func(float64) { f.guidanceChanged(true) })
 	f.MaxGuidance = newFloatSlider(client.MinGuidance, client.MaxGuidance, 0.5, func(float64) { f.guidanceChanged(false) })
-	f.Motion = newIntSlider(client.MinMotionBucket, client.MaxMotionBucket, 1, "", func(int) { changed() })
+	f.Motion = newNumSlider(client.MinMotionBucket, client.MaxMotionBucket, 1, func(v int) { f.motionMoved(v, f.MotionExact) },
+		func(s *widget.Slider) int { return int(math.Round(s.Value)) }, motionWord)
+	f.MotionExact = newIntSlider(client.MinMotionBucket, client.MaxMotionBucket, 1, "", func(v int) { f.motionMoved(v, f.Motion) })
 	f.Noise = newFloatSlider(0, 1, 0.01, func(float64) { changed() })
 	f.Output = widget.NewRadioGroup([]string{"GIF", "MP4"}, func(string) { changed() })
 	f.Output.Horizontal = true
 	f.Output.Required = true
-	f.Interpolation = widget.NewSelect([]string{client.InterpolationLerp, client.InterpolationSlerp}, func(string) { changed() })
+	f.Interpolation = widget.NewSelect(blendNames, func(string) { changed() })
 	f.ClipSkip = widget.NewSelect([]string{"Default", "1", "2"}, func(string) { changed() })
-	f.Instant = widget.NewCheck("Answer at once, follow the job by polling", func(bool) { changed() })
+	f.Instant = widget.NewCheck("Reply at once; Vivify checks back until the video is ready", func(bool) { changed() })
 	f.Temp = widget.NewCheck("Temporary storage (the server deletes it after 24 h)", func(bool) { changed() })
 	f.Webhook = newSubmitEntry(false, &f.OnSubmit)
 	f.Webhook.SetPlaceHolder("https://my-server.example/hook (optional)")
@@ -242,7 +245,8 @@ func (f *ParamsForm) showModel() {
 		case "model_id", "prompt", "seed":
 			continue
 		}
-		takes := m.Takes(name) || (name == "width" && m.Takes("height"))
+		api, _, _ := strings.Cut(name, "#") // a second row of a field
+		takes := m.Takes(api) || (api == "width" && m.Takes("height"))
 		if takes {
 			row.Show()
 		} else {
@@ -313,10 +317,11 @@ func (f *ParamsForm) field(name, apiName, hint string, w fyne.CanvasObject) fyne
 func (f *ParamsForm) layout() fyne.CanvasObject {
 	modelRow := f.field("Model", "model_id", "Standard models are quick and small; HD makes 720p; premium models take minutes.",
 		container.NewVBox(container.New(layout.NewFormLayout(), widget.NewLabel("Kind"), f.Family, widget.NewLabel("Model"), f.Model), f.ModelInfo))
+	// Motion and the prompt first: they are what a creator changes most.
 	basic := container.NewVBox(
-		modelRow,
+		f.field("Motion", "motion_bucket_id", "How much moves, from calm (left: a gentle sway) to wild (right: a lot of movement).", f.Motion),
 		f.field("Prompt", "prompt", "What should happen in the video. Optional: the picture alone is enough.", f.Prompt),
-		f.field("Motion", "motion_bucket_id", "How much moves: low is a gentle sway, high is a lot of movement.", f.Motion),
+		modelRow,
 		f.field("Size", "width", "Width and height of the video, up to 512 pixels.",
 			container.NewVBox(container.New(layout.NewFormLayout(),
 				widget.NewLabel("Width"), f.Width, widget.NewLabel("Height"), f.Height), f.LockAspect)),
@@ -329,22 +334,30 @@ func (f *ParamsForm) layout() fyne.CanvasObject {
 	)
 	f.errors["height"] = f.errors["width"] // one line for the size
 	f.errors["portrait"] = f.errors["resolution"]
-	advanced := container.NewVBox(
+	fine := container.NewVBox(
 		f.field("Avoid", "negative_prompt", "What should not appear.", f.NegativePrompt),
+		f.field("Motion, as a number", "motion_bucket_id#exact", "The motion above as the number the service takes: 1 is calmest, 255 wildest.", f.MotionExact),
 		f.field("Guidance", "guidance_scale", "How closely the video follows the prompt (0 to 8).", f.Guidance),
-		f.field("Sample shift", "sample_shift", "A sampler setting: leave at 5 unless you know you need it.", f.SampleShift),
+		f.field("Sample shift", "sample_shift", "How far each step may change the picture: 5 suits most videos.", f.SampleShift),
 		f.EnhancePrompt,
 		f.field("Steps", "num_inference_steps", "More steps: finer detail, slower (up to 50).", f.Steps),
 		f.field("Guidance, from", "min_guidance_scale", "How closely the first frames follow the picture (1 to 8).", f.MinGuidance),
 		f.field("Guidance, to", "max_guidance_scale", "…and the last frames. Never below the first value.", f.MaxGuidance),
 		f.field("Noise", "noise_aug_strength", "A little noise (0.02) lets the video stray further from the picture.", f.Noise),
-		f.field("Interpolation", "latent_interpolation_method", "How frames blend: lerp is standard, slerp rounder.", f.Interpolation),
-		f.field("Clip skip", "clip_skip", "Leave at Default unless you know you need it.", f.ClipSkip),
-		f.Instant, f.Temp,
-		f.field("Webhook", "webhook", "An address of yours the service calls when the video is ready.", f.Webhook),
-		f.field("Track id", "track_id", "A number sent back with the webhook, to match results.", f.TrackID),
 	)
-	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced", advanced))
+	devNote := widget.NewLabel("For people connecting Vivify to their own software. Leave these as they are to make videos.")
+	devNote.Wrapping = fyne.TextWrapWord
+	devNote.Importance = widget.LowImportance
+	developers := container.NewVBox(devNote,
+		f.field("Frame blending", "latent_interpolation_method", "How the model blends one frame into the next inside it. Both look alike in most videos.", f.Interpolation),
+		f.field("Prompt reading", "clip_skip", "How the model reads the prompt (its clip skip). Default suits almost every prompt.", f.ClipSkip),
+		f.Instant, f.Temp,
+		f.field("Webhook", "webhook", "An address of your own server that ModelsLab calls when the video is ready. Vivify does not need it.", f.Webhook),
+		f.field("Track id", "track_id", "A number of yours sent back to that address, to match results.", f.TrackID),
+	)
+	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: fine-tuning", fine),
+		widget.NewAccordionItem("Advanced: for developers", developers))
+	acc.MultiOpen = true
 	return container.NewVBox(basic, acc, container.NewHBox(f.Reset))
 }
 
@@ -388,9 +401,10 @@ func (f *ParamsForm) SetRequest(r client.Request) {
 	f.MinGuidance.SetValue(r.MinGuidanceScale)
 	f.MaxGuidance.SetValue(r.MaxGuidanceScale)
 	f.Motion.SetValue(r.MotionBucketID)
+	f.MotionExact.SetValue(r.MotionBucketID)
 	f.Noise.SetValue(r.NoiseAugStrength)
 	f.Output.SetSelected(strings.ToUpper(r.OutputType))
-	f.Interpolation.SetSelected(r.LatentInterpolationMethod)
+	f.Interpolation.SetSelected(blendName(r.LatentInterpolationMethod))
 	if r.ClipSkip == nil {
 		f.ClipSkip.SetSelected("Default")
 	} else {
@@ -454,7 +468,7 @@ func (f *ParamsForm) read() client.Request {
 		NoiseAugStrength:          f.Noise.Value(),
 		FPS:                       f.FPS.Value(),
 		OutputType:                strings.ToLower(f.Output.Selected),
-		LatentInterpolationMethod: f.Interpolation.Selected,
+		LatentInterpolationMethod: blendMethod(f.Interpolation.Selected),
 		InstantResponse:           f.Instant.Checked,
 		Temp:                      f.Temp.Checked,
 		Webhook:                   strings.TrimSpace(f.Webhook.Text),
@@ -547,6 +561,54 @@ func (f *ParamsForm) sizeChanged(widthMoved bool) {
 		f.setting = false
 	}
 	f.changed()
+}
+
+// motionMoved keeps the two motion sliders together.
+func (f *ParamsForm) motionMoved(v int, other *intSlider) {
+	if other != nil && other.Value() != v {
+		other.SetValue(v)
+	}
+	f.changed()
+}
+
+// The frame blending choices, in words, for the API's methods.
+var (
+	blendNames   = []string{"Standard (lerp)", "Rounder (slerp)"}
+	blendMethods = []string{client.InterpolationLerp, client.InterpolationSlerp}
+)
+
+func blendName(method string) string {
+	for i, m := range blendMethods {
+		if m == method {
+			return blendNames[i]
+		}
+	}
+	return blendNames[0]
+}
+
+func blendMethod(name string) string {
+	for i, n := range blendNames {
+		if n == name {
+			return blendMethods[i]
+		}
+	}
+	return blendMethods[0]
+}
+
+// motionWord says how much a motion value (1 to 255) moves, from calm to
+// wild.
+func motionWord(v int) string {
+	switch {
+	case v <= 50:
+		return "Calm"
+	case v <= 110:
+		return "Gentle"
+	case v <= 150:
+		return "Medium"
+	case v <= 200:
+		return "Lively"
+	}
+	return "Wild"
 }
 
 // fitStep rounds v to a multiple of step within the size limits.

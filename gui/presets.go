@@ -73,14 +73,15 @@ func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window, dialo
 	json.Unmarshal([]byte(prefs.String(prefPresets)), &p.own)
 	p.Choice = widget.NewSelect(nil, func(name string) { p.apply(name) })
 	p.Choice.PlaceHolder = "Choose a preset"
-	p.Save = widget.NewButtonWithIcon("Save as preset…", theme.DocumentSaveIcon(), p.askName)
+	p.Save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), p.askName)
 	p.Delete = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.remove(p.Choice.Selected) })
 	p.refresh()
 	if last := prefs.String(prefPreset); last != "" && slices.Contains(p.Choice.Options, last) {
 		p.Choice.SetSelected(last)
 	}
 	title := widget.NewLabelWithStyle("Preset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	p.content = container.NewVBox(title, container.NewBorder(nil, nil, nil, p.Delete, p.Choice), p.Save)
+	// One row: the form's first screen is for the picture and its motion.
+	p.content = container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(p.Save, p.Delete), p.Choice))
 	return p
 }
 

@@ -188,3 +188,32 @@ func TestFailedStartCheckShowsInTheWindow(t *testing.T) {
 		t.Errorf("the key saved offline was not kept: %q", got)
 	}
 }
+
+// The mode is always plain: the switch in Settings turns practice on and
+// off, the banner shows in practice and the balance with "real videos use
+// credits" outside it, and the choice is kept for the next start.
+func TestPracticeSwitch(t *testing.T) {
+	store := &keychain.Memory{}
+	store.Set(practiceKey)
+	w, q, eng := keyWindow(t, store)
+	q.until(t, 5*time.Second, "the balance", func() bool { return strings.Contains(w.balance.Text, "42.50") })
+	if w.banner.Visible() || !w.credits.Visible() || eng.InPractice() {
+		t.Fatalf("paid mode: banner %v, credits %v, engine in practice %v", w.banner.Visible(), w.credits.Visible(), eng.InPractice())
+	}
+	w.ShowSettings()
+	if w.practiceSwitch == nil || w.practiceSwitch.Checked {
+		t.Fatal("no practice switch in Settings, or it is on in paid mode")
+	}
+	w.practiceSwitch.SetChecked(true)
+	if !w.banner.Visible() || w.credits.Visible() || w.balance.Visible() || !eng.InPractice() || !w.Practice() {
+		t.Fatalf("practice: banner %v, credits %v, engine in practice %v", w.banner.Visible(), w.credits.Visible(), eng.InPractice())
+	}
+	if !fyne.CurrentApp().Preferences().Bool(prefPractice) {
+		t.Fatal("the choice of practice is not kept")
+	}
+	w.practiceSwitch.SetChecked(false)
+	q.until(t, 5*time.Second, "the key checked again", func() bool { return strings.Contains(w.balance.Text, "42.50") && w.balance.Visible() })
+	if w.banner.Visible() || eng.InPractice() || fyne.CurrentApp().Preferences().Bool(prefPractice) {
+		t.Fatal("practice is still on after the switch was turned off")
+	}
+}

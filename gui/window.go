@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/color"
 	"log"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -87,6 +89,7 @@ type Window struct {
 	presets        *Presets
 	gen            *widget.Button
 	message        *widget.Label
+	ring           *focusRing
 	focused        bool            // the app is in the foreground
 	running        map[string]bool // jobs seen active: their end is news
 }
@@ -115,19 +118,22 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.presets = NewPresets(w.params, app.Preferences(), w.win, deps.dialogs)
 	w.details.OnUseAsInput = w.source.SetFile
 	w.gallery = NewGallery(deps.Engine, deps.RunOnUI, w.details.Show)
+	w.details.OnNewJob = w.gallery.SelectJob // Run again: the new job, in view
+	w.details.OnSaved = func(path string) { w.inform("Saved: " + path) }
 	w.status = widget.NewLabel("")
 	w.message = widget.NewLabel("")
 	w.message.Wrapping = fyne.TextWrapWord
 	w.message.Importance = widget.DangerImportance
 	w.message.Hide()
-	w.gen = widget.NewButtonWithIcon("Generate", theme.MediaPlayIcon(), w.Generate)
+	w.gen = widget.NewButtonWithIcon("Generate   "+shortcutText("Enter"), theme.MediaPlayIcon(), w.Generate)
 	w.gen.Importance = widget.HighImportance
 
-	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil,
-		container.NewVScroll(container.NewVBox(w.source.Content(), w.endFrame.Content(), widget.NewSeparator(), w.presets.Content(), w.params.Content())))
+	form := container.NewVScroll(container.NewVBox(w.source.Content(), w.endFrame.Content(), widget.NewSeparator(), w.presets.Content(), w.params.Content()))
+	w.ring = newFocusRing(w.win, form)
+	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil, form)
 	w.showEndFrame(w.params.ChosenModel())
 	right := container.NewVSplit(w.gallery.Content(), w.details.Content())
-	right.SetOffset(0.45)
+	right.SetOffset(0.36) // the video gets the larger part
 	split := container.NewHSplit(left, right)
 	split.SetOffset(0.36)
 	w.balance = widget.NewLabel("")
@@ -150,7 +156,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), w.ShowSettings)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.credits, w.balance, settings), w.banner)
 	bottom := container.NewVBox(w.noticeLine, w.status)
-	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, split))
+	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer()))
 	deps.Engine.SetPractice(deps.Practice)
 	w.showMode()
 	w.win.Resize(fyne.NewSize(1200, 760))
@@ -169,6 +175,12 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter} { // Ctrl+Enter (Cmd+Enter on macOS)
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
 			func(fyne.Shortcut) { w.Generate() })
+	}
+	// Quit: Ctrl+Q (Cmd+Q on macOS), as everywhere, text fields included.
+	quit := func(fyne.Shortcut) { w.close() }
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, quit)
+	for _, e := range []*SubmitEntry{w.source.URL, w.endFrame.URL, w.params.Prompt, w.params.NegativePrompt, w.params.Webhook, w.params.TrackID} {
+		e.onWindowShortcut = quit
 	}
 	// Escape closes the dialog on top (a text field in a dialog passes it on).
 	w.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
@@ -285,6 +297,15 @@ func (w *Window) Start() {
 			if w.deps.Engine.InFlight() > 0 {
 				w.deps.RunOnUI(w.gallery.Tick)
 			}
+		}
+	}()
+	go func() { // the focus ring follows the keyboard
+		for range time.Tick(150 * time.Millisecond) {
+			w.deps.RunOnUI(func() {
+				if w.focused {
+					w.ring.follow()
+				}
+			})
 		}
 	}()
 	if w.deps.Practice {
@@ -548,6 +569,18 @@ func (w *Window) dropped(uris []fyne.URI) {
 	}
 }
 
+// shortcutText is how the system writes the shortcut of key with Ctrl
+// (Cmd on macOS).
+func shortcutText(key string) string {
+	if runtime.GOOS == "darwin" {
+		if key == "Enter" {
+			key = "Return"
+		}
+		return "⌘+" + key
+	}
+	return "Ctrl+" + key
+}
+
 func firstNonEmpty(a, b string) string {
 	if a != "" {
 		return a
@@ -567,6 +600,7 @@ type SourcePanel struct {
 	// OnSubmit is called for Ctrl+Enter in the link field.
 	OnSubmit func()
 	preview  *canvas.Image
+	empty    fyne.CanvasObject // "Drop a picture here", while there is none
 	info     *widget.Label
 	title    *widget.Label
 	content  fyne.CanvasObject
@@ -600,7 +634,7 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), asp
 		if strings.TrimSpace(text) != "" {
 			s.file = ""
 			s.preview.Image, s.preview.File = nil, ""
-			s.preview.Refresh()
+			s.previewChanged()
 			s.info.SetText("The server fetches this picture itself when the job starts.")
 			aspect(0)
 		}
@@ -610,6 +644,14 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), asp
 	s.preview = canvas.NewImageFromImage(nil)
 	s.preview.FillMode = canvas.ImageFillContain
 	s.preview.SetMinSize(fyne.NewSize(200, 140))
+	// Until a picture is chosen, its place says how to give one.
+	frame := canvas.NewRectangle(color.Transparent)
+	frame.StrokeColor = theme.Color(theme.ColorNameDisabled)
+	frame.StrokeWidth = 1
+	frame.CornerRadius = theme.InputRadiusSize()
+	hint := widget.NewLabelWithStyle("Drop a picture here", fyne.TextAlignCenter, fyne.TextStyle{})
+	hint.Importance = widget.LowImportance
+	s.empty = container.NewStack(frame, container.NewCenter(hint))
 	s.info = widget.NewLabel("Choose a picture: type a link, browse, paste, or drop a file on the window.")
 	s.info.Wrapping = fyne.TextWrapWord
 	s.title = widget.NewLabelWithStyle("Picture", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -617,8 +659,19 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), asp
 	// The link on a line of its own and the buttons under it: side by side
 	// they made the column wider than a 1200-pixel window leaves it.
 	s.content = container.NewVBox(title, s.URL, container.NewGridWithColumns(2, browse, paste),
-		s.preview, s.info)
+		container.NewStack(s.preview, s.empty), s.info)
 	return s
+}
+
+// previewChanged redraws the preview, and the hint in its place while
+// there is no picture.
+func (s *SourcePanel) previewChanged() {
+	s.preview.Refresh()
+	if s.preview.Image == nil {
+		s.empty.Show()
+	} else {
+		s.empty.Hide()
+	}
 }
 
 // Content is the panel's widgets.
@@ -658,12 +711,12 @@ func (s *SourcePanel) SetFile(path string) {
 			if err != nil {
 				s.file = ""
 				s.preview.Image = nil
-				s.preview.Refresh()
+				s.previewChanged()
 				s.info.SetText(pictureProblem(filepath.Base(path), err))
 				return
 			}
 			s.preview.Image = img
-			s.preview.Refresh()
+			s.previewChanged()
 			s.info.SetText(fmt.Sprintf("%s, %d × %d pixels. It is scaled to fit 512 pixels and uploaded; the uploaded copy is kept 24 hours.",
 				filepath.Base(path), info.Width, info.Height))
 			s.aspect(float64(info.Width) / float64(info.Height))

@@ -1,0 +1,129 @@
+package gui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"vivify/jobs"
+)
+
+// Tab leaves the prompt (as the real driver does it: a field that accepts
+// Tab keeps it), Escape leaves it too, and Generate shows its shortcut.
+func TestTabLeavesThePrompt(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	c := w.Fyne().Canvas()
+	c.Focus(w.params.Prompt)
+	if w.params.Prompt.AcceptsTab() {
+		t.Fatal("the prompt keeps Tab: the keyboard is trapped in it")
+	}
+	w.params.Prompt.SetText("waves")
+	c.FocusNext()
+	if c.Focused() == w.params.Prompt {
+		t.Fatal("Tab did not leave the prompt")
+	}
+	if w.params.Prompt.Text != "waves" {
+		t.Fatalf("the prompt reads %q", w.params.Prompt.Text)
+	}
+	c.Focus(w.params.Prompt)
+	c.FocusPrevious()
+	if c.Focused() == w.params.Prompt {
+		t.Fatal("Shift+Tab did not leave the prompt")
+	}
+	c.Focus(w.params.Prompt)
+	w.params.Prompt.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Focused() != nil {
+		t.Fatalf("Escape left %T focused", c.Focused())
+	}
+	if !strings.Contains(w.gen.Text, "Ctrl+Enter") && !strings.Contains(w.gen.Text, "⌘+Return") {
+		t.Fatalf("Generate reads %q: no shortcut", w.gen.Text)
+	}
+}
+
+// The focus ring surrounds the control that has the keyboard (Generate),
+// and a control below the fold is scrolled into view when it gains focus.
+func TestFocusRingAndScrollIntoView(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	w.Fyne().Resize(fyne.NewSize(1024, 640))
+	c := w.Fyne().Canvas()
+	c.Focus(w.gen)
+	w.ring.follow()
+	if w.ring.Focused() != w.gen {
+		t.Fatalf("the ring is around %T, not Generate", w.ring.Focused())
+	}
+	d := fyne.CurrentApp().Driver()
+	at := d.AbsolutePositionForObject(w.gen)
+	ring := d.AbsolutePositionForObject(w.ring.ring)
+	if ring.X > at.X || ring.Y > at.Y || ring.X+w.ring.ring.Size().Width < at.X+w.gen.Size().Width {
+		t.Fatalf("the ring at %v %v does not surround Generate at %v %v", ring, w.ring.ring.Size(), at, w.gen.Size())
+	}
+
+	form := w.ring.scrolls[0]
+	if form.Offset.Y != 0 {
+		t.Fatalf("the form starts scrolled: %v", form.Offset)
+	}
+	reset := w.params.Reset
+	c.Focus(reset)
+	w.ring.follow()
+	if form.Offset.Y == 0 {
+		t.Fatal("the form did not scroll to the focused control")
+	}
+	top := d.AbsolutePositionForObject(reset).Y - d.AbsolutePositionForObject(form).Y
+	if top < 0 || top+reset.Size().Height > form.Size().Height {
+		t.Fatalf("the focused control is at %v in a view %v high", top, form.Size().Height)
+	}
+}
+
+// Ctrl+Q quits from anywhere, a text field included.
+func TestCtrlQQuits(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	quit := false
+	w.deps.OnQuit = func() { quit = true }
+	w.Fyne().Canvas().Focus(w.params.Prompt)
+	w.params.Prompt.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault})
+	if !quit {
+		t.Fatal("Ctrl+Q in the prompt did not quit")
+	}
+}
+
+// The gallery is walked with the arrow keys: each video moved to is shown.
+func TestGalleryArrowKeys(t *testing.T) {
+	test.NewTempApp(t)
+	var shown []string
+	g := NewGallery(nil, func(f func()) { f() }, func(j jobs.Job) { shown = append(shown, j.ID) })
+	win := test.NewWindow(g.Content())
+	win.Resize(fyne.NewSize(900, 400))
+	now := time.Now()
+	var list []jobs.Job
+	for i, name := range []string{"c", "b", "a"} {
+		list = append(list, jobs.Job{ID: name, State: jobs.Done, Source: jobs.Source{Name: name}, Created: now.Add(-time.Duration(i) * time.Minute)})
+	}
+	g.Load(list)
+	g.grid.Select(0)
+	win.Canvas().Focus(g.grid)
+	g.grid.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	g.grid.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	g.grid.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	if strings.Join(shown, " ") != "c b a b" {
+		t.Fatalf("shown in turn: %q", shown)
+	}
+}
+
+// Run again shows the new job, selected, not the old one.
+func TestRunAgainSelectsTheNewJob(t *testing.T) {
+	w, q, j := finishedJob(t)
+	if !w.Details().Do("Run again") {
+		t.Fatalf("no Run again among %q", w.Details().Actions())
+	}
+	q.until(t, 10*time.Second, "the new job shown", func() bool {
+		d, ok := w.Details().Job()
+		return ok && d.ID != j.ID && len(w.Gallery().Shown()) == 2 && w.Gallery().Shown()[0].ID == d.ID
+	})
+	if d, _ := w.Details().Job(); !d.Practice {
+		t.Fatal("Run again of a practice job left practice")
+	}
+}
