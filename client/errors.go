@@ -112,7 +112,7 @@ func (e *Error) Advice() string {
 	case ErrValidation:
 		return "Correct the settings marked in red, then try again."
 	case ErrNotFound:
-		return "The server no longer has this request (results are kept for a limited time). Run it again."
+		return "Results are kept for a limited time: Run again makes it anew."
 	case ErrGenerationFailed:
 		return "Try again; if it keeps failing, try another image or fewer frames."
 	case ErrTransient:

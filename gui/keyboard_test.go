@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +128,52 @@ func TestRunAgainSelectsTheNewJob(t *testing.T) {
 	if d, _ := w.Details().Job(); !d.Practice {
 		t.Fatal("Run again of a practice job left practice")
 	}
+}
+
+// A link is checked before it is sent: a link to a web page, or to
+// nothing, is refused at once with a sentence that names it, and nothing
+// reaches the server; a good link says the picture's size as it is typed.
+func TestLinkCheckedBeforeSend(t *testing.T) {
+	w, q, srv := practiceWindow(t)
+	linkPause = 10 * time.Millisecond
+	page := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing.png" {
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Header().Set("Content-Type", "text/html")
+		rw.Write([]byte("<html><body>a page about a picture</body></html>"))
+	}))
+	t.Cleanup(page.Close)
+	for _, tc := range []struct{ link, says string }{
+		{page.URL + "/gallery", "web page"},
+		{page.URL + "/missing.png", "not found"},
+	} {
+		w.Source().URL.SetText(tc.link)
+		w.Generate()
+		q.until(t, 10*time.Second, "the link's problem", func() bool { return strings.Contains(w.Message(), tc.says) })
+		if !strings.Contains(w.Message(), tc.link) {
+			t.Errorf("the message does not name the link %s: %q", tc.link, w.Message())
+		}
+		if !strings.Contains(w.Source().info.Text, tc.says) {
+			t.Errorf("beside the picture: %q", w.Source().info.Text)
+		}
+	}
+	if n := len(w.Gallery().Shown()); n != 0 || len(srv.Submissions()) != 0 {
+		t.Fatalf("a bad link made %d jobs and %d submissions", n, len(srv.Submissions()))
+	}
+	good := imageURL(t)
+	w.Source().URL.SetText(good)
+	q.until(t, 10*time.Second, "the good link checked", func() bool { return strings.Contains(w.Source().info.Text, "300 × 200") })
+	if w.Message() != "" {
+		t.Errorf("a stale message stays: %q", w.Message())
+	}
+	if r := w.Params().read(); r.Width != 512 || r.Height != 344 {
+		t.Errorf("a 300×200 link picture gives a %d×%d video", r.Width, r.Height)
+	}
+	if !strings.Contains(w.Source().note.Text, "small") {
+		t.Errorf("a 300-pixel picture for a 512-pixel video gets no warning: %q", w.Source().note.Text)
+	}
+	w.Generate()
+	q.until(t, 10*time.Second, "the job", func() bool { return len(w.Gallery().Shown()) == 1 })
 }

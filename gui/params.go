@@ -368,6 +368,9 @@ func (f *ParamsForm) Content() fyne.CanvasObject { return f.content }
 func (f *ParamsForm) SetRequest(r client.Request) {
 	f.setting = true
 	defer func() {
+		// Presets, Reuse settings and Reset carry a size of their own;
+		// the picture's shape is kept all the same.
+		f.fitToPicture()
 		f.setting = false
 		f.refreshCost()
 		f.changed()
@@ -517,21 +520,40 @@ func (f *ParamsForm) showErrors(fields []client.FieldError) {
 func (f *ParamsForm) SetSourceAspect(aspect float64) {
 	f.aspect = aspect
 	f.portrait = false // a new picture: its shape decides again
-	if aspect > 0 && f.LockAspect.Checked {
-		// The video's long side stays as long; the picture's shape
-		// decides which side that is.
-		long := max(f.Width.Value(), f.Height.Value())
-		f.setting = true
-		if aspect >= 1 {
-			f.Width.SetValue(long)
-		} else {
-			f.Height.SetValue(long)
-		}
-		f.setting = false
-		f.sizeChanged(aspect >= 1)
+	was := f.setting
+	f.setting = true
+	f.fitToPicture()
+	f.setting = was
+	f.changed()
+}
+
+// fitToPicture gives the video the picture's shape, unless the creator
+// chose otherwise: the orientation of the models that take one (until
+// Portrait is ticked or unticked by hand), and the width and height of the
+// standard models while "Keep the picture's shape" is ticked. The video's
+// long side stays as long; the picture's shape decides which side that is.
+// The caller holds f.setting.
+func (f *ParamsForm) fitToPicture() {
+	if f.aspect <= 0 {
 		return
 	}
-	f.sizeChanged(true)
+	if !f.portrait {
+		f.Portrait.SetChecked(f.aspect < 1)
+	}
+	if !f.LockAspect.Checked {
+		return
+	}
+	long := max(f.Width.Value(), f.Height.Value())
+	var w, h int
+	if f.aspect >= 1 {
+		w = long
+		h = fitStep(float64(w)/f.aspect, 8)
+	} else {
+		h = long
+		w = fitStep(float64(h)*f.aspect, 8)
+	}
+	f.Width.SetValue(w)
+	f.Height.SetValue(h)
 }
 
 func (f *ParamsForm) sizeChanged(widthMoved bool) {

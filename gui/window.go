@@ -1,13 +1,10 @@
 package gui
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image/color"
 	"log"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,17 +13,14 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
 	"vivify/internal/atomicfile"
-	"vivify/internal/picture"
 	"vivify/jobs"
 	"vivify/keychain"
 )
@@ -92,6 +86,8 @@ type Window struct {
 	ring           *focusRing
 	focused        bool            // the app is in the foreground
 	running        map[string]bool // jobs seen active: their end is news
+	picW, picH     int             // the chosen picture's size, 0 for none
+	aboutPicture   bool            // the message is about the picture chosen
 }
 
 // NewWindow builds the window in app and follows the engine's events.
@@ -103,8 +99,18 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	deps.dialogs = &Dialogs{}
 	w := &Window{app: app, deps: deps, win: win, focused: true, running: map[string]bool{}}
 	w.params = NewParamsForm()
-	w.source = NewSourcePanel(w.win, deps.dialogs, deps.RunOnUI, w.params.SetSourceAspect)
+	w.source = NewSourcePanel(w.win, deps.dialogs, deps.RunOnUI, w.pictureChosen)
+	w.source.CheckLink = deps.Engine.CheckLink
+	w.params.OnChanged = func(client.Request) {
+		w.videoNote()
+		if w.message != nil && w.message.Text == settingsNeedAttention {
+			if _, err := w.params.Request("https://upload.invalid/"); err == nil || onlyEndImage(err) {
+				w.say("") // corrected: the message is no longer true
+			}
+		}
+	}
 	w.endFrame = NewEndFramePanel(w.win, deps.dialogs, deps.RunOnUI)
+	w.endFrame.CheckLink = deps.Engine.CheckLink
 	w.endFrame.OnSubmit = w.Generate
 	w.params.OnModelChanged = func(m client.Model) {
 		w.showEndFrame(m)
@@ -235,6 +241,45 @@ func (w *Window) showEndFrame(m client.Model) {
 	if had != m.EndFrame {
 		w.details.Refresh() // "Use as last frame" comes or goes
 	}
+}
+
+// pictureChosen takes the size of the picture chosen (0, 0 for none): its
+// shape goes to the form, and what video it becomes is said beside it.
+func (w *Window) pictureChosen(width, height int) {
+	w.picW, w.picH = width, height
+	if height > 0 {
+		w.params.SetSourceAspect(float64(width) / float64(height))
+	} else {
+		w.params.SetSourceAspect(0)
+	}
+	if w.aboutPicture {
+		w.say("") // about the picture before: no longer true
+	}
+	w.videoNote()
+}
+
+// videoNote says beside the picture what video it becomes, and warns when
+// the picture is smaller than the model can use.
+func (w *Window) videoNote() {
+	if w.source == nil || w.picW == 0 {
+		if w.source != nil {
+			w.source.SetNote("", false)
+		}
+		return
+	}
+	m := w.params.ChosenModel()
+	r := w.params.read()
+	vw, vh := m.Size(r)
+	text := fmt.Sprintf("The video: %d × %d pixels, %.1f seconds.", vw, vh, m.Seconds(r))
+	long := max(w.picW, w.picH)
+	want := max(vw, vh)
+	if long*4 < want*3 { // under three quarters of the video's size
+		text += fmt.Sprintf(" This picture is small (%d × %d): the video will look soft. A picture at least %d pixels on its long side looks best.",
+			w.picW, w.picH, want)
+		w.source.SetNote(text, true)
+		return
+	}
+	w.source.SetNote(text, false)
 }
 
 // EndFrame is the last-frame slot.
@@ -488,11 +533,12 @@ func (w *Window) Generate() {
 	file, link, err := w.source.Chosen()
 	if err != nil {
 		w.say(err.Error())
+		w.aboutPicture = true
 		return
 	}
 	req, err := w.params.Request(firstNonEmpty(link, "https://upload.invalid/"))
 	if err != nil && !onlyEndImage(err) {
-		w.say("Some settings need attention; see the notes beside them.")
+		w.say(settingsNeedAttention)
 		return
 	}
 	spec := jobs.Spec{Request: req, File: file, URL: link}
@@ -507,6 +553,35 @@ func (w *Window) Generate() {
 			spec.Request.EndImage = ""
 		}
 	}
+	if link != "" {
+		// The link is checked before it is sent: a link to no picture is
+		// said now, in words, not by the server a while later.
+		w.gen.Disable()
+		w.say("Checking the link…")
+		w.message.Importance = widget.MediumImportance
+		w.source.WhenLinkChecked(func(_ client.LinkInfo, err error, ok bool) {
+			w.gen.Enable()
+			w.message.Importance = widget.DangerImportance
+			switch {
+			case !ok:
+				w.say("") // the link changed meanwhile: nothing was sent
+			case err != nil:
+				w.say(linkProblem(err))
+				w.aboutPicture = true
+			default:
+				w.add(spec)
+			}
+		})
+		return
+	}
+	w.add(spec)
+}
+
+// settingsNeedAttention is the message of a form with problems.
+const settingsNeedAttention = "Some settings need attention; see the notes beside them."
+
+// add queues the job of spec; the job appears in the gallery at once.
+func (w *Window) add(spec jobs.Spec) {
 	w.say("")
 	w.gen.Disable()
 	go func() {
@@ -523,6 +598,7 @@ func (w *Window) Generate() {
 }
 
 func (w *Window) say(msg string) {
+	w.aboutPicture = false
 	w.message.SetText(msg)
 	if msg == "" {
 		w.message.Hide()
@@ -548,7 +624,7 @@ func (w *Window) dropped(uris []fyne.URI) {
 	default:
 		req, err := w.params.Request("https://upload.invalid/")
 		if err != nil {
-			w.say("Some settings need attention; see the notes beside them.")
+			w.say(settingsNeedAttention)
 			return
 		}
 		go func() {
@@ -586,193 +662,6 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
-}
-
-// SourcePanel is where the image comes from: a link checked as it is typed,
-// Browse, Paste, or a file dropped on the window.
-type SourcePanel struct {
-	win     fyne.Window
-	dialogs *Dialogs
-	runOnUI func(func())
-	aspect  func(float64)
-	URL     *SubmitEntry
-	file    string
-	// OnSubmit is called for Ctrl+Enter in the link field.
-	OnSubmit func()
-	preview  *canvas.Image
-	empty    fyne.CanvasObject // "Drop a picture here", while there is none
-	info     *widget.Label
-	title    *widget.Label
-	content  fyne.CanvasObject
-}
-
-// NewEndFramePanel is a second picture slot, for the models that are given
-// the last frame too: the same ways in as the first.
-func NewEndFramePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func())) *SourcePanel {
-	s := NewSourcePanel(win, dialogs, runOnUI, func(float64) {})
-	s.title.SetText("Last frame")
-	s.info.SetText("The picture the video ends on: type a link, browse, paste, or drop a file here.")
-	return s
-}
-
-// NewSourcePanel builds the panel; aspect is told the chosen image's shape.
-func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), aspect func(float64)) *SourcePanel {
-	s := &SourcePanel{win: win, dialogs: dialogs, runOnUI: runOnUI, aspect: aspect}
-	s.URL = newSubmitEntry(false, &s.OnSubmit)
-	s.URL.SetPlaceHolder("https://… a link to a picture")
-	s.URL.Validator = func(text string) error {
-		if strings.TrimSpace(text) == "" {
-			return nil
-		}
-		u, err := url.Parse(strings.TrimSpace(text))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return errors.New("a link starts with http:// or https://")
-		}
-		return nil
-	}
-	s.URL.OnChanged = func(text string) {
-		if strings.TrimSpace(text) != "" {
-			s.file = ""
-			s.preview.Image, s.preview.File = nil, ""
-			s.previewChanged()
-			s.info.SetText("The server fetches this picture itself when the job starts.")
-			aspect(0)
-		}
-	}
-	browse := widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), s.browse)
-	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), s.paste)
-	s.preview = canvas.NewImageFromImage(nil)
-	s.preview.FillMode = canvas.ImageFillContain
-	s.preview.SetMinSize(fyne.NewSize(200, 140))
-	// Until a picture is chosen, its place says how to give one.
-	frame := canvas.NewRectangle(color.Transparent)
-	frame.StrokeColor = theme.Color(theme.ColorNameDisabled)
-	frame.StrokeWidth = 1
-	frame.CornerRadius = theme.InputRadiusSize()
-	hint := widget.NewLabelWithStyle("Drop a picture here", fyne.TextAlignCenter, fyne.TextStyle{})
-	hint.Importance = widget.LowImportance
-	s.empty = container.NewStack(frame, container.NewCenter(hint))
-	s.info = widget.NewLabel("Choose a picture: type a link, browse, paste, or drop a file on the window.")
-	s.info.Wrapping = fyne.TextWrapWord
-	s.title = widget.NewLabelWithStyle("Picture", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title := s.title
-	// The link on a line of its own and the buttons under it: side by side
-	// they made the column wider than a 1200-pixel window leaves it.
-	s.content = container.NewVBox(title, s.URL, container.NewGridWithColumns(2, browse, paste),
-		container.NewStack(s.preview, s.empty), s.info)
-	return s
-}
-
-// previewChanged redraws the preview, and the hint in its place while
-// there is no picture.
-func (s *SourcePanel) previewChanged() {
-	s.preview.Refresh()
-	if s.preview.Image == nil {
-		s.empty.Show()
-	} else {
-		s.empty.Hide()
-	}
-}
-
-// Content is the panel's widgets.
-func (s *SourcePanel) Content() fyne.CanvasObject { return s.content }
-
-// Chosen is the chosen image: a file or a link.
-func (s *SourcePanel) Chosen() (file, link string, err error) {
-	if s.file != "" {
-		return s.file, "", nil
-	}
-	text := strings.TrimSpace(s.URL.Text)
-	if text == "" {
-		return "", "", errors.New("Choose a picture first: type a link, browse, paste, or drop a file on the window.")
-	}
-	if err := s.URL.Validator(text); err != nil {
-		return "", "", fmt.Errorf("The picture's link is not valid: %v.", err)
-	}
-	return "", text, nil
-}
-
-// SetFile chooses a local image: it is shown with its size, and its shape
-// goes to the form's aspect lock. Reading it happens off the UI goroutine.
-func (s *SourcePanel) SetFile(path string) {
-	s.URL.SetText("")
-	s.file = path
-	s.info.SetText("Reading " + filepath.Base(path) + "…")
-	go func() {
-		// The preview is never shown larger than this: the picture is
-		// scaled to it as it is decoded, within the shared memory budget.
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		img, info, err := picture.DecodeFile(ctx, path, previewSide, previewSide)
-		cancel()
-		s.runOnUI(func() {
-			if s.file != path {
-				return // another image was chosen meanwhile
-			}
-			if err != nil {
-				s.file = ""
-				s.preview.Image = nil
-				s.previewChanged()
-				s.info.SetText(pictureProblem(filepath.Base(path), err))
-				return
-			}
-			s.preview.Image = img
-			s.previewChanged()
-			s.info.SetText(fmt.Sprintf("%s, %d × %d pixels. It is scaled to fit 512 pixels and uploaded; the uploaded copy is kept 24 hours.",
-				filepath.Base(path), info.Width, info.Height))
-			s.aspect(float64(info.Width) / float64(info.Height))
-		})
-	}()
-}
-
-// previewSide is the largest side, in pixels, a chosen picture is kept at
-// for its preview.
-const previewSide = 1024
-
-// pictureProblem says in a sentence why the file name could not be used as
-// the picture, and what to do.
-func pictureProblem(name string, err error) string {
-	switch {
-	case errors.Is(err, picture.ErrNotRegular):
-		return name + " is not an ordinary file (it may be a pipe or a device), so Vivify cannot read a picture from it. Choose a picture file."
-	case errors.Is(err, picture.ErrTooLarge):
-		return name + " is too large to open safely (" + strings.TrimPrefix(err.Error(), picture.ErrTooLarge.Error()+": ") +
-			"). Make a smaller copy of it in an image editor, or choose another picture."
-	case errors.Is(err, os.ErrNotExist):
-		return name + " is no longer there. It may have been moved or deleted; choose it again."
-	case errors.Is(err, os.ErrPermission):
-		return "Vivify is not allowed to read " + name + ". Choose a picture from a folder you can open."
-	case errors.Is(err, picture.ErrDamaged):
-		return name + " looks like a picture but is damaged. Open it in an image editor and save it again, or choose another."
-	}
-	return name + " is not a picture Vivify can read. Choose a PNG, JPEG, GIF or WebP picture."
-}
-
-func (s *SourcePanel) browse() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		r.Close()
-		s.SetFile(r.URI().Path())
-	}, s.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".webp"}))
-	s.dialogs.Show(d)
-}
-
-func (s *SourcePanel) paste() {
-	text := strings.TrimSpace(fyne.CurrentApp().Clipboard().Content())
-	switch {
-	case strings.HasPrefix(text, "http://") || strings.HasPrefix(text, "https://"):
-		s.URL.SetText(text)
-	case strings.HasPrefix(text, "file://"):
-		if u, err := url.Parse(text); err == nil {
-			s.SetFile(u.Path)
-		}
-	case text != "" && client.IsImageFile(text):
-		s.SetFile(text)
-	default:
-		s.info.SetText("The clipboard holds no link or picture file.")
-	}
 }
 
 // timeLeft is the gallery's words for a running job's progress.

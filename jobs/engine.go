@@ -896,6 +896,14 @@ func (e *Engine) KeyBalance(ctx context.Context) (*client.Balance, error) {
 	return c.Balance(ctx)
 }
 
+// CheckLink fetches the start of a picture's link, as the service will
+// when a job of the current mode starts, and says what picture it is or
+// what is wrong with it (see client.CheckPictureLink).
+func (e *Engine) CheckLink(ctx context.Context, link string) (client.LinkInfo, error) {
+	c, _ := e.clientFor(e.InPractice()) // none yet: checked as for any service
+	return c.CheckPictureLink(ctx, link)
+}
+
 // HasClient reports whether new jobs have a client: a key, or in practice
 // the practice server.
 func (e *Engine) HasClient() bool {

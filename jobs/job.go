@@ -237,11 +237,17 @@ func Describe(err error) *Failure {
 		case client.ErrValidation:
 			f.Kind, f.Message = "validation", "Some settings were not accepted: "+fieldText(e.Fields)
 		case client.ErrNotFound:
-			f.Kind, f.Message = "not_found", "The server no longer knows this job."
+			f.Kind, f.Message = "not_found", "The server no longer has this job."
 		case client.ErrGenerationFailed:
 			f.Kind, f.Message, f.Retryable = "generation_failed", "The server could not make this video.", true
 			if e.Tip != "" {
 				f.Details += " (" + e.Tip + ")"
+			}
+			// The cause the server gave, when it is the picture: the
+			// creator can do something about that.
+			if tip := strings.ToLower(e.Tip + " " + e.Message); strings.Contains(tip, "init image") || strings.Contains(tip, "init_image") {
+				f.Message = "The server could not use the picture."
+				f.Advice = "Check that its link opens the picture itself in your browser, or choose the picture as a file instead."
 			}
 		case client.ErrTransient:
 			f.Kind, f.Message, f.Retryable = "transient", "The connection to ModelsLab failed.", true

@@ -1,0 +1,63 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/jpeg"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"vivify/client"
+)
+
+// A link is checked as the service will fetch it: a picture says its size,
+// and every other answer says what is wrong in a way the window can put
+// into words.
+func TestCheckPictureLink(t *testing.T) {
+	var pic bytes.Buffer
+	jpeg.Encode(&pic, image.NewRGBA(image.Rect(0, 0, 720, 1280)), nil)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/portrait.jpg", func(w http.ResponseWriter, r *http.Request) { w.Write(pic.Bytes()) })
+	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!DOCTYPE html><html><body>a gallery page</body></html>"))
+	})
+	mux.HandleFunc("/private.png", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
+	mux.HandleFunc("/hop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/portrait.jpg", http.StatusFound) })
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+	gone := httptest.NewServer(mux)
+	gone.Close()
+
+	local, _ := client.New("k", client.WithBaseURL("http://127.0.0.1:9")) // practice: a service on this computer
+	for _, c := range []*client.Client{local, nil} {
+		info, err := c.CheckPictureLink(context.Background(), hs.URL+"/hop")
+		if err != nil || info.Width != 720 || info.Height != 1280 || info.Format != "jpeg" {
+			t.Fatalf("a picture (client %v): %+v, %v", c != nil, info, err)
+		}
+	}
+	for _, tc := range []struct {
+		link string
+		kind error
+	}{
+		{hs.URL + "/page", client.ErrLinkNotPicture},
+		{hs.URL + "/nothing.png", client.ErrLinkStatus},
+		{hs.URL + "/private.png", client.ErrLinkStatus},
+		{gone.URL + "/portrait.jpg", client.ErrLinkUnreachable},
+		{"ftp://example.com/a.png", client.ErrLinkInvalid},
+	} {
+		_, err := local.CheckPictureLink(context.Background(), tc.link)
+		var le *client.LinkError
+		if !errors.Is(err, tc.kind) || !errors.As(err, &le) || le.Link != tc.link {
+			t.Errorf("%s: %v, want %v", tc.link, err, tc.kind)
+		}
+	}
+	// The real service cannot fetch from this computer's network.
+	remote, _ := client.New("k")
+	if _, err := remote.CheckPictureLink(context.Background(), hs.URL+"/portrait.jpg"); !errors.Is(err, client.ErrLinkLocal) {
+		t.Fatalf("a loopback link for the real service: %v", err)
+	}
+}

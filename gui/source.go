@@ -1,0 +1,382 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/color"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vivify/client"
+	"vivify/internal/picture"
+)
+
+// SourcePanel is where the image comes from: a link checked as it is typed,
+// Browse, Paste, or a file dropped on the window.
+type SourcePanel struct {
+	win     fyne.Window
+	dialogs *Dialogs
+	runOnUI func(func())
+	// picked is told the chosen picture's size in pixels (0, 0 while
+	// there is none, or a link not yet checked).
+	picked func(w, h int)
+	URL    *SubmitEntry
+	// CheckLink, if set, fetches the start of a link as the service will,
+	// and says what picture it is. It is called off the UI goroutine.
+	CheckLink func(ctx context.Context, link string) (client.LinkInfo, error)
+	link      linkCheck // the last check of the link typed
+	// note says what video the picture becomes, and warns of a small one.
+	note *widget.Label
+	file string
+	// OnSubmit is called for Ctrl+Enter in the link field.
+	OnSubmit func()
+	preview  *canvas.Image
+	empty    fyne.CanvasObject // "Drop a picture here", while there is none
+	info     *widget.Label
+	title    *widget.Label
+	content  fyne.CanvasObject
+}
+
+// NewEndFramePanel is a second picture slot, for the models that are given
+// the last frame too: the same ways in as the first.
+func NewEndFramePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func())) *SourcePanel {
+	s := NewSourcePanel(win, dialogs, runOnUI, func(int, int) {})
+	s.title.SetText("Last frame")
+	s.info.SetText("The picture the video ends on: type a link, browse, paste, or drop a file here.")
+	return s
+}
+
+// linkCheck is what is known of the link typed: checked (ok or err) or
+// being checked.
+type linkCheck struct {
+	text    string
+	done    bool
+	info    client.LinkInfo
+	err     error
+	waiters []func()    // called on the UI goroutine once done
+	timer   *time.Timer // the pause after typing before the check
+	cancel  func()      // stops a check under way
+}
+
+// linkPause is how long typing must pause before a link is checked.
+var linkPause = 600 * time.Millisecond
+
+// NewSourcePanel builds the panel; picked is told the chosen picture's
+// size.
+func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), picked func(w, h int)) *SourcePanel {
+	s := &SourcePanel{win: win, dialogs: dialogs, runOnUI: runOnUI, picked: picked}
+	s.URL = newSubmitEntry(false, &s.OnSubmit)
+	s.URL.SetPlaceHolder("https://… a link to a picture")
+	s.URL.OnChanged = func(text string) {
+		s.stopCheck()
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		s.file = ""
+		s.preview.Image, s.preview.File = nil, ""
+		s.previewChanged()
+		picked(0, 0)
+		if linkSyntax(text) != nil {
+			s.setInfo("A link starts with http:// or https://, like the address of a picture in your browser.", widget.WarningImportance)
+			return
+		}
+		s.setInfo("Checking the link…", widget.MediumImportance)
+		s.link.text = strings.TrimSpace(text)
+		s.link.timer = time.AfterFunc(linkPause, func() { s.runOnUI(func() { s.startCheck(strings.TrimSpace(text)) }) })
+	}
+	browse := widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), s.browse)
+	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), s.paste)
+	s.preview = canvas.NewImageFromImage(nil)
+	s.preview.FillMode = canvas.ImageFillContain
+	s.preview.SetMinSize(fyne.NewSize(200, 140))
+	// Until a picture is chosen, its place says how to give one.
+	frame := canvas.NewRectangle(color.Transparent)
+	frame.StrokeColor = theme.Color(theme.ColorNameDisabled)
+	frame.StrokeWidth = 1
+	frame.CornerRadius = theme.InputRadiusSize()
+	hint := widget.NewLabelWithStyle("Drop a picture here", fyne.TextAlignCenter, fyne.TextStyle{})
+	hint.Importance = widget.LowImportance
+	s.empty = container.NewStack(frame, container.NewCenter(hint))
+	s.info = widget.NewLabel("Choose a picture: type a link, browse, paste, or drop a file on the window.")
+	s.info.Wrapping = fyne.TextWrapWord
+	s.note = widget.NewLabel("")
+	s.note.Wrapping = fyne.TextWrapWord
+	s.note.SizeName = theme.SizeNameCaptionText
+	s.note.Hide()
+	s.title = widget.NewLabelWithStyle("Picture", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := s.title
+	// The link on a line of its own and the buttons under it: side by side
+	// they made the column wider than a 1200-pixel window leaves it.
+	s.content = container.NewVBox(title, s.URL, container.NewGridWithColumns(2, browse, paste),
+		container.NewStack(s.preview, s.empty), s.info, s.note)
+	return s
+}
+
+// linkSyntax says whether text is a web address at all.
+func linkSyntax(text string) error {
+	u, err := url.Parse(strings.TrimSpace(text))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("a link starts with http:// or https://")
+	}
+	return nil
+}
+
+// setInfo shows what is known of the picture.
+func (s *SourcePanel) setInfo(text string, importance widget.Importance) {
+	s.info.Importance = importance
+	s.info.SetText(text)
+}
+
+// SetNote shows what video the picture becomes ("" hides it); warn makes
+// it a warning.
+func (s *SourcePanel) SetNote(text string, warn bool) {
+	s.note.Importance = widget.MediumImportance
+	if warn {
+		s.note.Importance = widget.WarningImportance
+	}
+	s.note.SetText(text)
+	if text == "" || (s.file == "" && !(s.link.done && s.link.err == nil)) {
+		s.note.Hide()
+	} else {
+		s.note.Show()
+	}
+}
+
+// stopCheck forgets the check of the link, and stops it if under way.
+func (s *SourcePanel) stopCheck() {
+	if s.link.timer != nil {
+		s.link.timer.Stop()
+	}
+	if s.link.cancel != nil {
+		s.link.cancel()
+	}
+	waiters := s.link.waiters
+	s.link = linkCheck{}
+	for _, f := range waiters {
+		f() // they find the link changed, and stop
+	}
+}
+
+// startCheck checks link off the UI goroutine, unless it is checked or
+// being checked already.
+func (s *SourcePanel) startCheck(link string) {
+	if s.CheckLink == nil || strings.TrimSpace(s.URL.Text) != link || s.link.done || s.link.cancel != nil {
+		return
+	}
+	s.link.text = link
+	ctx, cancel := context.WithCancel(context.Background())
+	s.link.cancel = cancel
+	go func() {
+		info, err := s.CheckLink(ctx, link)
+		cancel()
+		s.runOnUI(func() {
+			if s.link.text != link || ctx.Err() != nil && err != nil && errors.Is(err, context.Canceled) {
+				return
+			}
+			s.link.done, s.link.info, s.link.err, s.link.cancel = true, info, err, nil
+			if err != nil {
+				s.setInfo(linkProblem(err), widget.DangerImportance)
+				s.picked(0, 0)
+			} else {
+				s.setInfo(fmt.Sprintf("✓ A picture, %d × %d pixels (%s). The server fetches it itself when the job starts.",
+					info.Width, info.Height, strings.ToUpper(info.Format)), widget.SuccessImportance)
+				s.picked(info.Width, info.Height)
+			}
+			waiters := s.link.waiters
+			s.link.waiters = nil
+			for _, f := range waiters {
+				f()
+			}
+		})
+	}()
+}
+
+// WhenLinkChecked calls f on the UI goroutine once the link typed is
+// checked (at once if it is), with what the check found; ok is false when
+// the link changed meanwhile.
+func (s *SourcePanel) WhenLinkChecked(f func(info client.LinkInfo, err error, ok bool)) {
+	link := strings.TrimSpace(s.URL.Text)
+	if s.link.done && s.link.text == link {
+		f(s.link.info, s.link.err, true)
+		return
+	}
+	if s.CheckLink == nil {
+		f(client.LinkInfo{}, nil, true)
+		return
+	}
+	s.link.text = link
+	s.link.waiters = append(s.link.waiters, func() {
+		ok := s.link.done && s.link.text == link && strings.TrimSpace(s.URL.Text) == link
+		f(s.link.info, s.link.err, ok)
+	})
+	if s.link.timer != nil {
+		s.link.timer.Stop()
+	}
+	s.startCheck(link)
+}
+
+// linkProblem says, for a creator, what is wrong with a picture's link and
+// what to do; it names the link.
+func linkProblem(err error) string {
+	var le *client.LinkError
+	link, host := "this link", "the site"
+	if errors.As(err, &le) {
+		link = shortLink(le.Link)
+		if u, perr := url.Parse(le.Link); perr == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+	}
+	switch {
+	case errors.Is(err, client.ErrLinkInvalid):
+		return link + " is not a web address: a link starts with http:// or https://."
+	case errors.Is(err, client.ErrLinkLocal):
+		return link + " is on your own computer or network, which ModelsLab cannot reach. Choose the picture as a file instead (Browse…)."
+	case errors.Is(err, client.ErrLinkUnreachable):
+		return "Nothing answered at " + link + ". Check the link, and that you are online: open it in your browser. If it opens there, download the picture and choose the file instead."
+	case errors.Is(err, client.ErrLinkStatus) && (le.Status == 404 || le.Status == 410):
+		return "There is no picture at " + link + ": " + host + " answered \"not found\". Copy the link again: in your browser, right-click the picture and choose \"Copy image address\"."
+	case errors.Is(err, client.ErrLinkStatus) && (le.Status == 401 || le.Status == 403):
+		return host + " does not let other programs fetch " + link + ". Download the picture and choose the file instead (Browse…)."
+	case errors.Is(err, client.ErrLinkStatus):
+		return fmt.Sprintf("%s answered %s with an error (HTTP %d), so the server could not fetch the picture either. Try again later, or download it and choose the file.", host, link, le.Status)
+	case errors.Is(err, client.ErrLinkNotPicture):
+		return link + " leads to a web page, not to a picture. In your browser, right-click the picture itself, choose \"Copy image address\", and paste that here."
+	case errors.Is(err, client.ErrLinkTooLarge):
+		return "The picture at " + link + " is too large for the service. Download it, make a smaller copy, and choose that file."
+	}
+	return "The link could not be checked: " + plainError(err) + "."
+}
+
+// shortLink is a link short enough for a sentence.
+func shortLink(link string) string {
+	if r := []rune(link); len(r) > 72 {
+		return string(r[:56]) + "…" + string(r[len(r)-12:])
+	}
+	return link
+}
+
+// previewChanged redraws the preview, and the hint in its place while
+// there is no picture.
+func (s *SourcePanel) previewChanged() {
+	s.preview.Refresh()
+	if s.preview.Image == nil {
+		s.empty.Show()
+	} else {
+		s.empty.Hide()
+	}
+}
+
+// Content is the panel's widgets.
+func (s *SourcePanel) Content() fyne.CanvasObject { return s.content }
+
+// Chosen is the chosen image: a file or a link.
+func (s *SourcePanel) Chosen() (file, link string, err error) {
+	if s.file != "" {
+		return s.file, "", nil
+	}
+	text := strings.TrimSpace(s.URL.Text)
+	if text == "" {
+		return "", "", errors.New("Choose a picture first: type a link, browse, paste, or drop a file on the window.")
+	}
+	if err := linkSyntax(text); err != nil {
+		return "", "", fmt.Errorf("The picture's link is not valid: %v.", err)
+	}
+	return "", text, nil
+}
+
+// SetFile chooses a local image: it is shown with its size, and its shape
+// goes to the form's aspect lock. Reading it happens off the UI goroutine.
+func (s *SourcePanel) SetFile(path string) {
+	s.URL.SetText("")
+	s.stopCheck()
+	s.file = path
+	s.setInfo("Reading "+filepath.Base(path)+"…", widget.MediumImportance)
+	go func() {
+		// The preview is never shown larger than this: the picture is
+		// scaled to it as it is decoded, within the shared memory budget.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		img, info, err := picture.DecodeFile(ctx, path, previewSide, previewSide)
+		cancel()
+		s.runOnUI(func() {
+			if s.file != path {
+				return // another image was chosen meanwhile
+			}
+			if err != nil {
+				s.file = ""
+				s.preview.Image = nil
+				s.previewChanged()
+				s.setInfo(pictureProblem(filepath.Base(path), err), widget.DangerImportance)
+				s.picked(0, 0)
+				return
+			}
+			s.preview.Image = img
+			s.previewChanged()
+			s.setInfo(fmt.Sprintf("%s, %d × %d pixels. It is uploaded with the job; the uploaded copy is kept 24 hours.",
+				filepath.Base(path), info.Width, info.Height), widget.MediumImportance)
+			s.picked(info.Width, info.Height)
+		})
+	}()
+}
+
+// previewSide is the largest side, in pixels, a chosen picture is kept at
+// for its preview.
+const previewSide = 1024
+
+// pictureProblem says in a sentence why the file name could not be used as
+// the picture, and what to do.
+func pictureProblem(name string, err error) string {
+	switch {
+	case errors.Is(err, picture.ErrNotRegular):
+		return name + " is not an ordinary file (it may be a pipe or a device), so Vivify cannot read a picture from it. Choose a picture file."
+	case errors.Is(err, picture.ErrTooLarge):
+		return name + " is too large to open safely (" + strings.TrimPrefix(err.Error(), picture.ErrTooLarge.Error()+": ") +
+			"). Make a smaller copy of it in an image editor, or choose another picture."
+	case errors.Is(err, os.ErrNotExist):
+		return name + " is no longer there. It may have been moved or deleted; choose it again."
+	case errors.Is(err, os.ErrPermission):
+		return "Vivify is not allowed to read " + name + ". Choose a picture from a folder you can open."
+	case errors.Is(err, picture.ErrDamaged):
+		return name + " looks like a picture but is damaged. Open it in an image editor and save it again, or choose another."
+	}
+	return name + " is not a picture Vivify can read. Choose a PNG, JPEG, GIF or WebP picture."
+}
+
+func (s *SourcePanel) browse() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		s.SetFile(r.URI().Path())
+	}, s.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".webp"}))
+	s.dialogs.Show(d)
+}
+
+func (s *SourcePanel) paste() {
+	text := strings.TrimSpace(fyne.CurrentApp().Clipboard().Content())
+	switch {
+	case strings.HasPrefix(text, "http://") || strings.HasPrefix(text, "https://"):
+		s.URL.SetText(text)
+	case strings.HasPrefix(text, "file://"):
+		if u, err := url.Parse(text); err == nil {
+			s.SetFile(u.Path)
+		}
+	case text != "" && client.IsImageFile(text):
+		s.SetFile(text)
+	default:
+		s.info.SetText("The clipboard holds no link or picture file.")
+	}
+}
