@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
@@ -73,4 +74,36 @@ func isGenerateShortcut(s fyne.Shortcut) bool {
 func isWindowShortcut(s fyne.Shortcut) bool {
 	c, ok := s.(*desktop.CustomShortcut)
 	return ok && c.Modifier == fyne.KeyModifierShortcutDefault && c.KeyName == fyne.KeyQ
+}
+
+// wheelRelay hands mouse-wheel turns over text fields to the form's
+// scroller. Fyne gives a wheel turn to the innermost scroller under the
+// mouse, and every text field has one of its own, so the form stopped
+// scrolling whenever the mouse passed over a field.
+type wheelRelay struct {
+	target fyne.Scrollable // the form's scroller, set by the window
+}
+
+// over lays a relay over obj: a transparent layer that takes only wheel
+// turns (taps, typing, the pointer's shape and dragging still reach obj).
+func (r *wheelRelay) over(obj fyne.CanvasObject) fyne.CanvasObject {
+	l := &wheelLayer{relay: r}
+	l.ExtendBaseWidget(l)
+	return container.NewStack(obj, l)
+}
+
+type wheelLayer struct {
+	widget.BaseWidget
+	relay *wheelRelay
+}
+
+func (l *wheelLayer) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
+}
+
+// Scrolled passes the turn to the form.
+func (l *wheelLayer) Scrolled(e *fyne.ScrollEvent) {
+	if l.relay.target != nil {
+		l.relay.target.Scrolled(e)
+	}
 }

@@ -177,3 +177,32 @@ func TestLinkCheckedBeforeSend(t *testing.T) {
 	w.Generate()
 	q.until(t, 10*time.Second, "the job", func() bool { return len(w.Gallery().Shown()) == 1 })
 }
+
+// The window can be made as small as 1024×640 (its content asks no more),
+// and the video keeps most of its pane there.
+func TestWindowMinimumSize(t *testing.T) {
+	w, _, _ := finishedJob(t) // a video in the details, with its actions
+	w.ShowSettings()          // and Settings open
+	min := w.Fyne().Content().MinSize()
+	t.Logf("the window's smallest size: %v", min)
+	if min.Width > 1024 || min.Height > 640 {
+		t.Fatalf("the window cannot be smaller than %v", min)
+	}
+}
+
+// The mouse wheel over a text field scrolls the form, as it does over the
+// rest of it.
+func TestWheelOverTextFieldsScrollsTheForm(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	w.Fyne().Resize(fyne.NewSize(1024, 640))
+	form := w.ring.scrolls[0]
+	d := fyne.CurrentApp().Driver()
+	for _, e := range []*SubmitEntry{w.source.URL, w.params.Prompt} {
+		form.ScrollToOffset(fyne.NewPos(0, 0))
+		at := d.AbsolutePositionForObject(e).Add(fyne.NewPos(20, 10))
+		test.Scroll(w.Fyne().Canvas(), at, 0, -60)
+		if form.Offset.Y == 0 {
+			t.Errorf("the wheel over the field at %v did not scroll the form", at)
+		}
+	}
+}

@@ -77,6 +77,10 @@ type ParamsForm struct {
 	// OnModelChanged is called with the model whenever the form is set.
 	OnModelChanged func(client.Model)
 
+	// Wheel passes the mouse wheel over the form's text fields on to the
+	// form (the window sets its target).
+	Wheel *wheelRelay
+
 	errors   map[string]*widget.Label
 	rows     map[string]fyne.CanvasObject // each field's row, by API name
 	notes    map[string]*widget.Label     // "this model may ignore it", by API name
@@ -90,7 +94,7 @@ type ParamsForm struct {
 
 // NewParamsForm returns a form set to the documented defaults.
 func NewParamsForm() *ParamsForm {
-	f := &ParamsForm{errors: map[string]*widget.Label{}, rows: map[string]fyne.CanvasObject{}, notes: map[string]*widget.Label{}}
+	f := &ParamsForm{Wheel: &wheelRelay{}, errors: map[string]*widget.Label{}, rows: map[string]fyne.CanvasObject{}, notes: map[string]*widget.Label{}}
 	changed := func() { f.changed() }
 	var families []string
 	for _, fam := range client.Families {
@@ -320,7 +324,7 @@ func (f *ParamsForm) layout() fyne.CanvasObject {
 	// Motion and the prompt first: they are what a creator changes most.
 	basic := container.NewVBox(
 		f.field("Motion", "motion_bucket_id", "How much moves, from calm (left: a gentle sway) to wild (right: a lot of movement).", f.Motion),
-		f.field("Prompt", "prompt", "What should happen in the video. Optional: the picture alone is enough.", f.Prompt),
+		f.field("Prompt", "prompt", "What should happen in the video. Optional: the picture alone is enough.", f.Wheel.over(f.Prompt)),
 		modelRow,
 		f.field("Size", "width", "Width and height of the video, up to 512 pixels.",
 			container.NewVBox(container.New(layout.NewFormLayout(),
@@ -335,7 +339,7 @@ func (f *ParamsForm) layout() fyne.CanvasObject {
 	f.errors["height"] = f.errors["width"] // one line for the size
 	f.errors["portrait"] = f.errors["resolution"]
 	fine := container.NewVBox(
-		f.field("Avoid", "negative_prompt", "What should not appear.", f.NegativePrompt),
+		f.field("Avoid", "negative_prompt", "What should not appear.", f.Wheel.over(f.NegativePrompt)),
 		f.field("Motion, as a number", "motion_bucket_id#exact", "The motion above as the number the service takes: 1 is calmest, 255 wildest.", f.MotionExact),
 		f.field("Guidance", "guidance_scale", "How closely the video follows the prompt (0 to 8).", f.Guidance),
 		f.field("Sample shift", "sample_shift", "How far each step may change the picture: 5 suits most videos.", f.SampleShift),
@@ -352,8 +356,8 @@ func (f *ParamsForm) layout() fyne.CanvasObject {
 		f.field("Frame blending", "latent_interpolation_method", "How the model blends one frame into the next inside it. Both look alike in most videos.", f.Interpolation),
 		f.field("Prompt reading", "clip_skip", "How the model reads the prompt (its clip skip). Default suits almost every prompt.", f.ClipSkip),
 		f.Instant, f.Temp,
-		f.field("Webhook", "webhook", "An address of your own server that ModelsLab calls when the video is ready. Vivify does not need it.", f.Webhook),
-		f.field("Track id", "track_id", "A number of yours sent back to that address, to match results.", f.TrackID),
+		f.field("Webhook", "webhook", "An address of your own server that ModelsLab calls when the video is ready. Vivify does not need it.", f.Wheel.over(f.Webhook)),
+		f.field("Track id", "track_id", "A number of yours sent back to that address, to match results.", f.Wheel.over(f.TrackID)),
 	)
 	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: fine-tuning", fine),
 		widget.NewAccordionItem("Advanced: for developers", developers))

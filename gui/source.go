@@ -33,6 +33,7 @@ type SourcePanel struct {
 	// there is none, or a link not yet checked).
 	picked func(w, h int)
 	URL    *SubmitEntry
+	Wheel  *wheelRelay // the link field's mouse wheel, for the form
 	// CheckLink, if set, fetches the start of a link as the service will,
 	// and says what picture it is. It is called off the UI goroutine.
 	CheckLink func(ctx context.Context, link string) (client.LinkInfo, error)
@@ -76,7 +77,7 @@ var linkPause = 600 * time.Millisecond
 // NewSourcePanel builds the panel; picked is told the chosen picture's
 // size.
 func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), picked func(w, h int)) *SourcePanel {
-	s := &SourcePanel{win: win, dialogs: dialogs, runOnUI: runOnUI, picked: picked}
+	s := &SourcePanel{win: win, dialogs: dialogs, runOnUI: runOnUI, picked: picked, Wheel: &wheelRelay{}}
 	s.URL = newSubmitEntry(false, &s.OnSubmit)
 	s.URL.SetPlaceHolder("https://… a link to a picture")
 	s.URL.OnChanged = func(text string) {
@@ -119,7 +120,7 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 	title := s.title
 	// The link on a line of its own and the buttons under it: side by side
 	// they made the column wider than a 1200-pixel window leaves it.
-	s.content = container.NewVBox(title, s.URL, container.NewGridWithColumns(2, browse, paste),
+	s.content = container.NewVBox(title, s.Wheel.over(s.URL), container.NewGridWithColumns(2, browse, paste),
 		container.NewStack(s.preview, s.empty), s.info, s.note)
 	return s
 }
