@@ -151,11 +151,11 @@ func TestLinkCheckedBeforeSend(t *testing.T) {
 	} {
 		w.Source().URL.SetText(tc.link)
 		w.Generate()
-		q.until(t, 10*time.Second, "the link's problem", func() bool { return strings.Contains(w.Message(), tc.says) })
+		q.until(t, 10*time.Second, "the link's problem", func() bool { return strings.Contains(w.Message(), "Nothing was sent") })
 		if !strings.Contains(w.Message(), tc.link) {
 			t.Errorf("the message does not name the link %s: %q", tc.link, w.Message())
 		}
-		if !strings.Contains(w.Source().info.Text, tc.says) {
+		if !strings.Contains(w.Source().info.Text, tc.says) || !strings.Contains(w.Source().info.Text, tc.link) {
 			t.Errorf("beside the picture: %q", w.Source().info.Text)
 		}
 	}

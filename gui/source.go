@@ -260,6 +260,16 @@ func linkProblem(err error) string {
 	return "The link could not be checked: " + plainError(err) + "."
 }
 
+// linkSummary says in one short sentence that a link gave no picture,
+// naming it, and where to read why.
+func linkSummary(err error) string {
+	var le *client.LinkError
+	if !errors.As(err, &le) {
+		return "the link could not be checked. See the note under it."
+	}
+	return shortLink(le.Link) + " gave no picture. The note under the link says why."
+}
+
 // shortLink is a link short enough for a sentence.
 func shortLink(link string) string {
 	if r := []rune(link); len(r) > 72 {

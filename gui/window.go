@@ -140,7 +140,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil, form)
 	w.showEndFrame(w.params.ChosenModel())
 	right := container.NewVSplit(w.gallery.Content(), w.details.Content())
-	right.SetOffset(0.36) // the video gets the larger part
+	right.SetOffset(0.3) // the video gets the larger part
 	split := container.NewHSplit(left, right)
 	split.SetOffset(0.36)
 	w.balance = widget.NewLabel("")
@@ -567,7 +567,9 @@ func (w *Window) Generate() {
 			case !ok:
 				w.say("") // the link changed meanwhile: nothing was sent
 			case err != nil:
-				w.say(linkProblem(err))
+				// What is wrong, and what to do, is said under the link;
+				// here, in short, that nothing was sent.
+				w.say("Nothing was sent: " + linkSummary(err))
 				w.aboutPicture = true
 			default:
 				w.add(spec)
