@@ -170,7 +170,7 @@ func practiceSurvivesKill(t *testing.T, bin, dir string) {
 		}
 		return app, &logs
 	}
-	app, logs := start(picture)
+	app, _ := start(picture)
 	defer func() { app.Process.Kill(); app.Wait() }()
 	var win string
 	waitFor(t, "the window", 30*time.Second, func() bool {
@@ -205,7 +205,7 @@ func practiceSurvivesKill(t *testing.T, bin, dir string) {
 	}
 	t.Logf("killed with %s processing", filepath.Base(filepath.Dir(record)))
 
-	app, logs = start()
+	app, logs := start()
 	waitFor(t, "the video after the restart", 60*time.Second, func() bool {
 		videos, _ := filepath.Glob(filepath.Join(filepath.Dir(record), "*.gif"))
 		return len(videos) > 0

@@ -84,7 +84,18 @@ func (w *Window) inform(msg string) {
 	w.noticeLine.Importance = widget.MediumImportance
 	w.noticeLine.SetText(msg)
 	w.noticeLine.Show()
+	// News goes after a while; a problem stays until it is solved.
+	time.AfterFunc(informFor, func() {
+		w.deps.RunOnUI(func() {
+			if w.noticeLine.Text == msg && w.noticeLine.Importance == widget.MediumImportance {
+				w.notice("")
+			}
+		})
+	})
 }
+
+// informFor is how long news stays in the status line.
+var informFor = 10 * time.Second
 
 // newPracticeSwitch is the mode's switch, for Settings.
 func (w *Window) newPracticeSwitch() *widget.Check {

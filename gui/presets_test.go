@@ -3,6 +3,7 @@ package gui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -43,5 +44,16 @@ func TestPresets(t *testing.T) {
 	again.remove("Subtle motion")
 	if len(again.Choice.Options) != 3 {
 		t.Fatal("a built-in preset was deleted")
+	}
+}
+
+// A window opens with the preset chosen last time applied (it crashed:
+// applying it told the presets of the model before they existed).
+func TestWindowOpensWithTheLastPreset(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	w.Presets().Choice.SetSelected("Lots of motion")
+	again := NewWindow(fyne.CurrentApp(), Deps{Engine: w.deps.Engine, Practice: true, RunOnUI: func(f func()) {}})
+	if again.Presets().Choice.Selected != "Lots of motion" {
+		t.Fatalf("the last preset: %q", again.Presets().Choice.Selected)
 	}
 }

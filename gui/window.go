@@ -114,7 +114,9 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.endFrame.OnSubmit = w.Generate
 	w.params.OnModelChanged = func(m client.Model) {
 		w.showEndFrame(m)
-		w.presets.FamilyChanged()
+		if w.presets != nil { // nil while the presets apply the one chosen last time
+			w.presets.FamilyChanged()
+		}
 	}
 	w.params.CostNote = w.costNote
 	w.params.RefreshCost()
@@ -147,7 +149,10 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.keys = NewKeySettings(deps, func(b string) { w.balance.SetText(b) })
 	w.keys.OnCheckFailed = func(text string) {
 		w.balance.SetText("Key not checked")
-		w.notice(text + " Open Settings to check it again.")
+		if !strings.Contains(text, "Settings") {
+			text += " Open Settings to check it again."
+		}
+		w.notice(text)
 	}
 	w.keys.OnChecked = func() { w.notice("") }
 	w.banner = widget.NewLabelWithStyle("Practice mode: videos are simulated on this computer and cost nothing.",

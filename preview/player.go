@@ -132,6 +132,14 @@ func (p *Player) SetPoster(img image.Image, message, action string, do func()) {
 		below.Add(container.NewCenter(widget.NewButton(action, do)))
 	}
 	p.poster = container.NewBorder(nil, below, nil, nil, still)
+	// Nothing of the video shown before stays: not its time, nor where
+	// the scrub bar was.
+	p.frame, p.pos = -1, 0
+	p.clock.Text = ""
+	p.clock.Refresh()
+	p.seeking = true
+	p.scrub.SetValue(0)
+	p.seeking = false
 	p.enable(false)
 	p.note.Hide()
 	p.Refresh()
