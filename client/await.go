@@ -77,6 +77,12 @@ func (c *Client) Await(ctx context.Context, id string, opts AwaitOptions) (*Resp
 		now := c.clock.Now()
 		if wait == 0 {
 			wait = c.interval(now.Sub(start))
+			if fetches == 0 && now.Sub(start) > wait {
+				// Followed again long after it was sent (Vivify was
+				// closed meanwhile): it has likely ended, so look now,
+				// not one long interval later.
+				wait = min(wait, MinPollInterval)
+			}
 		}
 		next := now.Add(wait)
 		// One fetch just after the announced eta, when the job most likely ends.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"vivify/client"
 )
@@ -59,5 +60,33 @@ func TestCheckPictureLink(t *testing.T) {
 	remote, _ := client.New("k")
 	if _, err := remote.CheckPictureLink(context.Background(), hs.URL+"/portrait.jpg"); !errors.Is(err, client.ErrLinkLocal) {
 		t.Fatalf("a loopback link for the real service: %v", err)
+	}
+}
+
+// sleepLog is the wall clock that records each sleep and cuts it short.
+type sleepLog struct{ slept []time.Duration }
+
+func (l *sleepLog) Now() time.Time { return time.Now() }
+func (l *sleepLog) Sleep(ctx context.Context, d time.Duration) error {
+	l.slept = append(l.slept, d)
+	return client.RealClock{}.Sleep(ctx, min(d, 10*time.Millisecond))
+}
+
+// A job followed again long after it was sent (Vivify was closed
+// meanwhile) is looked at at once, not one long interval later.
+func TestAwaitLooksAtOnceAfterARestart(t *testing.T) {
+	srv, _ := pair(t)
+	clock := &sleepLog{}
+	c, _ := client.New(testKey, client.WithBaseURL(srv.URL), client.WithClock(clock))
+	resp, err := c.Submit(context.Background(), smallRequest(imageServer(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // made by now
+	if _, err := c.Await(context.Background(), resp.ID, client.AwaitOptions{Submitted: time.Now().Add(-10 * time.Minute), ETA: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if len(clock.slept) == 0 || clock.slept[0] > client.MinPollInterval {
+		t.Fatalf("the first look after a restart waited %v", clock.slept)
 	}
 }
