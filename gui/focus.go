@@ -132,13 +132,6 @@ func holds(o, obj fyne.CanvasObject) bool {
 			}
 		}
 		return false
-	case *widget.Accordion:
-		for _, item := range k.Items {
-			if item.Open && holds(item.Detail, obj) {
-				return true
-			}
-		}
-		return false
 	case *intSlider:
 		return obj == k.Slider
 	case *floatSlider:

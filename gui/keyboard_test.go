@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"vivify/jobs"
 )
@@ -203,6 +204,32 @@ func TestWheelOverTextFieldsScrollsTheForm(t *testing.T) {
 		test.Scroll(w.Fyne().Canvas(), at, 0, -60)
 		if form.Offset.Y == 0 {
 			t.Errorf("the wheel over the field at %v did not scroll the form", at)
+		}
+	}
+}
+
+// Tab walks the whole window: from the prompt through the form (the
+// Advanced sections included) to Generate and on to the gallery.
+func TestTabWalksTheWindow(t *testing.T) {
+	w, _, _ := finishedJob(t)
+	c := w.Fyne().Canvas()
+	c.Focus(w.params.Prompt)
+	var seen []string
+	reached := map[string]bool{}
+	for range 60 {
+		c.FocusNext()
+		switch f := c.Focused().(type) {
+		case *widget.Button:
+			seen = append(seen, f.Text)
+			reached[f.Text] = true
+		case *galleryGrid:
+			seen = append(seen, "gallery")
+			reached["gallery"] = true
+		}
+	}
+	for _, want := range []string{"Advanced: fine-tuning", "Advanced: for developers", w.gen.Text, "gallery", "Save as…", "More…"} {
+		if !reached[want] {
+			t.Errorf("Tab never reaches %q; it reaches %q", want, seen)
 		}
 	}
 }

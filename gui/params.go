@@ -359,10 +359,28 @@ func (f *ParamsForm) layout() fyne.CanvasObject {
 		f.field("Webhook", "webhook", "An address of your own server that ModelsLab calls when the video is ready. Vivify does not need it.", f.Wheel.over(f.Webhook)),
 		f.field("Track id", "track_id", "A number of yours sent back to that address, to match results.", f.Wheel.over(f.TrackID)),
 	)
-	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced: fine-tuning", fine),
-		widget.NewAccordionItem("Advanced: for developers", developers))
-	acc.MultiOpen = true
-	return container.NewVBox(basic, acc, container.NewHBox(f.Reset))
+	return container.NewVBox(basic, foldAway("Advanced: fine-tuning", fine), foldAway("Advanced: for developers", developers),
+		container.NewHBox(f.Reset))
+}
+
+// foldAway is a section shown by its title, a button that opens and closes
+// it: reached with Tab and pressed with Space, as Fyne's accordion headers
+// could not be.
+func foldAway(title string, content fyne.CanvasObject) fyne.CanvasObject {
+	content.Hide()
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(title, theme.MenuExpandIcon(), func() {
+		if content.Visible() {
+			content.Hide()
+			b.SetIcon(theme.MenuExpandIcon())
+		} else {
+			content.Show()
+			b.SetIcon(theme.MenuDropDownIcon())
+		}
+	})
+	b.Alignment = widget.ButtonAlignLeading
+	b.Importance = widget.LowImportance
+	return container.NewVBox(b, content)
 }
 
 // Content is the form's widgets, for placing in the window.

@@ -492,7 +492,11 @@ func (w *Window) welcome() {
 		"You can also practise first: the built-in sandbox makes simulated videos on this computer, for free.")
 	msg.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
-	key := widget.NewButtonWithIcon("Enter my key", theme.AccountIcon(), func() { d.Hide(); w.ShowSettings() })
+	key := widget.NewButtonWithIcon("Enter my key", theme.AccountIcon(), func() {
+		d.Hide()
+		w.ShowSettings()
+		w.win.Canvas().Focus(w.keys.Entry) // ready for the key to be pasted
+	})
 	key.Importance = widget.HighImportance
 	practice := widget.NewButtonWithIcon("Practise for free", theme.MediaPlayIcon(), func() { d.Hide(); w.EnterPractice() })
 	body := container.NewVBox(msg, container.NewCenter(container.NewHBox(key, practice)))
