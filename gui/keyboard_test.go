@@ -3,6 +3,7 @@ package gui
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +129,11 @@ func TestRunAgainSelectsTheNewJob(t *testing.T) {
 	})
 	if d, _ := w.Details().Job(); !d.Practice {
 		t.Fatal("Run again of a practice job left practice")
+	}
+	// A practice video's link is this computer's: no use to copy.
+	q.until(t, 20*time.Second, "the new job done", func() bool { d, _ := w.Details().Job(); return d.State == jobs.Done })
+	if slices.Contains(w.Details().Actions(), "Copy link") {
+		t.Fatalf("a practice video offers Copy link: %q", w.Details().Actions())
 	}
 }
 
