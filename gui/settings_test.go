@@ -217,3 +217,21 @@ func TestPracticeSwitch(t *testing.T) {
 		t.Fatal("practice is still on after the switch was turned off")
 	}
 }
+
+// Without a key, outside practice, Generate says what to do and sends
+// nothing; behind the welcome, Ctrl+Enter does nothing at all.
+func TestGenerateWithoutAKey(t *testing.T) {
+	w, q, eng := keyWindow(t, &keychain.Memory{})
+	q.until(t, 5*time.Second, "the welcome", func() bool { return strings.Contains(overlayText(w), "Practise for free") })
+	w.Source().SetFile(writePicture(t))
+	q.until(t, 5*time.Second, "the picture", func() bool { return strings.Contains(w.Source().info.Text, "300 × 200") })
+	w.Generate()
+	if w.Message() != "" || len(eng.Jobs()) != 0 {
+		t.Fatalf("Generate behind the welcome: %q, %d jobs", w.Message(), len(eng.Jobs()))
+	}
+	w.deps.dialogs.Escape()
+	w.Generate()
+	if !strings.Contains(w.Message(), "Settings") || !strings.Contains(w.Message(), "practice") || len(eng.Jobs()) != 0 {
+		t.Fatalf("Generate without a key: %q, %d jobs", w.Message(), len(eng.Jobs()))
+	}
+}

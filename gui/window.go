@@ -502,7 +502,7 @@ func (w *Window) welcome() {
 	body := container.NewVBox(msg, container.NewCenter(container.NewHBox(key, practice)))
 	d = dialog.NewCustomWithoutButtons("Welcome to Vivify", body, w.win)
 	d.Resize(fyne.NewSize(480, 200))
-	d.Show()
+	w.deps.dialogs.Show(d)
 }
 
 // Practice reports whether new videos are simulated.
@@ -540,6 +540,13 @@ func beingMade(n int) string {
 // Generate queues a job with the chosen image and the form's settings; the
 // job appears in the gallery at once.
 func (w *Window) Generate() {
+	if w.win.Canvas().Overlays().Top() != nil {
+		return // Ctrl+Enter behind a dialog or a menu: that has the keyboard
+	}
+	if !w.deps.Engine.HasClient() {
+		w.say("Real videos need your ModelsLab API key: enter it in Settings. Or turn on practice mode there to try Vivify for free.")
+		return
+	}
 	file, link, err := w.source.Chosen()
 	if err != nil {
 		w.say(err.Error())

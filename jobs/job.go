@@ -230,6 +230,10 @@ func Describe(err error) *Failure {
 		switch e.Kind {
 		case client.ErrInvalidKey:
 			f.Kind, f.Message = "invalid_key", "ModelsLab did not accept the API key."
+			if errors.Is(err, ErrNoClient) {
+				f.Message = "No API key was set, so nothing was sent."
+				f.Advice = "Enter your ModelsLab key in Settings, or turn on practice mode there to try Vivify for free."
+			}
 		case client.ErrInsufficientCredits:
 			f.Kind, f.Message, f.Retryable = "no_credits", "The ModelsLab account has no credits left.", true
 		case client.ErrRateLimited, client.ErrQueueFull:

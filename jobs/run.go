@@ -42,7 +42,7 @@ func (e *Engine) run(ctx context.Context, id string) {
 	c, err := e.clientFor(j.Practice)
 	switch {
 	case errors.Is(err, ErrNoClient):
-		e.fail(ctx, id, &client.Error{Kind: client.ErrInvalidKey, Op: "start", Message: "no API key is set", Unsent: true}, false)
+		e.fail(ctx, id, &client.Error{Kind: client.ErrInvalidKey, Op: "start", Message: "no API key is set", Unsent: true, Err: ErrNoClient}, false)
 		return
 	case err != nil:
 		// The practice server could not start: nothing was sent, and
