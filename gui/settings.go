@@ -307,7 +307,8 @@ func (w *Window) ShowSettings() {
 	modeHelp.SizeName = theme.SizeNameCaptionText
 	mode := container.NewVBox(widget.NewLabelWithStyle("Mode", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		w.newPracticeSwitch(), modeHelp)
-	body := container.NewVBox(mode, widget.NewSeparator(), w.keys.Content(), widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
+	updates := container.NewVBox(widget.NewLabelWithStyle("Updates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.newUpdateSwitch())
+	body := container.NewVBox(mode, widget.NewSeparator(), w.keys.Content(), widget.NewSeparator(), updates, widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
 	d := dialog.NewCustom("Settings", "Close", container.NewPadded(body), w.win)
 	d.Resize(fyne.NewSize(560, 560))
 	w.deps.dialogs.Show(d)

@@ -23,6 +23,7 @@ import (
 
 	"vivify/client"
 	"vivify/internal/instance"
+	"vivify/internal/update"
 	"vivify/jobs"
 	"vivify/keychain"
 	"vivify/preview"
@@ -132,6 +133,16 @@ func (s *starter) options(library string) jobs.Options {
 	return o
 }
 
+// updateURL is where the update check reads the latest release:
+// VIVIFY_UPDATE_URL when set (a stand-in, to look at the notice), else the
+// project's releases.
+func updateURL() string {
+	if u := strings.TrimSpace(os.Getenv("VIVIFY_UPDATE_URL")); u != "" {
+		return u
+	}
+	return update.DefaultURL
+}
+
 // PracticeDir is where the practice server of the library keeps its jobs:
 // a hidden folder in the library, which the library's reader passes over.
 func PracticeDir(library string) string { return filepath.Join(library, ".practice") }
@@ -143,7 +154,7 @@ func (s *starter) showMain(eng *jobs.Engine) {
 	s.mu.Unlock()
 	w := NewWindow(s.a, Deps{Engine: eng, Practice: s.o.Practice, RunOnUI: s.runOnUI, Keys: keychain.OS{},
 		NewClient: func(key string) (*client.Client, error) { return client.New(key) },
-		Window:    s.win, OnQuit: s.quit})
+		UpdateURL: updateURL(), Window: s.win, OnQuit: s.quit})
 	s.main = w
 	if s.o.Picture != "" {
 		w.Source().SetFile(s.o.Picture)

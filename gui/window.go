@@ -45,6 +45,9 @@ type Deps struct {
 	// OnQuit, if set, is called when the window is closing, after what
 	// must be kept (its size, the last settings) has been saved.
 	OnQuit func()
+	// UpdateURL is where the latest release is described, for the daily
+	// update check the creator may allow; "" never checks (tests).
+	UpdateURL string
 
 	dialogs *Dialogs // the window's open dialogs; NewWindow makes it
 }
@@ -78,7 +81,8 @@ type Window struct {
 	// noticeLine is the status line's news: a failed key check, a mode
 	// that could not start.
 	noticeLine     *widget.Label
-	practiceSwitch *widget.Check // in Settings, once opened
+	practiceSwitch *widget.Check     // in Settings, once opened
+	updateLink     *widget.Hyperlink // "Vivify 1.2 is out", in the status line
 	keys           *KeySettings
 	presets        *Presets
 	gen            *widget.Button
@@ -166,8 +170,11 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.noticeLine.Hide()
 	w.status.Truncation = fyne.TextTruncateEllipsis
 	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), w.ShowSettings)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.credits, w.balance, settings), w.banner)
-	bottom := container.NewVBox(w.noticeLine, w.status)
+	about := widget.NewButtonWithIcon("", theme.InfoIcon(), w.ShowAbout)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.credits, w.balance, settings, about), w.banner)
+	w.updateLink = widget.NewHyperlink("", nil)
+	w.updateLink.Hide()
+	bottom := container.NewVBox(w.noticeLine, container.NewBorder(nil, nil, nil, w.updateLink, w.status))
 	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer()))
 	deps.Engine.SetPractice(deps.Practice)
 	w.showMode()
@@ -359,6 +366,7 @@ func (w *Window) Start() {
 			})
 		}
 	}()
+	w.checkForUpdate()
 	if w.deps.Practice {
 		w.keys.Load(func(bool) {}) // for Settings, and a switch to real videos
 		return
@@ -499,9 +507,10 @@ func (w *Window) welcome() {
 	})
 	key.Importance = widget.HighImportance
 	practice := widget.NewButtonWithIcon("Practise for free", theme.MediaPlayIcon(), func() { d.Hide(); w.EnterPractice() })
-	body := container.NewVBox(msg, container.NewCenter(container.NewHBox(key, practice)))
+	body := container.NewVBox(msg, container.NewCenter(container.NewHBox(key, practice)), widget.NewSeparator(), w.newUpdateSwitch())
+	fyne.CurrentApp().Preferences().SetBool(prefUpdatesAsked, true)
 	d = dialog.NewCustomWithoutButtons("Welcome to Vivify", body, w.win)
-	d.Resize(fyne.NewSize(480, 200))
+	d.Resize(fyne.NewSize(520, 240))
 	w.deps.dialogs.Show(d)
 }
 
