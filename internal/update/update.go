@@ -108,4 +108,6 @@ func parse(s string) (version, bool) {
 }
 
 // Due reports whether a check is due, the last one having been at last.
-func Due(last, now time.Time) bool { return last.IsZero() || now.Sub(last) >= Interval || now.Before(last) }
+func Due(last, now time.Time) bool {
+	return last.IsZero() || now.Sub(last) >= Interval || now.Before(last)
+}
