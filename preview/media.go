@@ -18,22 +18,16 @@ import (
 	"golang.org/x/image/draw"
 
 	"vivify/internal/atomicfile"
+	"vivify/internal/bundled"
 	"vivify/internal/picture"
 )
 
 // ErrNoFFmpeg is returned for MP4 work when ffmpeg is not installed.
 var ErrNoFFmpeg = errors.New("ffmpeg is not installed, so MP4 videos cannot be read here")
 
-// FFmpeg is the ffmpeg program; "" when it is not installed.
-var FFmpeg, FFprobe = lookPath("ffmpeg"), lookPath("ffprobe")
-
-func lookPath(name string) string {
-	p, err := exec.LookPath(name)
-	if err != nil {
-		return ""
-	}
-	return p
-}
+// FFmpeg is the ffmpeg program, the one Vivify carries before the PATH's;
+// "" when there is none.
+var FFmpeg, FFprobe = bundled.Program("ffmpeg"), bundled.Program("ffprobe")
 
 // HasFFmpeg reports whether MP4 videos can be played and made.
 func HasFFmpeg() bool { return FFmpeg != "" && FFprobe != "" }

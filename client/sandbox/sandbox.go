@@ -25,12 +25,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
 
 	"vivify/client"
+	"vivify/internal/bundled"
 )
 
 // Server is a running sandbox.
@@ -157,9 +157,7 @@ func Start(opts ...Option) (*Server, error) {
 		log:             slog.New(slog.DiscardHandler),
 		addr:            "127.0.0.1:0",
 	}
-	if p, err := exec.LookPath("ffmpeg"); err == nil {
-		cfg.ffmpeg = p
-	}
+	cfg.ffmpeg = bundled.Program("ffmpeg") // the one Vivify carries, or the PATH's
 	for _, o := range opts {
 		o(&cfg)
 	}
