@@ -4,6 +4,7 @@ VERSION ?= $(shell sed -n 's/^ *Version = "\(.*\)"$$/\1/p' FyneApp.toml)
 LDFLAGS := -X vivify/client.Version=$(VERSION)
 LINUX_PKG := dist/Vivify-$(VERSION)-linux-amd64.tar.xz
 WINDOWS_EXE := dist/Vivify-$(VERSION)-windows-amd64.exe
+DEB     := dist/vivify_$(VERSION)_amd64.deb
 FUZZ_N  ?= 10000x
 
 # The suite and the packages build with -trimpath throughout, so the release
@@ -23,7 +24,7 @@ ifeq ($(origin CC),default)
 export CC = $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
 endif
 
-.PHONY: all deps test-deps package-deps build demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-start clean
+.PHONY: all deps test-deps package-deps build deb demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-start clean
 
 all: build
 
@@ -78,7 +79,7 @@ test: test-deps
 	$(MAKE) lint
 	dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d); \
 		echo -n vivify-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 -skip '\''^Test(LinuxPackage|WindowsProgram|WindowsUnderWine)$$'\'' ./...'
+		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 -skip '\''^Test(LinuxPackage|DebPackage|WindowsProgram|WindowsUnderWine)$$'\'' ./...'
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZ_N) ./client
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime $(FUZZ_N) ./preview
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_N) ./internal/picture
@@ -87,6 +88,9 @@ test: test-deps
 	VERSION=$(VERSION) bash scripts/package.sh linux
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_LINUX_PACKAGE=$(CURDIR)/$(LINUX_PKG) \
 		$(GO) test -count=1 -run '^TestLinuxPackage$$' -v ./e2e
+	VERSION=$(VERSION) bash scripts/deb.sh $(LINUX_PKG)
+	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_DEB=$(CURDIR)/$(DEB) \
+		$(GO) test -count=1 -run '^TestDebPackage$$' -v ./e2e
 	@echo "test: waiting for the Windows program"; while [ ! -f dist/windows.status ]; do sleep 5; done; \
 		if [ "$$(cat dist/windows.status)" != 0 ]; then cat dist/windows.log; exit 1; fi
 	VIVIFY_WINDOWS_EXE=$(CURDIR)/$(WINDOWS_EXE) $(GO) test -count=1 -run '^TestWindowsProgram$$' -v ./e2e
@@ -102,6 +106,11 @@ test-window-race: test-deps
 # The Linux package and the Windows program, into dist/ (scripts/package.sh).
 package: package-deps
 	VERSION=$(VERSION) bash scripts/package.sh
+
+# The Debian package, from the Linux package's program (scripts/deb.sh).
+deb: package-deps
+	@[ -f $(LINUX_PKG) ] || VERSION=$(VERSION) bash scripts/package.sh linux
+	VERSION=$(VERSION) bash scripts/deb.sh $(LINUX_PKG)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime 2m ./client

@@ -141,3 +141,66 @@ func resourceTypes(t *testing.T, data []byte) map[uint32]int {
 	}
 	return out
 }
+
+// debPackageEnv names the .deb for TestDebPackage (make test sets it).
+const debPackageEnv = "VIVIFY_DEB"
+
+// The .deb installs with dpkg as a creator's software centre would: the
+// program, the desktop entry with "Open with" for pictures, the icon at
+// every size and the metainfo land where desktops look; the installed
+// program starts under Xvfb and makes a practice video; and dpkg removes it
+// all again.
+func TestDebPackage(t *testing.T) {
+	deb := packaged(t, debPackageEnv)
+	if os.Geteuid() != 0 {
+		t.Skip("installing a .deb needs root (make test runs this as root in CI)")
+	}
+	if out, err := exec.Command("dpkg", "-i", deb).CombinedOutput(); err != nil {
+		t.Fatalf("dpkg -i: %v\n%s", err, out)
+	}
+	removed := false
+	defer func() {
+		if !removed {
+			exec.Command("dpkg", "-r", "vivify").Run()
+		}
+	}()
+	files := []string{"/usr/bin/vivify", "/usr/share/applications/io.vivify.app.desktop",
+		"/usr/share/metainfo/io.vivify.app.metainfo.xml", "/usr/share/icons/hicolor/scalable/apps/io.vivify.app.svg"}
+	for _, size := range []string{"16", "24", "32", "48", "64", "128", "256", "512"} {
+		files = append(files, "/usr/share/icons/hicolor/"+size+"x"+size+"/apps/io.vivify.app.png")
+	}
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("not installed: %s", f)
+		}
+	}
+	entry, _ := os.ReadFile("/usr/share/applications/io.vivify.app.desktop")
+	for _, want := range []string{"Exec=vivify %f", "MimeType=image/png;image/jpeg;image/gif;image/webp;", "Icon=io.vivify.app"} {
+		if !strings.Contains(string(entry), want) {
+			t.Errorf("the desktop entry lacks %q", want)
+		}
+	}
+	for _, check := range [][]string{
+		{"desktop-file-validate", "/usr/share/applications/io.vivify.app.desktop"},
+		{"appstreamcli", "validate", "--no-net", "/usr/share/metainfo/io.vivify.app.metainfo.xml"},
+	} {
+		if out, err := exec.Command(check[0], check[1:]...).CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", check[0], err, out)
+		}
+	}
+	if out, _ := exec.Command("dpkg-query", "-W", "-f=${Depends}", "vivify").Output(); !strings.Contains(string(out), "ffmpeg") {
+		t.Errorf("the package does not depend on ffmpeg: %s", out)
+	}
+
+	practiceRun(t, "/usr/bin/vivify", t.TempDir())
+
+	if out, err := exec.Command("dpkg", "-r", "vivify").CombinedOutput(); err != nil {
+		t.Fatalf("dpkg -r: %v\n%s", err, out)
+	}
+	removed = true
+	for _, f := range files {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("left behind after removal: %s", f)
+		}
+	}
+}

@@ -15,8 +15,9 @@ build_pkgs="gcc clang pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbc
 test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool x11-utils wine64"
 
 # Packages: the Windows program is cross-built with mingw-w64; the Linux
-# package is an xz-compressed tar.
-package_pkgs="gcc-mingw-w64-x86-64 xz-utils"
+# package is an xz-compressed tar, and a .deb whose desktop entry and
+# AppStream metainfo are validated (desktop-file-utils, appstream).
+package_pkgs="gcc-mingw-w64-x86-64 xz-utils desktop-file-utils appstream"
 
 want="$build_pkgs"
 case "${1:-}" in
