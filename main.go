@@ -44,7 +44,7 @@ func main() {
 			if startErr != nil { // every call says so, not only the first
 				return nil, startErr
 			}
-			return client.New("practice", client.WithBaseURL(srv.URL))
+			return client.New(sandbox.PracticeKey, client.WithBaseURL(srv.URL))
 		},
 		StopPractice: func() {
 			mu.Lock()

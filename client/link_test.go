@@ -8,10 +8,12 @@ import (
 	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"vivify/client"
+	"vivify/client/sandbox"
 )
 
 // A link is checked as the service will fetch it: a picture says its size,
@@ -88,5 +90,18 @@ func TestAwaitLooksAtOnceAfterARestart(t *testing.T) {
 	}
 	if len(clock.slept) == 0 || clock.slept[0] > client.MinPollInterval {
 		t.Fatalf("the first look after a restart waited %v", clock.slept)
+	}
+}
+
+// The practice key is scrubbed from messages like any key, so it is one no
+// message holds: the sandbox's own words come through whole.
+func TestPracticeKeyLeavesMessagesWhole(t *testing.T) {
+	srv, _ := pair(t, sandbox.WithFFmpeg(""))
+	c, _ := client.New(sandbox.PracticeKey, client.WithBaseURL(srv.URL))
+	r := smallRequest(imageServer(t))
+	r.OutputType = client.OutputMP4
+	_, err := c.Submit(context.Background(), r)
+	if err == nil || !strings.Contains(err.Error(), "practice sandbox cannot make MP4") {
+		t.Fatalf("%v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -260,5 +261,126 @@ func TestWindowsUnderWine(t *testing.T) {
 		exec.Command("xdotool", "windowsize", "--sync", win, fmt.Sprint(wantW), fmt.Sprint(wantH)).Run()
 		time.Sleep(500 * time.Millisecond)
 		closeAndCheck(run, wantW, wantH)
+	}
+}
+
+// installerEnv names the Windows installer for TestWindowsInstallerUnderWine.
+const installerEnv = "VIVIFY_WINDOWS_INSTALLER"
+
+// The Windows installer, run under Wine as a creator runs it (here
+// silently, /S): it installs for the user alone, with the program, the
+// ffmpeg it carries and its licence, an uninstaller, a Start menu entry and
+// "Open with Vivify" for pictures. The installed program makes an MP4
+// practice video and plays it with the bundled ffmpeg (Wine has no other:
+// its thumbnail, made by decoding the MP4, shows the video's progress bar,
+// which the picture has not). The uninstaller removes the program and
+// leaves the videos.
+func TestWindowsInstallerUnderWine(t *testing.T) {
+	installer := packaged(t, installerEnv)
+	if os.Getenv("DISPLAY") == "" {
+		t.Fatal("no display: make test runs this under Xvfb")
+	}
+	w := newWine(t)
+	if out, err := w.cmd(installer, "/S").CombinedOutput(); err != nil {
+		t.Fatalf("the installer: %v\n%s", err, out)
+	}
+	w.run(w.server, "-w")
+	users, _ := filepath.Glob(filepath.Join(w.drive(), "users", "*", "AppData", "Local", "Programs", "Vivify"))
+	if len(users) != 1 {
+		t.Fatalf("no per-user install: %v", users)
+	}
+	dir := users[0]
+	profile := filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(dir))))
+	for _, f := range []string{"Vivify.exe", "ffmpeg.exe", "ffprobe.exe", "LICENSE-ffmpeg.txt", "README-ffmpeg.txt", "Uninstall Vivify.exe",
+		"../../../Roaming/Microsoft/Windows/Start Menu/Programs/Vivify.lnk"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("not installed: %s", f)
+		}
+	}
+	if out, _ := w.cmd("reg", "query", `HKCU\Software\Classes\.png\OpenWithProgids`).CombinedOutput(); !strings.Contains(string(out), "Vivify.Picture") {
+		t.Errorf("no Open with Vivify for PNG:\n%s", out)
+	}
+	if out, _ := w.cmd("reg", "query", `HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Vivify`).CombinedOutput(); !strings.Contains(string(out), "Uninstall Vivify.exe") {
+		t.Errorf("not listed in Apps & features:\n%s", out)
+	}
+
+	// The installed program: an MP4 practice video (the last settings,
+	// as the window keeps them, ask for MP4).
+	state := filepath.Join(profile, "AppData", "Roaming", "fyne", "io.vivify.app")
+	os.MkdirAll(state, 0o755)
+	os.WriteFile(filepath.Join(state, "window.json"), []byte(`{"width":1100,"height":760,"params":{"model_id":"svd","prompt":"","negative_prompt":"",`+
+		`"enhance_prompt":false,"init_image":"","width":128,"height":96,"num_frames":6,"num_inference_steps":20,"min_guidance_scale":1,`+
+		`"max_guidance_scale":3,"motion_bucket_id":127,"noise_aug_strength":0.02,"fps":7,"output_type":"mp4",`+
+		`"latent_interpolation_method":"lerp","clip_skip":null,"instant_response":false,"temp":false,"webhook":"","track_id":null}}`), 0o644)
+	picture := filepath.Join(profile, "harbour.png")
+	writeTestPicture(t, picture)
+	library := filepath.Join(profile, "Videos", "Vivify")
+	winProfile := `C:\users\` + filepath.Base(profile)
+	var logs bytes.Buffer
+	app := w.cmd(filepath.Join(dir, "Vivify.exe"), "--practice", "--library", winProfile+`\Videos\Vivify`, winProfile+`\harbour.png`)
+	app.Stdout, app.Stderr = &logs, &logs
+	app.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { syscall.Kill(-app.Process.Pid, syscall.SIGKILL); app.Wait() }()
+	var win string
+	waitFor(t, "the installed program's window", 60*time.Second, func() bool {
+		if ids := windowsWithName("Vivify"); len(ids) > 0 {
+			win = ids[0]
+		}
+		return win != ""
+	})
+	time.Sleep(2 * time.Second)
+	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
+	exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").Run()
+	var thumb string
+	waitFor(t, "an MP4 video and its thumbnail", 120*time.Second, func() bool {
+		videos, _ := filepath.Glob(filepath.Join(library, "*", "*.mp4"))
+		if len(videos) == 0 {
+			return false
+		}
+		thumbs, _ := filepath.Glob(filepath.Join(filepath.Dir(videos[0]), "thumb*.png"))
+		if len(thumbs) > 0 {
+			thumb = thumbs[0]
+		}
+		return thumb != ""
+	})
+	f, err := os.Open(thumb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The practice video's first frame ends in its progress bar: dark,
+	// but for its first part. A thumbnail of the picture has none.
+	b := img.Bounds()
+	dark := 0
+	for x := b.Min.X; x < b.Max.X; x++ {
+		r, g, bl, _ := img.At(x, b.Max.Y-1).RGBA()
+		if r>>8 < 70 && g>>8 < 70 && bl>>8 < 70 {
+			dark++
+		}
+	}
+	if dark < b.Dx()/2 {
+		t.Fatalf("the thumbnail is not of the MP4 (its last row has %d dark pixels of %d): the bundled ffmpeg did not decode it; the program said:\n%s",
+			dark, b.Dx(), logs.String())
+	}
+	exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+q").Run()
+	time.Sleep(3 * time.Second)
+
+	if out, err := w.cmd(filepath.Join(dir, "Uninstall Vivify.exe"), "/S").CombinedOutput(); err != nil {
+		t.Fatalf("the uninstaller: %v\n%s", err, out)
+	}
+	w.run(w.server, "-w")
+	time.Sleep(2 * time.Second) // the uninstaller runs a copy of itself, which deletes the folder
+	if _, err := os.Stat(filepath.Join(dir, "Vivify.exe")); err == nil {
+		t.Error("the program is still there after uninstalling")
+	}
+	if videos, _ := filepath.Glob(filepath.Join(library, "*", "*.mp4")); len(videos) == 0 {
+		t.Error("uninstalling removed the videos")
 	}
 }

@@ -139,6 +139,12 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 // WithAddr sets the listening address (default 127.0.0.1:0, a free port).
 func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
+// PracticeKey is the key practice mode gives its sandbox. It is no secret,
+// but the client scrubs its key from every message as it would a real
+// one, so it is a string no message holds: "practice" was, and the
+// sandbox's own messages came out as "The [key removed] sandbox…".
+const PracticeKey = "vivify-practice-0000"
+
 // CostPerVideo is what the sandbox charges for a video, in USD.
 const CostPerVideo = 0.2
 

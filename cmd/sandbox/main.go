@@ -62,7 +62,7 @@ func runDemo(base, dir string) error {
 	if err := writeSample(src); err != nil {
 		return err
 	}
-	c, err := client.New("practice", client.WithBaseURL(base))
+	c, err := client.New(sandbox.PracticeKey, client.WithBaseURL(base))
 	if err != nil {
 		return err
 	}
