@@ -5,6 +5,8 @@ LDFLAGS := -X vivify/client.Version=$(VERSION)
 LINUX_PKG := dist/Vivify-$(VERSION)-linux-amd64.tar.xz
 WINDOWS_EXE := dist/Vivify-$(VERSION)-windows-amd64.exe
 DEB     := dist/vivify_$(VERSION)_amd64.deb
+INSTALLER := dist/Vivify-$(VERSION)-windows-setup.exe
+ACTIONLINT := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 FUZZ_N  ?= 10000x
 
 # The suite and the packages build with -trimpath throughout, so the release
@@ -24,7 +26,7 @@ ifeq ($(origin CC),default)
 export CC = $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
 endif
 
-.PHONY: all deps test-deps package-deps build deb demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-start clean
+.PHONY: all deps test-deps package-deps build deb installer release-linux macos-app checksums demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-start clean
 
 all: build
 
@@ -59,6 +61,7 @@ lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
 
 # The whole suite, as CI runs it: formatting, vet and staticcheck; every test
 # with the race detector; a bounded run of each fuzz test (bounded by count,
@@ -79,7 +82,7 @@ test: test-deps
 	$(MAKE) lint
 	dbus-run-session -- sh -c 'export XDG_DATA_HOME=$$(mktemp -d); \
 		echo -n vivify-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 -skip '\''^Test(LinuxPackage|DebPackage|WindowsProgram|WindowsUnderWine)$$'\'' ./...'
+		VIVIFY_SECRET_SERVICE=1 $(GO) test -race -count=1 -skip '\''^Test(LinuxPackage|DebPackage|WindowsProgram|WindowsUnderWine|WindowsInstallerUnderWine)$$'\'' ./...'
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeResponse$$' -fuzztime $(FUZZ_N) ./client
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime $(FUZZ_N) ./preview
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_N) ./internal/picture
@@ -96,6 +99,9 @@ test: test-deps
 	VIVIFY_WINDOWS_EXE=$(CURDIR)/$(WINDOWS_EXE) $(GO) test -count=1 -run '^TestWindowsProgram$$' -v ./e2e
 	xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_WINDOWS_EXE=$(CURDIR)/$(WINDOWS_EXE) \
 		$(GO) test -count=1 -timeout 15m -run '^TestWindowsUnderWine$$' -v ./e2e
+	VERSION=$(VERSION) bash scripts/installer.sh $(WINDOWS_EXE)
+	xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_WINDOWS_INSTALLER=$(CURDIR)/$(INSTALLER) \
+		$(GO) test -count=1 -timeout 15m -run '^TestWindowsInstallerUnderWine$$' -v ./e2e
 
 # The app built with the race detector makes a video under Xvfb: no widget is
 # touched off the UI goroutine (the evidence for fyneDo in FyneApp.toml).
@@ -106,6 +112,26 @@ test-window-race: test-deps
 # The Linux package and the Windows program, into dist/ (scripts/package.sh).
 package: package-deps
 	VERSION=$(VERSION) bash scripts/package.sh
+
+# The Windows installer, with the ffmpeg Vivify carries (scripts/installer.sh).
+installer: package-deps
+	@[ -f $(WINDOWS_EXE) ] || VERSION=$(VERSION) bash scripts/package.sh windows
+	VERSION=$(VERSION) bash scripts/installer.sh $(WINDOWS_EXE)
+
+# What the release workflow builds on Linux: the tar.xz, the .deb, the
+# Windows program and its installer (.github/workflows/release.yml).
+release-linux: package-deps
+	VERSION=$(VERSION) bash scripts/package.sh
+	VERSION=$(VERSION) bash scripts/deb.sh $(LINUX_PKG)
+	VERSION=$(VERSION) bash scripts/installer.sh $(WINDOWS_EXE)
+
+# The macOS app, zipped, with ffmpeg inside; needs a Mac (scripts/macos.sh).
+macos-app:
+	VERSION=$(VERSION) bash scripts/macos.sh
+
+# SHA256SUMS.txt of everything in dist/, for the release.
+checksums:
+	cd dist && rm -f SHA256SUMS.txt && sha256sum -- * > SHA256SUMS.txt && cat SHA256SUMS.txt
 
 # The Debian package, from the Linux package's program (scripts/deb.sh).
 deb: package-deps

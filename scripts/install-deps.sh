@@ -16,8 +16,10 @@ test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool x11-util
 
 # Packages: the Windows program is cross-built with mingw-w64; the Linux
 # package is an xz-compressed tar, and a .deb whose desktop entry and
-# AppStream metainfo are validated (desktop-file-utils, appstream).
-package_pkgs="gcc-mingw-w64-x86-64 xz-utils desktop-file-utils appstream"
+# AppStream metainfo are validated (desktop-file-utils, appstream); the
+# Windows installer is made with NSIS and carries ffmpeg from the npm
+# registry (npm fetches it).
+package_pkgs="gcc-mingw-w64-x86-64 xz-utils desktop-file-utils appstream nsis npm"
 
 want="$build_pkgs"
 case "${1:-}" in
