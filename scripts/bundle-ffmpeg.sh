@@ -22,12 +22,12 @@ case $platform in
     ffprobe="@ffprobe-installer/win32-x64@5.1.0 97992b5e3b651c7df625831fd369eecc5ec0e9532ac98921138b1c4fbc8de96e"
     exe=.exe ;;
   darwin-x64)
-    ffmpeg="@ffmpeg-installer/darwin-x64@4.1.0 -"
-    ffprobe="@ffprobe-installer/darwin-x64@5.1.0 -"
+    ffmpeg="@ffmpeg-installer/darwin-x64@4.1.0 4f22b9ce0c0507e3f4cd6e822fb23214abc5fb70d48eb046ff94a1484299cdbf"
+    ffprobe="@ffprobe-installer/darwin-x64@5.1.0 efe50b1fc86deb59a0263013a3f2c08ad5771ad1258a436e117e44b75ec8bd47"
     exe= ;;
   darwin-arm64)
-    ffmpeg="@ffmpeg-installer/darwin-arm64@4.1.5 -"
-    ffprobe="@ffprobe-installer/darwin-arm64@5.0.1 -"
+    ffmpeg="@ffmpeg-installer/darwin-arm64@4.1.5 8a4306e64ed3ba3cb5e51093266c8c72f65314bec146c899a50426f21aaa0f44"
+    ffprobe="@ffprobe-installer/darwin-arm64@5.0.1 27069fc32879761968823c3ce5353d3c6573f5df7d83d40b60bc2d878e886d39"
     exe= ;;
   *) echo "bundle-ffmpeg: unknown platform $platform" >&2; exit 2 ;;
 esac
@@ -44,9 +44,7 @@ fetch() { # fetch "package@version sha256" program
     mv "$tmp"/*.tgz "$tgz"
     rm -rf "$tmp"
   fi
-  if [ "$sum" != - ]; then
-    echo "$sum  $tgz" | sha256sum -c --quiet - || { echo "bundle-ffmpeg: $pkg is not the file pinned" >&2; rm -f "$tgz"; exit 1; }
-  fi
+  echo "$sum  $tgz" | sha256sum -c --quiet - || { echo "bundle-ffmpeg: $pkg is not the file pinned" >&2; rm -f "$tgz"; exit 1; }
   tar -xzf "$tgz" -C "$out" --strip-components=1 "package/$program$exe"
   chmod 755 "$out/$program$exe"
   echo "$pkg"
