@@ -44,15 +44,16 @@ fetch() { # fetch "package@version sha256" program
     mv "$tmp"/*.tgz "$tgz"
     rm -rf "$tmp"
   fi
-  echo "$sum  $tgz" | sha256sum -c --quiet - || { echo "bundle-ffmpeg: $pkg is not the file pinned" >&2; rm -f "$tgz"; exit 1; }
+  local got
+  got=$( (command -v sha256sum >/dev/null && sha256sum "$tgz" || shasum -a 256 "$tgz") | cut -d' ' -f1)
+  [ "$got" = "$sum" ] || { echo "bundle-ffmpeg: $pkg is not the file pinned" >&2; rm -f "$tgz"; exit 1; }
   tar -xzf "$tgz" -C "$out" --strip-components=1 "package/$program$exe"
   chmod 755 "$out/$program$exe"
   echo "$pkg"
 }
 got_ffmpeg=$(fetch "$ffmpeg" ffmpeg)
 got_ffprobe=$(fetch "$ffprobe" ffprobe)
-cp /usr/share/common-licenses/GPL-3 "$out/LICENSE-ffmpeg.txt" 2>/dev/null ||
-  { echo "bundle-ffmpeg: the GPL-3 text is missing (Debian's base-files has it)" >&2; exit 1; }
+cp packaging/licences/GPL-3.txt "$out/LICENSE-ffmpeg.txt"
 cat >"$out/README-ffmpeg.txt" <<NOTE
 Vivify carries ffmpeg and ffprobe to read and make MP4 videos.
 
