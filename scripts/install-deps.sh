@@ -19,7 +19,7 @@ test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool x11-util
 # AppStream metainfo are validated (desktop-file-utils, appstream); the
 # Windows installer is made with NSIS and carries ffmpeg from the npm
 # registry (npm fetches it).
-package_pkgs="gcc-mingw-w64-x86-64 xz-utils desktop-file-utils appstream nsis npm"
+package_pkgs="gcc-mingw-w64-x86-64 xz-utils desktop-file-utils appstream nsis npm imagemagick"
 
 want="$build_pkgs"
 case "${1:-}" in

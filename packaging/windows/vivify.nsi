@@ -5,7 +5,7 @@
 ; program and leaves the creator's videos (Videos\Vivify) alone.
 ;
 ; Defines: VERSION, EXE (the program), FFDIR (the bundled ffmpeg's folder),
-; ICON, OUT.
+; ICON, OUT, and SIDE (the welcome page's picture, 164×314, optional).
 Unicode true
 ; A 64-bit installer for the 64-bit program (and for Wine, in the tests,
 ; which runs 64-bit programs only).
@@ -40,6 +40,11 @@ VIAddVersionKey "LegalCopyright" "The Vivify developers"
 
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
+!ifdef SIDE
+  ; Vivify's own picture beside the welcome and finish pages.
+  !define MUI_WELCOMEFINISHPAGE_BITMAP "${SIDE}"
+  !define MUI_UNWELCOMEFINISHPAGE_BITMAP "${SIDE}"
+!endif
 !define MUI_ABORTWARNING
 !define MUI_WELCOMEPAGE_TEXT "This installs ${APP} ${VERSION}, which turns a still picture into a short video.$\r$\n$\r$\nIt installs for you alone and needs no administrator. MP4 videos play with the ffmpeg it brings along."
 !insertmacro MUI_PAGE_WELCOME
