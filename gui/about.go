@@ -31,6 +31,9 @@ var licences = []struct{ file, what string }{
 	{"x-image.txt", "golang.org/x/image, picture scaling and WebP (BSD 3-Clause)"},
 	{"go-keyring.txt", "go-keyring, the system keychain (MIT)"},
 	{"godbus.txt", "godbus, the desktop's message bus (BSD 2-Clause)"},
+	// The Windows installer and the macOS app carry ffmpeg and ffprobe
+	// (GPL 3), which Vivify runs as programs of their own.
+	{"ffmpeg-gpl3.txt", "FFmpeg, which plays and makes MP4 videos, carried by the Windows and macOS packages (GPL 3; source at ffmpeg.org)"},
 }
 
 // Preference names of the update check.

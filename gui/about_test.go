@@ -72,7 +72,7 @@ func TestAboutBox(t *testing.T) {
 	w, _, _ := practiceWindow(t)
 	w.ShowAbout()
 	text := overlayText(w)
-	for _, want := range []string{"Vivify 0", w.deps.Engine.Library(), "Fyne", "Noto Sans", "go-keyring", "newer Vivify"} {
+	for _, want := range []string{"Vivify 0", w.deps.Engine.Library(), "Fyne", "Noto Sans", "go-keyring", "FFmpeg", "newer Vivify"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("About does not say %q", want)
 		}
