@@ -31,6 +31,11 @@ esac
 
 missing=""
 for p in $want; do
+  # npm may come with another Node.js than Debian's (NodeSource's has it
+  # built in, and its package conflicts with Debian's npm): any npm does.
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing="$missing $p"
   fi
