@@ -125,15 +125,7 @@ func practiceRun(t *testing.T, bin, dir string) string {
 	if out, err := exec.Command("import", "-window", "root", shot).CombinedOutput(); err != nil {
 		t.Fatalf("screenshot: %v\n%s", err, out)
 	}
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, shot)
 	if colours := distinct(img, 50); colours < 20 {
 		t.Fatalf("the screenshot has %d colours: the window is not drawn", colours)
 	}
@@ -243,6 +235,21 @@ func writeTestPicture(t *testing.T, path string) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// readPNG decodes the PNG at path.
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
 }
 
 // distinct counts the colours of img, up to limit.

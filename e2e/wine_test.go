@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -348,15 +347,7 @@ func TestWindowsInstallerUnderWine(t *testing.T) {
 		}
 		return thumb != ""
 	})
-	f, err := os.Open(thumb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, thumb)
 	// The practice video's first frame ends in its progress bar, dark but
 	// for its first sixth; the picture's last row is bright green all
 	// along (writeTestPicture). A thumbnail of the picture would be that.
