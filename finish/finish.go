@@ -1,0 +1,145 @@
+// Package finish is the work done on a finished video to make it ready to
+// post: loops without a jump (boomerang, crossfade), trimming, speed,
+// doubling the size, and GIF exports that fit a size limit. It works on
+// decoded frames (preview.Frame) in Go, with no outside program; what needs
+// a video codec is left to ffmpeg elsewhere.
+//
+// Every operation returns new frames and leaves its input as it was: the
+// original video is never changed.
+package finish
+
+import (
+	"errors"
+	"image"
+	"time"
+
+	"golang.org/x/image/draw"
+
+	"vivify/preview"
+)
+
+// ErrNoFrames is the error of an operation given no frames to work on.
+var ErrNoFrames = errors.New("the video has no frames")
+
+// Boomerang plays the frames forwards then backwards, without repeating
+// either end, so that it loops without a jump: its last frame is the
+// second, which leads back into the first.
+func Boomerang(frames []preview.Frame) ([]preview.Frame, error) {
+	if len(frames) == 0 {
+		return nil, ErrNoFrames
+	}
+	out := append([]preview.Frame(nil), frames...)
+	for i := len(frames) - 2; i >= 1; i-- {
+		out = append(out, frames[i])
+	}
+	return out, nil
+}
+
+// Crossfade blends the last overlap frames into the first ones, so the end
+// dissolves into the start and the loop has no jump. The result is overlap
+// frames shorter. overlap is clamped to a third of the frames.
+func Crossfade(frames []preview.Frame, overlap int) ([]preview.Frame, error) {
+	n := len(frames)
+	if n == 0 {
+		return nil, ErrNoFrames
+	}
+	overlap = min(max(overlap, 1), n/3)
+	if overlap < 1 {
+		return append([]preview.Frame(nil), frames...), nil
+	}
+	out := make([]preview.Frame, 0, n-overlap)
+	for i := 0; i < n-overlap; i++ {
+		f := frames[i]
+		if i < overlap {
+			// Early in the loop the end's frames show through, fading.
+			t := float64(i+1) / float64(overlap+1)
+			f = preview.Frame{Image: mix(frames[n-overlap+i].Image, frames[i].Image, t), Delay: frames[i].Delay}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// mix is a*(1-t) + b*t, pixel by pixel, on a's bounds.
+func mix(a, b *image.RGBA, t float64) *image.RGBA {
+	out := image.NewRGBA(a.Rect)
+	wb := int(t*256 + 0.5)
+	wa := 256 - wb
+	for i := range out.Pix {
+		var bv int
+		if i < len(b.Pix) {
+			bv = int(b.Pix[i])
+		}
+		out.Pix[i] = uint8((int(a.Pix[i])*wa + bv*wb + 128) >> 8)
+	}
+	return out
+}
+
+// Trim keeps frames from (included) to to (excluded).
+func Trim(frames []preview.Frame, from, to int) ([]preview.Frame, error) {
+	from, to = max(from, 0), min(to, len(frames))
+	if from >= to {
+		return nil, ErrNoFrames
+	}
+	return append([]preview.Frame(nil), frames[from:to]...), nil
+}
+
+// minDelay is the shortest frame time players honour: shorter GIF delays
+// are shown at 100 ms by most browsers and chat apps.
+const minDelay = 20 * time.Millisecond
+
+// Speed plays the frames rate times as fast (0.5 to 2): frame times are
+// divided by rate; where a frame would be shorter than players honour,
+// frames are dropped instead, so the length is what was asked.
+func Speed(frames []preview.Frame, rate float64) ([]preview.Frame, error) {
+	if len(frames) == 0 {
+		return nil, ErrNoFrames
+	}
+	rate = min(max(rate, 0.5), 2)
+	var out []preview.Frame
+	var owed time.Duration // time of dropped frames, given to the next kept one
+	for _, f := range frames {
+		d := time.Duration(float64(f.Delay)/rate) + owed
+		if d < minDelay && len(out) > 0 {
+			owed = d
+			continue
+		}
+		owed = 0
+		out = append(out, preview.Frame{Image: f.Image, Delay: d})
+	}
+	if owed > 0 {
+		out[len(out)-1].Delay += owed
+	}
+	return out, nil
+}
+
+// Double makes every frame twice as wide and high, with a Catmull-Rom
+// scaler (sharper than bilinear, without blocks).
+func Double(frames []preview.Frame) ([]preview.Frame, error) {
+	return Resize(frames, 2)
+}
+
+// Resize scales every frame by factor.
+func Resize(frames []preview.Frame, factor float64) ([]preview.Frame, error) {
+	if len(frames) == 0 {
+		return nil, ErrNoFrames
+	}
+	out := make([]preview.Frame, len(frames))
+	for i, f := range frames {
+		b := f.Image.Rect
+		w, h := max(1, int(float64(b.Dx())*factor+0.5)), max(1, int(float64(b.Dy())*factor+0.5))
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.CatmullRom.Scale(dst, dst.Rect, f.Image, b, draw.Src, nil)
+		out[i] = preview.Frame{Image: dst, Delay: f.Delay}
+	}
+	return out, nil
+}
+
+// Duration is the frames' total time.
+func Duration(frames []preview.Frame) time.Duration {
+	var d time.Duration
+	for _, f := range frames {
+		d += f.Delay
+	}
+	return d
+}
