@@ -91,7 +91,7 @@ func (w *Window) newUpdateSwitch() fyne.CanvasObject {
 // a link to its page.
 func (w *Window) checkForUpdate() {
 	prefs := fyne.CurrentApp().Preferences()
-	if w.deps.UpdateURL == "" || w.deps.Practice || !prefs.Bool(prefUpdates) {
+	if w.deps.UpdateURL == "" || w.Practice() || !prefs.Bool(prefUpdates) {
 		return
 	}
 	now := time.Now()

@@ -17,11 +17,10 @@ const prefPractice = "practice"
 // for free; the others are made by ModelsLab with the creator's key and use
 // credits. Jobs keep the mode they were made in.
 func (w *Window) SetPractice(on bool) {
-	if on == w.deps.Practice && w.deps.Engine.InPractice() == on {
+	if on == w.Practice() {
 		w.showMode()
 		return
 	}
-	w.deps.Practice = on
 	w.deps.Engine.SetPractice(on)
 	fyne.CurrentApp().Preferences().SetBool(prefPractice, on)
 	w.showMode()
@@ -34,7 +33,7 @@ func (w *Window) SetPractice(on bool) {
 			defer cancel()
 			_, err := w.deps.Engine.Balance(ctx)
 			w.deps.RunOnUI(func() {
-				if err != nil && w.deps.Practice {
+				if err != nil && w.Practice() {
 					w.notice("Practice mode could not start: " + plainError(err) + ". Try again from Settings.")
 				}
 			})
@@ -42,7 +41,7 @@ func (w *Window) SetPractice(on bool) {
 		return
 	}
 	w.keys.Load(func(found bool) {
-		if w.deps.Practice {
+		if w.Practice() {
 			return // switched back meanwhile
 		}
 		if found {
@@ -58,7 +57,7 @@ func (w *Window) SetPractice(on bool) {
 // practice, the balance and "real videos use credits" otherwise, and the
 // switch in Settings.
 func (w *Window) showMode() {
-	if w.deps.Practice {
+	if w.Practice() {
 		w.banner.Show()
 		w.balance.Hide()
 		w.credits.Hide()
@@ -71,8 +70,8 @@ func (w *Window) showMode() {
 			w.keys.Status.SetText("")
 		}
 	}
-	if w.practiceSwitch != nil && w.practiceSwitch.Checked != w.deps.Practice {
-		w.practiceSwitch.SetChecked(w.deps.Practice)
+	if w.practiceSwitch != nil && w.practiceSwitch.Checked != w.Practice() {
+		w.practiceSwitch.SetChecked(w.Practice())
 	}
 	w.notice("")
 	w.updateStatus()
@@ -100,11 +99,11 @@ var informFor = 10 * time.Second
 // newPracticeSwitch is the mode's switch, for Settings.
 func (w *Window) newPracticeSwitch() *widget.Check {
 	c := widget.NewCheck("Practice mode: simulated videos, made on this computer for free", func(on bool) {
-		if on != w.deps.Practice {
+		if on != w.Practice() {
 			w.SetPractice(on)
 		}
 	})
-	c.Checked = w.deps.Practice
+	c.Checked = w.Practice()
 	w.practiceSwitch = c
 	return c
 }

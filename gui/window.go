@@ -30,7 +30,7 @@ type Deps struct {
 	Engine *jobs.Engine
 	// Practice starts the window in practice mode: new videos are
 	// simulated by the built-in practice server (the engine's), for free.
-	// SetPractice changes it.
+	// SetPractice changes it; the engine keeps it (Window.Practice).
 	Practice bool
 	// RunOnUI runs f on the UI goroutine: fyne.Do in the app; in tests, a
 	// queue the test drains.
@@ -102,6 +102,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	}
 	deps.dialogs = &Dialogs{}
 	w := &Window{app: app, deps: deps, win: win, focused: true, running: map[string]bool{}}
+	deps.Engine.SetPractice(deps.Practice) // the engine keeps the mode from here on
 	w.params = NewParamsForm()
 	w.source = NewSourcePanel(w.win, deps.dialogs, deps.RunOnUI, w.pictureChosen)
 	w.source.CheckLink = deps.Engine.CheckLink
@@ -176,7 +177,6 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.updateLink.Hide()
 	bottom := container.NewVBox(w.noticeLine, container.NewBorder(nil, nil, nil, w.updateLink, w.status))
 	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer()))
-	deps.Engine.SetPractice(deps.Practice)
 	w.showMode()
 	w.win.Resize(fyne.NewSize(1200, 760))
 	w.win.SetOnDropped(func(pos fyne.Position, uris []fyne.URI) {
@@ -323,7 +323,7 @@ func (w *Window) costNote(m client.Model) string {
 		return ""
 	}
 	unit := "credits"
-	if w.deps.Practice || c.Practice {
+	if w.Practice() || c.Practice {
 		unit = "practice credits"
 	}
 	return fmt.Sprintf("Last video: %s %s (%s).", strconv.FormatFloat(c.Amount, 'f', -1, 64), unit, c.At.Format("2 Jan 2006"))
@@ -367,13 +367,13 @@ func (w *Window) Start() {
 		}
 	}()
 	w.checkForUpdate()
-	if w.deps.Practice {
+	if w.Practice() {
 		w.keys.Load(func(bool) {}) // for Settings, and a switch to real videos
 		return
 	}
 	w.keys.Load(func(found bool) {
 		switch {
-		case w.deps.Practice: // practice was chosen meanwhile
+		case w.Practice(): // practice was chosen meanwhile
 		case !found:
 			w.welcome()
 		default:
@@ -515,7 +515,7 @@ func (w *Window) welcome() {
 }
 
 // Practice reports whether new videos are simulated.
-func (w *Window) Practice() bool { return w.deps.Practice }
+func (w *Window) Practice() bool { return w.deps.Engine.InPractice() }
 
 // EnterPractice switches to practice mode (the welcome's "Practise for
 // free").
@@ -529,7 +529,7 @@ func (w *Window) Presets() *Presets { return w.presets }
 
 func (w *Window) updateStatus() {
 	text := beingMade(w.deps.Engine.InFlight())
-	if w.deps.Practice {
+	if w.Practice() {
 		text += " · practice mode"
 	}
 	w.status.SetText(text + " · library: " + w.deps.Engine.Library())
