@@ -198,7 +198,7 @@ func (s *Server) failedAnswer(message, tip string) answer {
 }
 
 func (s *Server) submit(ctx context.Context, key string, fields map[string]any, family client.Family) answer {
-	p, model, bad := s.plan(key, fields, family)
+	p, model, bad := s.plan(key, fields, family, nil)
 	if bad != nil {
 		return *bad
 	}
@@ -207,7 +207,9 @@ func (s *Server) submit(ctx context.Context, key string, fields map[string]any, 
 
 // plan validates a request's fields and works out the video it makes and
 // the model that makes it; bad is the error answer of a request refused.
-func (s *Server) plan(key string, fields map[string]any, family client.Family) (p params, model string, bad *answer) {
+// portrait, when known (a job restored), is the premium video's
+// orientation; otherwise the picture is fetched to see its shape.
+func (s *Server) plan(key string, fields map[string]any, family client.Family, portrait *bool) (p params, model string, bad *answer) {
 	refuse := func(a answer) (params, string, *answer) { return params{}, "", &a }
 	var errs map[string][]string
 	switch family {
@@ -238,7 +240,9 @@ func (s *Server) plan(key string, fields map[string]any, family client.Family) (
 	}
 	if family == client.FamilyPremium {
 		// The premium models follow the picture's shape.
-		if img, err := s.loadImage(p.initImage); err == nil && img.Bounds().Dy() > img.Bounds().Dx() {
+		if portrait != nil {
+			p.portrait = *portrait
+		} else if img, err := s.loadImage(p.initImage); err == nil && img.Bounds().Dy() > img.Bounds().Dx() {
 			p.portrait = true
 		}
 		m, _ := client.LookupModel(family, model)
@@ -268,8 +272,9 @@ func (s *Server) accept(ctx context.Context, key string, fields map[string]any, 
 		return s.spamAnswer(wait)
 	}
 	active := 0
+	sum := keySum(key)
 	for _, j := range s.jobs {
-		if j.key == keySum(key) && now.Before(j.doneAt) {
+		if j.key == sum && now.Before(j.doneAt) {
 			active++
 		}
 	}
@@ -295,7 +300,7 @@ func (s *Server) accept(ctx context.Context, key string, fields map[string]any, 
 		took = s.cfg.premiumDuration
 	}
 	j := &job{
-		id: s.nextID, key: keySum(key), prefix: newPrefix(), ext: p.outputType, p: p, model: model,
+		id: s.nextID, key: sum, prefix: newPrefix(), ext: p.outputType, p: p, model: model,
 		seed: seedOr(p.seed), created: now, doneAt: now.Add(took), fail: fail,
 		rendered: make(chan struct{}),
 		genTime:  math.Round(took.Seconds()*100) / 100,

@@ -54,6 +54,9 @@ type savedJob struct {
 	DoneAt  time.Time       `json:"done_at"`
 	GenTime float64         `json:"generation_time"`
 	Fail    bool            `json:"fail,omitempty"`
+	// Portrait is the premium video's orientation, decided from the
+	// picture when it was sent: a restart does not fetch it again.
+	Portrait bool `json:"portrait,omitempty"`
 }
 
 // keySum is the digest a job keeps of its key.
@@ -127,7 +130,7 @@ func (s *Server) restore(st *savedState) {
 		if dec.Decode(&fields) != nil || fields == nil {
 			continue
 		}
-		p, model, bad := s.plan("", fields, sj.Family)
+		p, model, bad := s.plan("", fields, sj.Family, &sj.Portrait)
 		if bad != nil {
 			continue
 		}
@@ -203,7 +206,8 @@ func (s *Server) keepLocked(j *job, fields map[string]any) {
 		return
 	}
 	s.kept = append(s.kept, savedJob{ID: j.id, Key: hex.EncodeToString(j.key[:]), Family: j.p.family, Fields: raw,
-		Prefix: j.prefix, Seed: j.seed, Created: j.created, DoneAt: j.doneAt, GenTime: j.genTime, Fail: j.fail})
+		Prefix: j.prefix, Seed: j.seed, Created: j.created, DoneAt: j.doneAt, GenTime: j.genTime, Fail: j.fail,
+		Portrait: j.p.portrait})
 	s.saveLocked()
 }
 

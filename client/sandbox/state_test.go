@@ -8,9 +8,11 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,6 +50,9 @@ func TestStateDirKeepsJobsAcrossRestarts(t *testing.T) {
 	id := fmt.Sprint(m["id"])
 	firstURL := first.URL
 	first.Close() // Vivify quits, or is killed, with the job on the server
+	// A new process has no connections to the old server: neither does
+	// this test's client (a POST on a dead kept-alive one ends in EOF).
+	http.DefaultClient.CloseIdleConnections()
 
 	for _, name := range []string{"state.json", filepath.Join("uploads", filepath.Base(links[0].(string)))} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -115,5 +120,53 @@ func TestStateDirDamagedStartsAfresh(t *testing.T) {
 	_, m, raw := post(t, srv.URL+"/api/v6/video/fetch/146", "application/json", fmt.Sprintf(`{"key":%q}`, key))
 	if m["status"] == "success" || m["status"] == "processing" {
 		t.Fatalf("a job from a damaged state file: %s", raw)
+	}
+}
+
+// A restored premium job keeps the orientation decided from its picture
+// when it was sent: starting again does not fetch the picture (a slow or
+// vanished host would hold the start up), and the video is still tall.
+func TestStateDirKeepsThePremiumShapeWithoutFetching(t *testing.T) {
+	var fetched atomic.Int32
+	tall := image.NewNRGBA(image.Rect(0, 0, 90, 160))
+	for i := range tall.Pix {
+		tall.Pix[i] = uint8(i * 3)
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, tall)
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetched.Add(1)
+		w.Write(buf.Bytes())
+	}))
+	defer host.Close()
+	dir := t.TempDir()
+	opts := []sandbox.Option{sandbox.WithStateDir(dir), sandbox.WithPremiumJobDuration(time.Hour), sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0)}
+	first, err := sandbox.Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m, raw := post(t, first.URL+"/api/v7/video-fusion/image-to-video", "application/json",
+		fmt.Sprintf(`{"key":%q,"model_id":"seedance-i2v","prompt":"a walk","init_image":%q}`, key, host.URL+"/tall.png"))
+	if m["status"] != "processing" {
+		t.Fatalf("submit: %s", raw)
+	}
+	first.Close()
+	http.DefaultClient.CloseIdleConnections()
+	before := fetched.Load()
+	second, err := sandbox.Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if n := fetched.Load(); n != before {
+		t.Fatalf("starting again fetched the picture %d time(s)", n-before)
+	}
+	_, m, raw = post(t, second.URL+"/api/v7/video-fusion/fetch/"+fmt.Sprint(m["id"]), "application/json", fmt.Sprintf(`{"key":%q}`, key))
+	if m["status"] != "processing" {
+		t.Fatalf("the restored premium job: %s", raw)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "state.json"))
+	if !bytes.Contains(data, []byte(`"portrait":true`)) {
+		t.Fatalf("the tall picture's orientation is not kept:\n%s", data)
 	}
 }
