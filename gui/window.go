@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -88,7 +89,7 @@ type Window struct {
 	gen            *widget.Button
 	message        *widget.Label
 	ring           *focusRing
-	focused        bool            // the app is in the foreground
+	focused        atomic.Bool     // the app is in the foreground (read by the focus ring's ticker too)
 	running        map[string]bool // jobs seen active: their end is news
 	picW, picH     int             // the chosen picture's size, 0 for none
 	aboutPicture   bool            // the message is about the picture chosen
@@ -101,7 +102,8 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		win = app.NewWindow(Title)
 	}
 	deps.dialogs = &Dialogs{}
-	w := &Window{app: app, deps: deps, win: win, focused: true, running: map[string]bool{}}
+	w := &Window{app: app, deps: deps, win: win, running: map[string]bool{}}
+	w.focused.Store(true)
 	deps.Engine.SetPractice(deps.Practice) // the engine keeps the mode from here on
 	w.params = NewParamsForm()
 	w.source = NewSourcePanel(w.win, deps.dialogs, deps.RunOnUI, w.pictureChosen)
@@ -219,8 +221,8 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 			}
 		})
 	})
-	app.Lifecycle().SetOnEnteredForeground(func() { w.focused = true })
-	app.Lifecycle().SetOnExitedForeground(func() { w.focused = false })
+	app.Lifecycle().SetOnEnteredForeground(func() { w.focused.Store(true) })
+	app.Lifecycle().SetOnExitedForeground(func() { w.focused.Store(false) })
 	w.restore(app.Preferences())
 	w.win.SetCloseIntercept(w.close)
 	w.gallery.Load(deps.Engine.Jobs())
@@ -357,13 +359,11 @@ func (w *Window) Start() {
 			}
 		}
 	}()
-	go func() { // the focus ring follows the keyboard
+	go func() { // the focus ring follows the keyboard, while the app is in front
 		for range time.Tick(150 * time.Millisecond) {
-			w.deps.RunOnUI(func() {
-				if w.focused {
-					w.ring.follow()
-				}
-			})
+			if w.focused.Load() {
+				w.deps.RunOnUI(w.ring.follow)
+			}
 		}
 	}()
 	w.checkForUpdate()
@@ -398,7 +398,7 @@ func (w *Window) notify(e jobs.Event) {
 		return
 	}
 	delete(w.running, j.ID)
-	if w.focused {
+	if w.focused.Load() {
 		return
 	}
 	n := fyne.NewNotification("Vivify", "The video from "+j.Source.Name+" is ready.")

@@ -184,7 +184,7 @@ func TestKeyNeverRendered(t *testing.T) {
 // A job that ends while Vivify is in the background is announced.
 func TestNotifiesWhenInTheBackground(t *testing.T) {
 	w, q, _ := practiceWindow(t)
-	w.focused = false
+	w.focused.Store(false)
 	w.Source().URL.SetText(imageURL(t))
 	want := fyne.NewNotification("Vivify", "The video from a is ready.")
 	test.AssertNotificationSent(t, want, func() {
