@@ -164,14 +164,7 @@ func practiceSurvivesKill(t *testing.T, bin, dir string) {
 	}
 	app, _ := start(picture)
 	defer func() { app.Process.Kill(); app.Wait() }()
-	var win string
-	waitFor(t, "the window", 30*time.Second, func() bool {
-		ids := vivifyWindows()
-		if len(ids) > 0 {
-			win = ids[0]
-		}
-		return win != ""
-	})
+	win, _ := waitForWindow(t, "the window", 30*time.Second)
 	time.Sleep(2 * time.Second) // drawn, and the picture read
 	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
 	if out, err := exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").CombinedOutput(); err != nil {

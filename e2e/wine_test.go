@@ -122,6 +122,20 @@ func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) t
 	return time.Since(start)
 }
 
+// waitForWindow waits for a visible window titled Vivify, and returns its
+// id and how long it took.
+func waitForWindow(t *testing.T, what string, limit time.Duration) (string, time.Duration) {
+	t.Helper()
+	var win string
+	took := waitFor(t, what, limit, func() bool {
+		if ids := vivifyWindows(); len(ids) > 0 {
+			win = ids[0]
+		}
+		return win != ""
+	})
+	return win, took
+}
+
 // The Windows program, run under Wine: it opens, makes a practice video,
 // the link "Show in folder" builds for it opens the folder in Wine's
 // Explorer, and closing the window ends the process with the window's size
@@ -168,14 +182,7 @@ func TestWindowsUnderWine(t *testing.T) {
 	// One run makes a video.
 	app := start(`C:\users\vivify-test\harbour.png`)
 	done := ended(app)
-	var win string
-	took := waitFor(t, "the window", 60*time.Second, func() bool {
-		ids := windowsWithName("Vivify")
-		if len(ids) > 0 {
-			win = ids[0]
-		}
-		return win != ""
-	})
+	win, took := waitForWindow(t, "the window", 60*time.Second)
 	t.Logf("window after %v", took.Round(time.Millisecond))
 	time.Sleep(2 * time.Second)
 	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
@@ -247,14 +254,7 @@ func TestWindowsUnderWine(t *testing.T) {
 	for run := 2; run <= 10; run++ {
 		app = start()
 		done = ended(app)
-		win = ""
-		waitFor(t, fmt.Sprintf("run %d: the window", run), 60*time.Second, func() bool {
-			ids := windowsWithName("Vivify")
-			if len(ids) > 0 {
-				win = ids[0]
-			}
-			return win != ""
-		})
+		win, _ = waitForWindow(t, fmt.Sprintf("run %d: the window", run), 60*time.Second)
 		time.Sleep(1500 * time.Millisecond)
 		wantW, wantH := 1000+float64(run)*20, 720+float64(run)*5
 		exec.Command("xdotool", "windowsize", "--sync", win, fmt.Sprint(wantW), fmt.Sprint(wantH)).Run()
@@ -325,13 +325,7 @@ func TestWindowsInstallerUnderWine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer syscall.Kill(-app.Process.Pid, syscall.SIGKILL)
-	var win string
-	waitFor(t, "the installed program's window", 60*time.Second, func() bool {
-		if ids := windowsWithName("Vivify"); len(ids) > 0 {
-			win = ids[0]
-		}
-		return win != ""
-	})
+	win, _ := waitForWindow(t, "the installed program's window", 60*time.Second)
 	time.Sleep(2 * time.Second)
 	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
 	exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").Run()

@@ -183,8 +183,8 @@ func (s *SourcePanel) startCheck(link string) {
 		info, err := s.CheckLink(ctx, link)
 		cancel()
 		s.runOnUI(func() {
-			if s.link.text != link || ctx.Err() != nil && err != nil && errors.Is(err, context.Canceled) {
-				return
+			if s.link.text != link || errors.Is(err, context.Canceled) {
+				return // the link changed, or the check was stopped
 			}
 			s.link.done, s.link.info, s.link.err, s.link.cancel = true, info, err, nil
 			if err != nil {
