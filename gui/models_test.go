@@ -20,16 +20,22 @@ func TestModelSwitchShowsItsFields(t *testing.T) {
 		t.Fatalf("chooser shows %q / %q", f.Family.Selected, f.Model.Selected)
 	}
 	visible := func(field string) bool { return f.rows[field].Visible() }
-	for _, field := range []string{"motion_bucket_id", "width", "num_frames", "fps"} {
-		if !visible(field) {
-			t.Errorf("SVD: %s hidden", field)
+	// rows checks that the model's form shows the fields shown and hides
+	// those hidden.
+	rows := func(model string, shown, hidden []string) {
+		t.Helper()
+		for _, field := range shown {
+			if !visible(field) {
+				t.Errorf("%s: %s hidden", model, field)
+			}
+		}
+		for _, field := range hidden {
+			if visible(field) {
+				t.Errorf("%s: %s shown", model, field)
+			}
 		}
 	}
-	for _, field := range []string{"resolution", "duration", "guidance_scale", "sample_shift"} {
-		if visible(field) {
-			t.Errorf("SVD: %s shown", field)
-		}
-	}
+	rows("SVD", []string{"motion_bucket_id", "width", "num_frames", "fps"}, []string{"resolution", "duration", "guidance_scale", "sample_shift"})
 	if f.notes["motion_bucket_id"].Visible() {
 		t.Error("SVD is told it may ignore its own motion field")
 	}
@@ -47,16 +53,7 @@ func TestModelSwitchShowsItsFields(t *testing.T) {
 	if r.Family != client.FamilyHD || r.ModelID != "wan2.2" || r.Prompt != "gulls circle the harbour" || r.Resolution != 720 || r.NumFrames != 81 {
 		t.Fatalf("HD request %+v", r)
 	}
-	for _, field := range []string{"resolution", "guidance_scale", "num_frames", "fps"} {
-		if !visible(field) {
-			t.Errorf("HD: %s hidden", field)
-		}
-	}
-	for _, field := range []string{"motion_bucket_id", "width", "duration", "noise_aug_strength"} {
-		if visible(field) {
-			t.Errorf("HD: %s shown", field)
-		}
-	}
+	rows("HD", []string{"resolution", "guidance_scale", "num_frames", "fps"}, []string{"motion_bucket_id", "width", "duration", "noise_aug_strength"})
 	if !strings.Contains(f.ModelInfo.Text, "5.1-second video of 1280 × 720") {
 		t.Errorf("HD info %q", f.ModelInfo.Text)
 	}
@@ -64,9 +61,7 @@ func TestModelSwitchShowsItsFields(t *testing.T) {
 	// Premium: Kling's lengths; no frames or speed.
 	f.Family.SetSelected("Premium")
 	f.Model.SetSelected("Kling 2.1")
-	if !visible("duration") || visible("num_frames") || visible("resolution") {
-		t.Fatal("Kling's form shows the wrong fields")
-	}
+	rows("Kling", []string{"duration"}, []string{"num_frames", "resolution"})
 	if n := f.notes["prompt"]; !n.Visible() || !strings.Contains(n.Text, "needs a prompt") {
 		t.Errorf("Kling's prompt is not marked as needed: %q", n.Text)
 	}
