@@ -48,7 +48,9 @@ func (w *Window) SetPractice(on bool) {
 			w.keys.check()
 		} else {
 			w.notice("Real videos need your ModelsLab API key: enter it in Settings.")
-			w.ShowSettings()
+			if w.win.Canvas().Overlays().Top() == nil { // switched in Settings: it is open already
+				w.ShowSettings()
+			}
 		}
 	})
 }

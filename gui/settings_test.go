@@ -235,3 +235,18 @@ func TestGenerateWithoutAKey(t *testing.T) {
 		t.Fatalf("Generate without a key: %q, %d jobs", w.Message(), len(eng.Jobs()))
 	}
 }
+
+// Practice switched off in Settings with no key kept: Settings, open
+// already, is not opened a second time over itself.
+func TestPracticeOffWithoutAKeyOpensSettingsOnce(t *testing.T) {
+	w, q, _ := keyWindow(t, &keychain.Memory{})
+	q.until(t, 5*time.Second, "the welcome", func() bool { return strings.Contains(overlayText(w), "Practise for free") })
+	w.deps.dialogs.Escape()
+	w.SetPractice(true)
+	w.ShowSettings()
+	w.practiceSwitch.SetChecked(false)
+	q.until(t, 5*time.Second, "the notice", func() bool { return strings.Contains(w.Notice(), "need your ModelsLab API key") })
+	if n := len(w.Fyne().Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d dialogs open, want Settings once", n)
+	}
+}
