@@ -197,6 +197,8 @@ func (e *Engine) adoptLocked(j *Job) {
 		// going on cannot charge twice.
 		removeLeftovers(j.Folder)
 		e.startLocked(j)
+	case Done:
+		removeLeftovers(j.Folder) // a version being written when Vivify stopped
 	case Submitting:
 		e.interrupt(j, "Vivify was closed while sending this job, before the server answered. "+
 			"The server may have received it and may charge for it.", true)

@@ -115,8 +115,10 @@ type Job struct {
 	GenerationTime time.Duration `json:"generation_time,omitempty"`
 	Links          []string      `json:"links,omitempty"`
 
-	Output    string `json:"output,omitempty"`    // the video's file name in the folder
-	Thumbnail string `json:"thumbnail,omitempty"` // the thumbnail's file name
+	Output string `json:"output,omitempty"` // the video's file name in the folder
+	// Versions are the finished copies made of the video, oldest first.
+	Versions  []Version `json:"versions,omitempty"`
+	Thumbnail string    `json:"thumbnail,omitempty"` // the thumbnail's file name
 
 	// Practice is set for a job of practice mode: the built-in practice
 	// server makes it, at no cost, and it stays there when run again.
@@ -172,6 +174,7 @@ func (j *Job) clone() Job {
 	c := *j
 	c.Links = append([]string(nil), j.Links...)
 	c.Steps = append([]Step(nil), j.Steps...)
+	c.Versions = append([]Version(nil), j.Versions...)
 	if j.Failure != nil {
 		f := *j.Failure
 		c.Failure = &f

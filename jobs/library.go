@@ -96,9 +96,14 @@ func sourceName(s Source) string {
 	return base
 }
 
-// folderName is a job folder's name: "2026-11-21 18-32 beach". Characters
-// that some systems refuse in names are left out.
+// folderName is a job folder's name: "2026-11-21 18-32 beach".
 func folderName(at time.Time, name string) string {
+	return at.Format("2006-01-02 15-04") + " " + cleanName(name, 40)
+}
+
+// cleanName is name fit for a file name on any system: characters some
+// systems refuse become spaces, and it is cut to at most n characters.
+func cleanName(name string, n int) string {
 	var b strings.Builder
 	for _, r := range name {
 		switch {
@@ -110,13 +115,13 @@ func folderName(at time.Time, name string) string {
 	}
 	clean := strings.Join(strings.Fields(b.String()), " ")
 	clean = strings.Trim(clean, ". ")
-	if r := []rune(clean); len(r) > 40 {
-		clean = strings.TrimSpace(string(r[:40]))
+	if r := []rune(clean); len(r) > n {
+		clean = strings.TrimSpace(string(r[:n]))
 	}
 	if clean == "" {
 		clean = "image"
 	}
-	return at.Format("2006-01-02 15-04") + " " + clean
+	return clean
 }
 
 // newID is a job's identity, unique across libraries.
@@ -233,6 +238,9 @@ func loadFolder(folder string) (*Job, *Warning) {
 	}
 	j.Folder = folder
 	confine(&j)
+	if j.State == Done {
+		adoptVersions(&j)
+	}
 	return &j, nil
 }
 
