@@ -8,8 +8,13 @@ import (
 	"image"
 	"image/color"
 	"image/gif"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/image/draw"
 
 	"vivify/preview"
 )
@@ -18,19 +23,59 @@ import (
 // colours colours (2 to 256), chosen from the frames by median cut, and
 // Floyd-Steinberg dithering.
 func EncodeGIF(ctx context.Context, frames []preview.Frame, colours int) ([]byte, error) {
+	return encodeGIF(ctx, frames, colours, 1, nil)
+}
+
+// encodeGIF is EncodeGIF of the frames scaled by scale, each scaled just
+// before it is dithered (the scaled frames are never all held), with the
+// frames dithered on every core. progress, if set, is told the share done.
+func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale float64, progress func(float64)) ([]byte, error) {
 	if len(frames) == 0 {
 		return nil, ErrNoFrames
 	}
 	pal := palette(frames, min(max(colours, 2), 256))
 	near := newNearest(pal)
-	g := &gif.GIF{LoopCount: 0}
-	for _, f := range frames {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	b := frames[0].Image.Rect
+	w, h := max(1, int(float64(b.Dx())*scale+0.5)), max(1, int(float64(b.Dy())*scale+0.5))
+	out := make([]*image.Paletted, len(frames))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var scaled *image.RGBA
+			for i := range next {
+				src := frames[i].Image
+				if scale != 1 || src.Rect.Dx() != w || src.Rect.Dy() != h {
+					if scaled == nil {
+						scaled = image.NewRGBA(image.Rect(0, 0, w, h))
+					}
+					draw.CatmullRom.Scale(scaled, scaled.Rect, src, src.Rect, draw.Src, nil)
+					src = scaled
+				}
+				out[i] = dither(src, pal, near)
+				if n := done.Add(1); progress != nil {
+					progress(float64(n) / float64(len(frames)))
+				}
+			}
+		}()
+	}
+	for i := range frames {
+		if ctx.Err() != nil {
+			break
 		}
-		p := dither(f.Image, pal, near)
-		g.Image = append(g.Image, p)
-		g.Delay = append(g.Delay, max(2, int((f.Delay+5*time.Millisecond)/(10*time.Millisecond))))
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	g := &gif.GIF{LoopCount: 0, Image: out, Config: image.Config{ColorModel: pal, Width: w, Height: h}}
+	g.Delay = gifDelays(frames)
+	for range frames {
 		g.Disposal = append(g.Disposal, gif.DisposalNone)
 	}
 	var buf bytes.Buffer
@@ -38,6 +83,23 @@ func EncodeGIF(ctx context.Context, frames []preview.Frame, colours int) ([]byte
 		return nil, fmt.Errorf("the GIF could not be written: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// gifDelays are the frames' times in a GIF's hundredths of a second,
+// rounded so that the whole lasts as long as the frames (62.5 ms frames
+// take 6 and 7 in turn), and each at least 2: players show shorter ones at
+// a tenth of a second.
+func gifDelays(frames []preview.Frame) []int {
+	out := make([]int, len(frames))
+	var at time.Duration // the frames' time so far
+	shown := 0           // the GIF's so far, in hundredths
+	for i, f := range frames {
+		at += f.Delay
+		d := max(2, int((at+5*time.Millisecond)/(10*time.Millisecond))-shown)
+		out[i] = d
+		shown += d
+	}
+	return out
 }
 
 // palette chooses n colours for the frames by median cut over a sample of
@@ -110,39 +172,67 @@ type Fitted struct {
 // (every second, every third), in that order, until it fits. A limit no
 // such GIF meets is ErrCannotFit: no GIF that does not fit is returned.
 func FitGIF(ctx context.Context, frames []preview.Frame, limit int) (Fitted, error) {
+	return fitGIF(ctx, frames, limit, 1, nil)
+}
+
+// fitGIF is FitGIF of the frames scaled by scale. Each try is first
+// measured on a sample of the frames, and only one that may fit is made
+// whole: a grainy 720p clip would otherwise be encoded a dozen times.
+func fitGIF(ctx context.Context, frames []preview.Frame, limit int, scale float64, progress func(float64)) (Fitted, error) {
 	if len(frames) == 0 {
 		return Fitted{}, ErrNoFrames
 	}
-	try := func(colours int, scale float64, every int) (Fitted, bool, error) {
-		fs := frames
-		if scale != 1 {
-			var err error
-			if fs, err = Resize(fs, scale); err != nil {
-				return Fitted{}, false, err
-			}
-		}
-		if every > 1 {
-			fs = keepEvery(fs, every)
-		}
-		data, err := EncodeGIF(ctx, fs, colours)
-		if err != nil {
-			return Fitted{}, false, err
-		}
-		return Fitted{Data: data, Colours: colours, Scale: scale, Every: every}, len(data) <= limit, nil
+	type try struct {
+		colours int
+		scale   float64
+		every   int
 	}
+	var tries []try
 	for _, c := range []int{256, 128, 64, 32} {
-		if f, ok, err := try(c, 1, 1); err != nil || ok {
-			return f, err
-		}
+		tries = append(tries, try{c, 1, 1})
 	}
 	for _, s := range []float64{0.75, 0.5, 1.0 / 3} {
-		if f, ok, err := try(32, s, 1); err != nil || ok {
-			return f, err
-		}
+		tries = append(tries, try{32, s, 1})
 	}
 	for _, e := range []int{2, 3} {
-		if f, ok, err := try(32, 1.0/3, e); err != nil || ok {
-			return f, err
+		tries = append(tries, try{32, 1.0 / 3, e})
+	}
+	// A sample: every nth frame, about eight in all.
+	step := max(1, len(frames)/8)
+	var sample []preview.Frame
+	for i := 0; i < len(frames); i += step {
+		sample = append(sample, frames[i])
+	}
+	for k, t := range tries {
+		if progress != nil {
+			progress(float64(k) / float64(len(tries)))
+		}
+		fs := frames
+		if t.every > 1 {
+			fs = keepEvery(frames, t.every)
+		}
+		if len(sample) < len(fs) {
+			smp, err := encodeGIF(ctx, sample, t.colours, scale*t.scale, nil)
+			if err != nil {
+				return Fitted{}, err
+			}
+			// The sample's size, less the header and palette, grown to all
+			// the frames; a try well over the limit is passed over.
+			perFrame := float64(len(smp)-800) / float64(len(sample))
+			if est := 800 + perFrame*float64(len(fs)); est > float64(limit)*1.15 {
+				continue
+			}
+		}
+		var sub func(float64)
+		if progress != nil {
+			sub = func(p float64) { progress((float64(k) + p) / float64(len(tries))) }
+		}
+		data, err := encodeGIF(ctx, fs, t.colours, scale*t.scale, sub)
+		if err != nil {
+			return Fitted{}, err
+		}
+		if len(data) <= limit {
+			return Fitted{Data: data, Colours: t.colours, Scale: t.scale, Every: t.every}, nil
 		}
 	}
 	return Fitted{}, ErrCannotFit
@@ -162,13 +252,13 @@ func keepEvery(frames []preview.Frame, n int) []preview.Frame {
 	return out
 }
 
-// nearest finds a palette's closest colour to an RGB value, remembering
-// the answer for each 5-bit-per-channel cell: a frame asks the same
-// question hundreds of thousands of times, and image/draw searched the
-// whole palette for every pixel (8 s for a 512×512 boomerang).
+// nearest finds a palette's closest colour to an RGB value, looked up by
+// 5-bit-per-channel cell: a frame asks the same question hundreds of
+// thousands of times, and image/draw searched the whole palette for every
+// pixel (8 s for a 512×512 boomerang).
 type nearest struct {
 	pal   []color.RGBA
-	cache []int16 // by cell; -1 for not yet asked
+	cache []int16 // by cell
 }
 
 func newNearest(p color.Palette) *nearest {
@@ -176,28 +266,24 @@ func newNearest(p color.Palette) *nearest {
 	for _, c := range p {
 		n.pal = append(n.pal, color.RGBAModel.Convert(c).(color.RGBA))
 	}
-	for i := range n.cache {
-		n.cache[i] = -1
+	// Every cell is worked out now, so that the frames can be dithered on
+	// several cores at once with no lock: 32,768 searches, a few ms.
+	for cell := range n.cache {
+		r, g, b := cell>>10<<3+4, (cell>>5)&31<<3+4, cell&31<<3+4
+		best, bestD := 0, 1<<30
+		for i, c := range n.pal {
+			dr, dg, db := r-int(c.R), g-int(c.G), b-int(c.B)
+			if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bestD {
+				best, bestD = i, d
+			}
+		}
+		n.cache[cell] = int16(best)
 	}
 	return n
 }
 
 func (n *nearest) index(r, g, b int) int {
-	cell := (r>>3)<<10 | (g>>3)<<5 | b>>3
-	if i := n.cache[cell]; i >= 0 {
-		return int(i)
-	}
-	// The cell's centre decides for the whole cell.
-	cr, cg, cb := (r>>3)<<3+4, (g>>3)<<3+4, (b>>3)<<3+4
-	best, bestD := 0, 1<<30
-	for i, c := range n.pal {
-		dr, dg, db := cr-int(c.R), cg-int(c.G), cb-int(c.B)
-		if d := 2*dr*dr + 4*dg*dg + 3*db*db; d < bestD {
-			best, bestD = i, d
-		}
-	}
-	n.cache[cell] = int16(best)
-	return best
+	return int(n.cache[(r>>3)<<10|(g>>3)<<5|b>>3])
 }
 
 // dither maps src onto the palette with Floyd-Steinberg error diffusion.

@@ -1,0 +1,266 @@
+package finish
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"vivify/preview"
+)
+
+// Loop is how a video is made to loop without a jump.
+type Loop int
+
+const (
+	LoopNone      Loop = iota // as made
+	LoopBoomerang             // forwards, then backwards
+	LoopCrossfade             // the end dissolves into the start
+)
+
+// Recipe is everything the Finish panel does to a video, in the order it
+// is done: trim, speed, loop, smoother; then the size (Double) as it is
+// written.
+type Recipe struct {
+	// From and To are the frames kept, From included, To not; To 0 keeps
+	// them to the end.
+	From, To int
+	Speed    float64 // 0.5 to 2; 0 or 1 plays as made
+	Loop     Loop
+	// FPS is the frame rate to reach by motion interpolation (Smoother);
+	// 0 keeps the video's own. It needs ffmpeg.
+	FPS    int
+	Double bool // twice as wide and high
+}
+
+// Plain reports whether the recipe changes nothing.
+func (r Recipe) Plain() bool { return r == Recipe{} || r == Recipe{Speed: 1} }
+
+// Words names what the recipe does, as a version's file is named: "trimmed
+// boomerang 24fps 2x", "" for a plain one.
+func (r Recipe) Words(frames int) string {
+	var w []string
+	if r.From > 0 || (r.To > 0 && r.To < frames) {
+		w = append(w, "trimmed")
+	}
+	if r.Speed != 0 && r.Speed != 1 {
+		w = append(w, strconv.FormatFloat(r.Speed, 'f', -1, 64)+"x speed")
+	}
+	switch r.Loop {
+	case LoopBoomerang:
+		w = append(w, "boomerang")
+	case LoopCrossfade:
+		w = append(w, "loop")
+	}
+	if r.FPS > 0 {
+		w = append(w, strconv.Itoa(r.FPS)+"fps")
+	}
+	if r.Double {
+		w = append(w, "2x")
+	}
+	return strings.Join(w, " ")
+}
+
+// Apply does the recipe's work on the frames but for Smoother and Double,
+// which are done as the video is written (Interpolate, and the scale of the
+// encoder): trim, speed, then loop. It is quick (frames are shared, not
+// copied, but for a crossfade's few) and is what the player previews.
+func Apply(frames []preview.Frame, r Recipe) ([]preview.Frame, error) {
+	to := r.To
+	if to <= 0 {
+		to = len(frames)
+	}
+	out, err := Trim(frames, r.From, to)
+	if err != nil {
+		return nil, err
+	}
+	if r.Speed != 0 && r.Speed != 1 {
+		if out, err = Speed(out, r.Speed); err != nil {
+			return nil, err
+		}
+	}
+	switch r.Loop {
+	case LoopBoomerang:
+		return Boomerang(out)
+	case LoopCrossfade:
+		// A third of a second of dissolve, at most a third of the clip.
+		overlap := max(2, int(math.Round(float64(time.Second/3)/float64(max(out[0].Delay, time.Millisecond)))))
+		return Crossfade(out, overlap)
+	}
+	return out, nil
+}
+
+// FrameRate is the frames' rate: one over the most common frame time.
+func FrameRate(frames []preview.Frame) float64 {
+	count := map[time.Duration]int{}
+	var base time.Duration
+	for _, f := range frames {
+		d := f.Delay.Round(time.Millisecond)
+		count[d]++
+		if count[d] > count[base] || count[d] == count[base] && d < base {
+			base = d
+		}
+	}
+	if base <= 0 {
+		return 0
+	}
+	return float64(time.Second) / float64(base)
+}
+
+// constantRate is the frames at one frame rate, as a video codec wants
+// them: a frame that lasts several of the common frame times is repeated.
+func constantRate(frames []preview.Frame) (float64, []*image.RGBA) {
+	fps := FrameRate(frames)
+	if fps <= 0 {
+		fps = 10
+	}
+	base := time.Duration(float64(time.Second) / fps)
+	var out []*image.RGBA
+	for _, f := range frames {
+		for range max(1, int(math.Round(float64(f.Delay)/float64(base)))) {
+			out = append(out, f.Image)
+		}
+	}
+	return fps, out
+}
+
+// ErrNoFFmpeg is the error of work that needs ffmpeg where there is none.
+var ErrNoFFmpeg = errors.New("this needs ffmpeg, which is not installed")
+
+// Interpolate raises the frames' rate to fps by motion interpolation
+// (ffmpeg's minterpolate), keeping their length: the in-between frames are
+// made by following what moves, not by blending. progress, if set, is told
+// the share done.
+func Interpolate(ctx context.Context, frames []preview.Frame, fps int, progress func(float64)) ([]preview.Frame, error) {
+	if len(frames) == 0 {
+		return nil, ErrNoFrames
+	}
+	if preview.FFmpeg == "" {
+		return nil, ErrNoFFmpeg
+	}
+	inRate, in := constantRate(frames)
+	w, h := in[0].Rect.Dx(), in[0].Rect.Dy()
+	length := Duration(frames)
+	want := int(math.Round(length.Seconds() * float64(fps)))
+	// Past what the frames' memory may take, stop rather than fill it.
+	if int64(want)*int64(w*h*4) > preview.DefaultLimits.MaxKeptBytes {
+		return nil, fmt.Errorf("%w: %d frames of %d×%d", preview.ErrTooLarge, want, w, h)
+	}
+	cmd := exec.CommandContext(ctx, preview.FFmpeg, "-v", "error", "-nostdin",
+		"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", rate(inRate), "-i", "pipe:0",
+		"-vf", smoother(fps), "-frames:v", strconv.Itoa(want),
+		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
+	in = holdLast(in)
+	var out []preview.Frame
+	delay := time.Second / time.Duration(fps)
+	err := pipeFrames(ctx, cmd, in, nil, func(r io.Reader) error {
+		for {
+			img := image.NewRGBA(image.Rect(0, 0, w, h))
+			if _, err := io.ReadFull(r, img.Pix); err != nil {
+				return nil
+			}
+			out = append(out, preview.Frame{Image: img, Delay: delay})
+			if progress != nil {
+				progress(min(1, float64(len(out))/float64(max(want, 1))))
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errors.New("ffmpeg made no frames")
+	}
+	// ffmpeg stops at the last frame's start: the last frame holds the
+	// rest, so the length is the original's.
+	if rest := length - Duration(out); rest > 0 {
+		out[len(out)-1].Delay += rest
+	}
+	return out, nil
+}
+
+// smoother is ffmpeg's filter that raises the frame rate to fps by
+// following the motion.
+func smoother(fps int) string {
+	return fmt.Sprintf("minterpolate=fps=%d:mi_mode=mci:mc_mode=aobmc:me_mode=bidir:vsbmc=1", fps)
+}
+
+// holdLast adds two copies of the last frame: ffmpeg's interpolation stops
+// at the last frame's start and holds back the frames it looks ahead for,
+// so without them the clip would end short. The output is cut to length.
+func holdLast(in []*image.RGBA) []*image.RGBA {
+	last := in[len(in)-1]
+	return append(in[:len(in):len(in)], last, last)
+}
+
+// rate is a frame rate as ffmpeg reads it.
+func rate(fps float64) string { return strconv.FormatFloat(fps, 'f', 6, 64) }
+
+// pipeFrames runs cmd, writing the frames to its input as raw RGBA (and
+// telling written how many are in) while read takes its output (if read is
+// set), and waits for it. The error
+// says what ffmpeg said; a cancelled ctx is its own error.
+func pipeFrames(ctx context.Context, cmd *exec.Cmd, frames []*image.RGBA, written func(n int), read func(io.Reader) error) error {
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	var stdout io.ReadCloser
+	if read != nil {
+		if stdout, err = cmd.StdoutPipe(); err != nil {
+			return err
+		}
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("ffmpeg could not be started: %w", err)
+	}
+	wrote := make(chan error, 1)
+	go func() {
+		var err error
+		for i, f := range frames {
+			if _, err = stdin.Write(f.Pix); err != nil {
+				break
+			}
+			if written != nil {
+				written(i + 1)
+			}
+		}
+		stdin.Close()
+		wrote <- err
+	}()
+	var rerr error
+	if read != nil {
+		rerr = read(stdout)
+		io.Copy(io.Discard, stdout)
+	}
+	werr := <-wrote
+	err = cmd.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	switch {
+	case err != nil:
+		return fmt.Errorf("ffmpeg failed: %s", lastLine(stderr.String(), err))
+	case werr != nil:
+		return fmt.Errorf("ffmpeg stopped reading: %s", lastLine(stderr.String(), werr))
+	}
+	return rerr
+}
+
+// lastLine is the last line ffmpeg wrote, or err's text.
+func lastLine(stderr string, err error) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if l := strings.TrimSpace(lines[len(lines)-1]); l != "" {
+		return l
+	}
+	return err.Error()
+}
