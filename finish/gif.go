@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/image/draw"
@@ -40,7 +39,8 @@ func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale f
 	out := make([]*image.Paletted, len(frames))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	var done atomic.Int64
+	var told sync.Mutex
+	done := 0
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
@@ -56,8 +56,11 @@ func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale f
 					src = scaled
 				}
 				out[i] = dither(src, pal, near)
-				if n := done.Add(1); progress != nil {
-					progress(float64(n) / float64(len(frames)))
+				if progress != nil {
+					told.Lock() // progress is told by one goroutine at a time
+					done++
+					progress(float64(done) / float64(len(frames)))
+					told.Unlock()
 				}
 			}
 		}()

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,17 @@ type Details struct {
 	// OnUseAsLastFrame, set while the chosen model takes a last frame, is
 	// given a picture for it.
 	OnUseAsLastFrame func(path string)
-	content          fyne.CanvasObject
+	// OnSay is given news for the status line.
+	OnSay   func(msg string)
+	content fyne.CanvasObject
+
+	base      *preview.Animation // the original video, as the player holds it
+	playing   string             // the version shown ("" for the original)
+	versions  *fyne.Container    // the versions, under the actions
+	side      *fyne.Container    // the column: what the video is, or Finish
+	about     fyne.CanvasObject  // the column's usual content
+	finish    *FinishPanel
+	finishing bool
 }
 
 // NewDetails builds an empty details pane.
@@ -69,9 +80,12 @@ func NewDetails(deps Deps, win fyne.Window) *Details {
 	// The video gets the stage: the player fills the pane beside a narrow
 	// column with the two actions used most, More, and what the video is.
 	d.actions = container.NewVBox()
-	side := container.NewBorder(container.NewVBox(d.title, d.actions, d.problem), nil, nil, nil,
-		container.NewVScroll(d.info))
-	split := container.NewHSplit(d.player, side)
+	d.versions = container.NewVBox()
+	d.about = container.NewBorder(container.NewVBox(d.title, d.actions, d.problem), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(d.versions, d.info)))
+	d.finish = newFinishPanel(d)
+	d.side = container.NewStack(d.about)
+	split := container.NewHSplit(container.NewBorder(nil, d.finish.trimRow, nil, nil, d.player), d.side)
 	split.SetOffset(0.7)
 	d.content = split
 	return d
@@ -100,6 +114,10 @@ func (d *Details) Job() (jobs.Job, bool) {
 
 // Show shows a job.
 func (d *Details) Show(j jobs.Job) {
+	if d.job == nil || d.job.ID != j.ID {
+		d.closeFinish()
+		d.playing = ""
+	}
 	d.job = &j
 	d.render()
 }
@@ -110,7 +128,11 @@ func (d *Details) Apply(e jobs.Event) {
 		return
 	}
 	if e.Kind == jobs.JobRemoved {
+		d.closeFinish()
 		d.job = nil
+		d.base, d.playing = nil, ""
+		d.versions.Objects = nil
+		d.versions.Refresh()
 		d.player.Pause()
 		d.title.SetText("")
 		d.info.SetText("Select a video in the gallery.")
@@ -179,7 +201,10 @@ func (d *Details) render() {
 		d.problem.Hide()
 	}
 	d.setActions(j)
-	d.loadVideo(j)
+	d.showVersions(j)
+	if !d.finishing {
+		d.loadVideo(j)
+	}
 }
 
 func stateWords(j jobs.Job) string {
@@ -210,10 +235,21 @@ func (d *Details) loadVideo(j jobs.Job) {
 		return
 	}
 	path := j.Path(j.Output)
+	if d.playing != "" {
+		if slices.ContainsFunc(j.Versions, func(v jobs.Version) bool { return v.File == d.playing }) {
+			path = j.Path(d.playing)
+		} else {
+			d.playing = "" // deleted
+		}
+	}
 	if d.loaded == path && d.player.Animation() != nil {
 		return
 	}
 	d.loaded = path
+	original := d.playing == ""
+	if original {
+		d.base = nil
+	}
 	go func() {
 		a, err := preview.Open(context.Background(), path, 480, 480)
 		d.deps.RunOnUI(func() {
@@ -222,6 +258,9 @@ func (d *Details) loadVideo(j jobs.Job) {
 			}
 			switch {
 			case a != nil:
+				if original {
+					d.base = a
+				}
 				d.player.SetAnimation(a)
 				d.player.Play() // a finished video is shown moving
 			case errors.Is(err, preview.ErrNoFFmpeg):
@@ -320,6 +359,7 @@ func (d *Details) setActions(j jobs.Job) {
 	video := j.Path(j.Output)
 	if done {
 		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
+		add("Finish…", theme.ColorPaletteIcon(), d.openFinish)
 	}
 	if j.State == jobs.Failed || j.State == jobs.Cancelled || j.State == jobs.Interrupted {
 		add("Retry", theme.ViewRefreshIcon(), run(func() error { return eng.Retry(j.ID) }))
@@ -370,7 +410,11 @@ func (d *Details) setActions(j jobs.Job) {
 	for _, a := range list {
 		d.labels = append(d.labels, a.label)
 	}
-	first := min(2, len(list))
+	shown := 2
+	if done {
+		shown = 3 // Save as, Finish, Run again
+	}
+	first := min(shown, len(list))
 	var objs []fyne.CanvasObject
 	for i, a := range list[:first] {
 		b := widget.NewButtonWithIcon(a.label, a.icon, a.do)
@@ -483,6 +527,173 @@ func (d *Details) useLastFrame(j jobs.Job, use func(string)) {
 			use(path)
 		})
 	}()
+}
+
+// say puts news in the status line.
+func (d *Details) say(msg string) {
+	if d.OnSay != nil {
+		d.OnSay(msg)
+	}
+}
+
+// openFinish shows the Finish panel in place of the column, for the
+// original video.
+func (d *Details) openFinish() {
+	if d.job == nil || d.finishing {
+		return
+	}
+	if d.base == nil {
+		if d.playing != "" {
+			d.playing = ""
+			d.loadVideo(*d.job)
+			d.say("Loading the original video: choose Finish again in a moment.")
+			return
+		}
+		if strings.EqualFold(filepath.Ext(d.job.Output), ".mp4") && !preview.HasFFmpeg() {
+			d.say("Finishing an MP4 needs ffmpeg, which is not installed: install it (on Debian or Ubuntu: sudo apt install ffmpeg) and start Vivify again.")
+		} else {
+			d.say("The video is still loading: choose Finish again in a moment.")
+		}
+		return
+	}
+	d.finishing = true
+	d.side.Objects = []fyne.CanvasObject{d.finish.content}
+	d.side.Refresh()
+	d.finish.open(*d.job, d.base)
+}
+
+// closeFinish goes back from the Finish panel to the video as made.
+func (d *Details) closeFinish() {
+	if !d.finishing {
+		return
+	}
+	d.finishing = false
+	d.finish.close()
+	d.side.Objects = []fyne.CanvasObject{d.about}
+	d.side.Refresh()
+	if d.base != nil {
+		d.player.SetAnimation(d.base)
+		d.player.Play()
+	}
+}
+
+// Finishing reports whether the Finish panel is open.
+func (d *Details) Finishing() bool { return d.finishing }
+
+// Finish is the Finish panel.
+func (d *Details) Finish() *FinishPanel { return d.finish }
+
+// Playing is the version shown, "" for the original.
+func (d *Details) Playing() string { return d.playing }
+
+// showVersions lists the job's versions: each plays in the player when
+// chosen, and has Save as, Open, Show in folder and Delete.
+func (d *Details) showVersions(j jobs.Job) {
+	d.versions.Objects = nil
+	if len(j.Versions) > 0 {
+		d.versions.Add(widget.NewLabelWithStyle("Versions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		about := strings.ToUpper(strings.TrimPrefix(filepath.Ext(j.Output), ".")) + " · " + j.Output
+		d.versions.Add(d.versionRow(j, "", "Original, as made", about, j.Output))
+		for _, v := range j.Versions {
+			// "boomerang 24fps · GIF for chat": where it goes is its name;
+			// what was done leads the line under it.
+			name, about := v.Label, ""
+			if i := strings.LastIndex(v.Label, " · "); i >= 0 {
+				name, about = v.Label[i+len(" · "):], v.Label[:i]+" · "
+			}
+			about += sizeWords(v.Bytes)
+			if v.Width > 0 {
+				about += fmt.Sprintf(" · %d × %d · %.1f s", v.Width, v.Height, v.Seconds)
+			}
+			d.versions.Add(d.versionRow(j, v.File, name, about+" · "+v.File, v.File))
+		}
+	}
+	d.versions.Refresh()
+}
+
+func (d *Details) versionRow(j jobs.Job, version, name, about, file string) fyne.CanvasObject {
+	path := j.Path(file)
+	icon := theme.MediaPlayIcon()
+	if d.playing == version {
+		icon = theme.VisibilityIcon() // the one in the player
+	}
+	play := widget.NewButtonWithIcon("", icon, func() { d.PlayVersion(version) })
+	if d.playing != version {
+		play.Importance = widget.LowImportance
+	}
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: d.playing == version})
+	title.Truncation = fyne.TextTruncateEllipsis
+	words := widget.NewLabel(about)
+	words.Truncation = fyne.TextTruncateEllipsis
+	words.SizeName = theme.SizeNameCaptionText
+	var menu *widget.Button
+	menu = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() {
+		items := []*fyne.MenuItem{
+			fyne.NewMenuItem("Play here", func() { d.PlayVersion(version) }),
+			fyne.NewMenuItem("Save as…", func() { d.saveAs(path) }),
+			fyne.NewMenuItem("Open in player", func() { d.open(path) }),
+			fyne.NewMenuItem("Show in folder", func() { d.open(j.Folder) }),
+		}
+		if version != "" {
+			items = append(items, fyne.NewMenuItem("Delete this version", func() { d.deleteVersion(j, version) }))
+		}
+		if c := fyne.CurrentApp().Driver().CanvasForObject(menu); c != nil {
+			widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), c, fyne.NewPos(0, menu.Size().Height), menu)
+		}
+	})
+	lines := container.New(&tightRows{}, title, words)
+	return container.NewBorder(nil, nil, container.NewCenter(play), container.NewCenter(menu), lines)
+}
+
+// tightRows stacks its objects with no space between them: a name and
+// its caption.
+type tightRows struct{}
+
+func (tightRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height - 2*theme.InnerPadding()/2
+	}
+	return s
+}
+
+func (tightRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height - theme.InnerPadding()
+		o.Move(fyne.NewPos(0, y-theme.InnerPadding()/2))
+		o.Resize(fyne.NewSize(size.Width, o.MinSize().Height))
+		y += h
+	}
+}
+
+// PlayVersion plays a version of the job shown ("" for the original).
+func (d *Details) PlayVersion(file string) {
+	if d.job == nil {
+		return
+	}
+	d.closeFinish()
+	d.playing = file
+	d.loaded = ""
+	d.render()
+}
+
+func (d *Details) deleteVersion(j jobs.Job, file string) {
+	d.deps.dialogs.Show(dialog.NewConfirm("Delete this version?", file+" is removed from the job's folder. The original stays.", func(ok bool) {
+		if !ok {
+			return
+		}
+		go func() {
+			_, err := d.deps.Engine.DeleteVersion(j.ID, file)
+			d.deps.RunOnUI(func() {
+				if err != nil {
+					d.deps.dialogs.ShowError(err, d.win)
+				}
+			})
+		}()
+	}, d.win))
 }
 
 // Refresh redraws the shown job's details and actions.

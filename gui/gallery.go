@@ -63,7 +63,7 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	g.filter = widget.NewSelect(Filters, func(string) { g.refilter() })
 	g.filter.Selected = "All"
 	g.search = widget.NewEntry()
-	g.search.SetPlaceHolder("Search prompts and pictures")
+	g.search.SetPlaceHolder("Search prompts, pictures and versions")
 	g.search.OnChanged = func(string) { g.refilter() }
 	// Plain, not italic: each text style loads its own set of fonts, and
 	// this label alone would cost the app a third set.
@@ -212,7 +212,8 @@ func (g *Gallery) refilter() {
 		if !matchFilter(g.filter.Selected, j.State) {
 			continue
 		}
-		if q != "" && !strings.Contains(strings.ToLower(j.Request.Prompt), q) && !strings.Contains(strings.ToLower(j.Source.Name), q) {
+		if q != "" && !strings.Contains(strings.ToLower(j.Request.Prompt), q) && !strings.Contains(strings.ToLower(j.Source.Name), q) &&
+			!strings.Contains(strings.ToLower(j.VersionsText()), q) {
 			continue
 		}
 		g.shown = append(g.shown, i)
@@ -296,6 +297,18 @@ func cardSummary(j jobs.Job) string {
 	return strings.Join(parts, " · ")
 }
 
+// versionsWords says how many versions a job has: " · 2 versions".
+func versionsWords(j jobs.Job) string {
+	switch n := len(j.Versions); n {
+	case 0:
+		return ""
+	case 1:
+		return " · 1 version"
+	default:
+		return " · " + strconv.Itoa(n) + " versions"
+	}
+}
+
 // placeholder fills a cell until its thumbnail is decoded, or when the job
 // has none: a faint tile of the thumbnail's shape. (An SVG icon here was
 // parsed again each time a cell was filled: a fifth of building the window.)
@@ -358,7 +371,7 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	box.Objects[0].(*widget.Label).SetText(fitLine(j.Source.Name, room, theme.TextSize()))
 	box.Objects[1].(*widget.Label).SetText(fitLine(cardSummary(j), room, theme.CaptionTextSize()))
 	state := box.Objects[2].(*widget.Label)
-	state.Text = fitLine(timeLeft(g.eng, j), room, theme.CaptionTextSize())
+	state.Text = fitLine(timeLeft(g.eng, j)+versionsWords(j), room, theme.CaptionTextSize())
 	switch j.State {
 	case jobs.Failed, jobs.Interrupted:
 		state.Importance = widget.DangerImportance

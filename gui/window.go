@@ -135,6 +135,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.gallery = NewGallery(deps.Engine, deps.RunOnUI, w.details.Show)
 	w.details.OnNewJob = w.gallery.SelectJob // Run again: the new job, in view
 	w.details.OnSaved = func(path string) { w.inform("Saved: " + path) }
+	w.details.OnSay = w.inform
 	w.status = widget.NewLabel("")
 	w.message = widget.NewLabel("")
 	w.message.Wrapping = fyne.TextWrapWord

@@ -1,0 +1,504 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"vivify/finish"
+	"vivify/jobs"
+	"vivify/preview"
+)
+
+// FinishPanel makes a finished video ready to post: a loop without a jump,
+// smoother motion, 2x, a trim, a speed, and an export for where it is
+// going. Every change plays in the player before anything is written; each
+// export is a new version in the job's folder, and the original is never
+// changed.
+type FinishPanel struct {
+	d      *Details
+	job    jobs.Job
+	base   *preview.Animation // the original, as the player holds it
+	recipe finish.Recipe
+
+	loop        *widget.RadioGroup
+	smoother    *widget.Select
+	smoothFPS   []int // the frame rates smoother offers, by option
+	bigger      *widget.Check
+	trim        *TrimBar
+	trimRow     *fyne.Container // under the player
+	trimWords   *widget.Label
+	speed       *widget.Slider
+	speedWords  *widget.Label
+	preset      *widget.Select
+	presets     []finish.Preset
+	plan        *widget.Label
+	missing     *widget.Label // what needs ffmpeg, when there is none
+	save        *widget.Button
+	progress    *widget.ProgressBar
+	progressRow *fyne.Container
+	left        *widget.Label // what is being made
+	timeLeft    string        // in the progress bar
+	hint        *widget.Label // what the choices do
+	content     fyne.CanvasObject
+
+	previewStop context.CancelFunc // the in-between frames being worked out
+	previewGen  int
+	shown       finish.Recipe // what the player plays (its Double and export aside)
+	hasShown    bool
+
+	mu        sync.Mutex
+	exporting context.CancelFunc // the export running, if any
+}
+
+// Loop choices, as the panel words them.
+const (
+	loopNone      = "As made"
+	loopBoomerang = "Boomerang"
+	loopCrossfade = "Crossfade"
+)
+
+func newFinishPanel(d *Details) *FinishPanel {
+	f := &FinishPanel{d: d}
+	f.loop = widget.NewRadioGroup([]string{loopNone, loopBoomerang, loopCrossfade}, func(s string) {
+		f.recipe.Loop = map[string]finish.Loop{loopBoomerang: finish.LoopBoomerang, loopCrossfade: finish.LoopCrossfade}[s]
+		f.changed()
+	})
+	f.loop.Required = true
+	f.loop.Horizontal = true
+	f.smoother = widget.NewSelect(nil, func(s string) {
+		f.recipe.FPS = 0
+		if i := f.smoother.SelectedIndex(); i > 0 {
+			f.recipe.FPS = f.smoothFPS[i]
+		}
+		f.changed()
+	})
+	f.bigger = widget.NewCheck("2x bigger", func(on bool) {
+		f.recipe.Double = on
+		f.changed()
+	})
+	f.trim = NewTrimBar(1)
+	f.trim.OnMoving = f.showBaseFrame
+	f.trim.OnChanged = func(from, to int) {
+		f.recipe.From, f.recipe.To = from, to
+		f.changed()
+	}
+	f.trimWords = widget.NewLabel("")
+	f.trimWords.SizeName = theme.SizeNameCaptionText
+	whole := widget.NewButton("Whole clip", func() {
+		f.trim.SetRange(0, len(f.base.Frames))
+		f.recipe.From, f.recipe.To = 0, 0
+		f.changed()
+	})
+	f.trimRow = container.NewBorder(nil, nil, widget.NewLabel("Trim"), container.NewCenter(whole), container.NewVBox(f.trim, f.trimWords))
+	f.trimRow.Hide()
+	f.speed = widget.NewSlider(0.5, 2)
+	f.speed.Step = 0.25
+	f.speed.Value = 1
+	f.speedWords = widget.NewLabel("1× (as made)")
+	f.speed.OnChanged = func(v float64) { f.speedWords.SetText(speedWords(v)) }
+	f.speed.OnChangeEnded = func(v float64) {
+		f.recipe.Speed = v
+		f.changed()
+	}
+	f.preset = widget.NewSelect(nil, func(string) { f.showPlan() })
+	f.plan = widget.NewLabel("")
+	f.plan.Wrapping = fyne.TextWrapWord
+	f.plan.SizeName = theme.SizeNameCaptionText
+	f.missing = widget.NewLabel("")
+	f.missing.Wrapping = fyne.TextWrapWord
+	f.missing.Importance = widget.WarningImportance
+	f.missing.Hide()
+	f.save = widget.NewButtonWithIcon("Save this version", theme.DocumentSaveIcon(), f.export)
+	f.save.Importance = widget.HighImportance
+	f.progress = widget.NewProgressBar()
+	f.progress.TextFormatter = func() string {
+		s := fmt.Sprintf("%d%%", int(f.progress.Value*100))
+		if f.timeLeft != "" {
+			s += " · " + f.timeLeft
+		}
+		return s
+	}
+	f.left = widget.NewLabel("")
+	f.left.Wrapping = fyne.TextWrapWord
+	f.left.SizeName = theme.SizeNameCaptionText
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), f.cancelExport)
+	f.progressRow = container.NewVBox(f.left, container.NewBorder(nil, nil, nil, cancel, f.progress))
+	f.progressRow.Hide()
+	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), d.closeFinish)
+	title := widget.NewLabelWithStyle("Finish", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	f.hint = widget.NewLabel("Boomerang plays it forwards, then back; Crossfade dissolves the end into the start: " +
+		"either loops without a jump. Smoother makes the frames in between by following the motion; the length stays. " +
+		"Every change plays at once. Saving makes a new version beside the original, which stays as it is.")
+	f.hint.Wrapping = fyne.TextWrapWord
+	f.hint.SizeName = theme.SizeNameCaptionText
+	edits := container.New(layout.NewFormLayout(),
+		widget.NewLabel("Loop"), f.loop,
+		widget.NewLabel("Smoother"), f.smoother,
+		widget.NewLabel("Size"), f.bigger,
+		widget.NewLabel("Speed"), container.NewBorder(nil, nil, nil, f.speedWords, f.speed),
+		widget.NewLabel("Export"), f.preset,
+	)
+	form := container.NewVBox(
+		container.NewBorder(nil, nil, nil, back, title), f.hint, edits, f.plan, f.missing,
+		f.save, f.progressRow,
+	)
+	f.content = container.NewVScroll(form)
+	return f
+}
+
+func speedWords(v float64) string {
+	if v == 1 {
+		return "1× (as made)"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64) + "×"
+}
+
+// open sets the panel up for job j, whose original the player holds as a.
+func (f *FinishPanel) open(j jobs.Job, a *preview.Animation) {
+	f.job, f.base = j, a
+	f.recipe = finish.Recipe{}
+	f.hasShown = false
+	f.trim.SetFrames(len(a.Frames))
+	f.loop.SetSelected(loopNone)
+	f.bigger.SetChecked(false)
+	f.speed.SetValue(1)
+	f.speedWords.SetText(speedWords(1))
+	w, h := a.Width, a.Height
+	f.bigger.Text = fmt.Sprintf("2x: %d × %d", 2*w, 2*h)
+	f.bigger.Refresh()
+
+	hasFFmpeg := preview.FFmpeg != ""
+	rate := finish.FrameRate(a.Frames)
+	f.smoothFPS = []int{0}
+	opts := []string{fmt.Sprintf("As made: %s frames a second", fpsWords(rate))}
+	for _, fps := range []int{24, 30} {
+		if float64(fps) > rate+1 {
+			f.smoothFPS = append(f.smoothFPS, fps)
+			opts = append(opts, fmt.Sprintf("%d frames a second", fps))
+		}
+	}
+	f.smoother.Options = opts
+	f.smoother.SetSelectedIndex(0)
+	if !hasFFmpeg || len(opts) == 1 {
+		f.smoother.Disable()
+	} else {
+		f.smoother.Enable()
+	}
+
+	ext := strings.ToLower(filepath.Ext(j.Output))
+	f.presets = nil
+	var names []string
+	for _, p := range append([]finish.Preset{finish.Original(ext)}, finish.Presets...) {
+		if p.NeedsFFmpeg() && !hasFFmpeg {
+			continue
+		}
+		f.presets = append(f.presets, p)
+		names = append(names, presetWords(p))
+	}
+	f.preset.Options = names
+	if len(names) > 1 {
+		f.preset.SetSelectedIndex(1) // the chat GIF: the export asked for most
+	} else {
+		f.preset.SetSelectedIndex(0)
+	}
+	if hasFFmpeg {
+		f.missing.Hide()
+	} else {
+		f.missing.SetText("Smoother motion and the MP4 and WebM exports need ffmpeg, which is not installed. " +
+			"Install it (on Debian or Ubuntu: sudo apt install ffmpeg; on a Mac: brew install ffmpeg) and start Vivify again. " +
+			"Loops, trims, speed, 2x and GIFs work without it.")
+		f.missing.Show()
+	}
+	f.trimRow.Show()
+	f.changed()
+}
+
+func fpsWords(r float64) string {
+	if math.Abs(r-math.Round(r)) < 0.05 {
+		return strconv.Itoa(int(math.Round(r)))
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64)
+}
+
+func presetWords(p finish.Preset) string {
+	s := p.Name
+	if p.Limit > 0 && p.Limit < 100_000_000 {
+		s += " · under " + sizeWords(p.Limit)
+	}
+	return s
+}
+
+// sizeWords is a file's size in words: "8.7 MB", "120 KB".
+func sizeWords(n int64) string {
+	switch {
+	case n >= 1_000_000:
+		return strings.TrimSuffix(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".0") + " MB"
+	case n >= 1000:
+		return strconv.FormatInt(n/1000, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// close stops the preview's work (not an export: it goes on) and hides the
+// trim bar.
+func (f *FinishPanel) close() {
+	if f.previewStop != nil {
+		f.previewStop()
+		f.previewStop = nil
+	}
+	f.previewGen++
+	f.trimRow.Hide()
+}
+
+// showBaseFrame shows the original's frame i, paused: where a trim handle
+// is being moved to.
+func (f *FinishPanel) showBaseFrame(i int) {
+	f.hasShown = false
+	p := f.d.player
+	if p.Animation() != f.base {
+		p.SetAnimation(f.base)
+	}
+	p.Pause()
+	p.Seek(f.base.Start(min(i, len(f.base.Frames)-1)))
+}
+
+// changed plays the recipe in the player: at once for what is done in Go,
+// and once the in-between frames are worked out for Smoother.
+func (f *FinishPanel) changed() {
+	if f.base == nil {
+		return
+	}
+	from, to := f.trim.Range()
+	f.trimWords.SetText(fmt.Sprintf("Frames %d to %d of %d: %.1f s of %.1f s kept", from+1, to, len(f.base.Frames),
+		(f.base.Start(to-1) + f.base.Frames[to-1].Delay - f.base.Start(from)).Seconds(), f.base.Duration.Seconds()))
+	if f.previewStop != nil {
+		f.previewStop()
+		f.previewStop = nil
+	}
+	// 2x and the export do not change what plays: the frames in between
+	// are not worked out again for them.
+	key := f.recipe
+	key.Double = false
+	if f.hasShown && key == f.shown {
+		f.showPlan()
+		return
+	}
+	f.previewGen++
+	gen := f.previewGen
+	frames, err := finish.Apply(f.base.Frames, f.recipe)
+	if err != nil {
+		f.plan.SetText("This cannot be done: " + err.Error())
+		return
+	}
+	f.showPlan()
+	f.hasShown = false
+	play := func(frames []preview.Frame) {
+		f.shown, f.hasShown = key, true
+		a := preview.Indexed(&preview.Animation{Frames: frames, Width: f.base.Width, Height: f.base.Height})
+		f.d.player.SetAnimation(a)
+		f.d.player.Play()
+	}
+	if f.recipe.FPS == 0 {
+		play(frames)
+		return
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	f.previewStop = stop
+	fps := f.recipe.FPS
+	f.d.player.SetPoster(f.base.Frames[0].Image, "Working out the frames in between…", "", nil)
+	go func() {
+		last := time.Now()
+		out, err := finish.Interpolate(ctx, frames, fps, func(p float64) {
+			if time.Since(last) < 200*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			f.d.deps.RunOnUI(func() {
+				if gen == f.previewGen {
+					f.d.player.SetPoster(f.base.Frames[0].Image, fmt.Sprintf("Working out the frames in between… %d%%", int(p*100)), "", nil)
+				}
+			})
+		})
+		f.d.deps.RunOnUI(func() {
+			if gen != f.previewGen {
+				return
+			}
+			f.previewStop = nil
+			if err != nil {
+				f.d.player.SetPoster(nil, "The smoother preview could not be made: "+err.Error(), "", nil)
+				return
+			}
+			play(out)
+		})
+	}()
+}
+
+// chosen is the export chosen.
+func (f *FinishPanel) chosen() (finish.Preset, bool) {
+	i := f.preset.SelectedIndex()
+	if i < 0 || i >= len(f.presets) {
+		return finish.Preset{}, false
+	}
+	return f.presets[i], true
+}
+
+// showPlan says what the file will be, before it is written.
+func (f *FinishPanel) showPlan() {
+	p, ok := f.chosen()
+	if !ok || f.base == nil {
+		return
+	}
+	pl, err := finish.PlanFor(f.base.Frames, f.base.Width, f.base.Height, f.recipe, p)
+	if err != nil {
+		f.plan.SetText(err.Error())
+		return
+	}
+	kind := strings.ToUpper(strings.TrimPrefix(p.Ext, "."))
+	s := fmt.Sprintf("For %s.\nIt will be: %s, %d × %d, %.1f s, %s frames a second.", p.For, kind, pl.Width, pl.Height, pl.Seconds, fpsWords(pl.FPS))
+	switch {
+	case p.Limit > 0 && p.Ext == ".gif":
+		s += fmt.Sprintf(" Under %s: if it is larger, it gives up colours, then size, then frames, until it fits.", sizeWords(p.Limit))
+	case p.Limit > 0 && p.Limit < 100_000_000:
+		s += fmt.Sprintf(" Under %s: if it is larger, it is made again at a lower quality.", sizeWords(p.Limit))
+	}
+	if p.Aspect != [2]int{} {
+		s += " The video is fitted inside, over a blurred copy of itself."
+	}
+	f.plan.SetText(s)
+}
+
+// versionName is what the version is called: what was done, then where it
+// is for ("boomerang 24fps chat").
+func (f *FinishPanel) versionName(p finish.Preset) (file, label string) {
+	words := f.recipe.Words(len(f.base.Frames))
+	what := strings.TrimSpace(words + " " + p.Suffix)
+	if what == "" {
+		what = "copy"
+	}
+	label = p.Name
+	if words != "" {
+		label = words + " · " + p.Name
+	}
+	return jobs.VersionFile(f.job, what, p.Ext), label
+}
+
+// export writes the version: the original decoded at its own size,
+// finished, and written, off the UI goroutine, with a progress bar, the
+// time left, and Cancel.
+func (f *FinishPanel) export() {
+	p, ok := f.chosen()
+	if !ok || f.base == nil {
+		return
+	}
+	f.mu.Lock()
+	if f.exporting != nil {
+		f.mu.Unlock()
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f.exporting = cancel
+	f.mu.Unlock()
+	j, r := f.job, f.recipe
+	file, label := f.versionName(p)
+	dest := filepath.Join(j.Folder, file)
+	src := j.Path(j.Output)
+	f.save.Hide()
+	f.timeLeft = ""
+	f.progress.SetValue(0)
+	f.left.SetText("Reading the video…")
+	f.progressRow.Show()
+	go func() {
+		start := time.Now()
+		var res finish.Result
+		a, err := preview.Open(ctx, src, 0, 0)
+		if err == nil || errors.Is(err, preview.ErrIncomplete) && a != nil {
+			last := time.Time{}
+			res, err = finish.Export(ctx, a.Frames, r, p, dest, func(done float64) {
+				if time.Since(last) < 150*time.Millisecond {
+					return
+				}
+				last = time.Now()
+				left := ""
+				if el := time.Since(start); done > 0.05 {
+					left = timeLeftWords(time.Duration(float64(el) * (1 - done) / done))
+				}
+				f.d.deps.RunOnUI(func() {
+					f.timeLeft = left
+					f.progress.SetValue(done)
+					f.left.SetText("Making " + file + "…")
+				})
+			})
+		}
+		var v jobs.Version
+		if err == nil {
+			v = jobs.Version{File: file, Label: label, Width: res.Width, Height: res.Height, Seconds: res.Seconds}
+			_, err = f.d.deps.Engine.AddVersion(j.ID, v)
+		}
+		f.d.deps.RunOnUI(func() {
+			f.mu.Lock()
+			f.exporting = nil
+			f.mu.Unlock()
+			cancel()
+			f.save.Show()
+			f.progressRow.Hide()
+			switch {
+			case errors.Is(err, context.Canceled):
+				f.d.say("The export was cancelled; nothing was written.")
+			case errors.Is(err, finish.ErrCannotFit):
+				f.d.say(fmt.Sprintf("%s cannot be made under %s, even with fewer colours, a smaller size and fewer frames. "+
+					"Trim it or make it faster, or choose another export. Nothing was written.", p.Name, sizeWords(p.Limit)))
+			case err != nil:
+				f.d.say("The version could not be made: " + err.Error() + ". Nothing was written.")
+			default:
+				msg := fmt.Sprintf("Saved a version: %s, %s", file, sizeWords(res.Bytes))
+				if p.Limit > 0 && p.Limit < 100_000_000 {
+					msg += " (under " + sizeWords(p.Limit) + ")"
+				}
+				if res.GaveUp != "" {
+					msg += "; to fit it has " + res.GaveUp
+				}
+				f.d.say(msg + ".")
+			}
+		})
+	}()
+}
+
+// timeLeftWords is a time left in words.
+func timeLeftWords(d time.Duration) string {
+	switch {
+	case d < 5*time.Second:
+		return "almost done"
+	case d < time.Minute:
+		return fmt.Sprintf("about %d seconds left", int(d.Seconds()/5+0.5)*5)
+	}
+	return fmt.Sprintf("about %d min left", int(d.Minutes()+0.5))
+}
+
+// cancelExport stops the export running; it leaves no file.
+func (f *FinishPanel) cancelExport() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.exporting != nil {
+		f.exporting()
+	}
+}
+
+// Exporting reports whether an export runs.
+func (f *FinishPanel) Exporting() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.exporting != nil
+}
