@@ -88,6 +88,7 @@ test: test-deps
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_N) ./internal/picture
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadJob$$' -fuzztime $(FUZZ_N) ./jobs
 	VIVIFY_MEMORY_CEILING=1 $(GO) test -count=1 -run 'MemoryCeiling' -v ./internal/picture ./preview
+	$(GO) test -count=1 -run '^TestChatGIFOfAHard720pClip$$' -v ./finish
 	VERSION=$(VERSION) bash scripts/package.sh linux
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_LINUX_PACKAGE=$(CURDIR)/$(LINUX_PKG) \
 		$(GO) test -count=1 -run '^TestLinuxPackage$$' -v ./e2e

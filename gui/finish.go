@@ -52,7 +52,7 @@ type FinishPanel struct {
 	left        *widget.Label // what is being made
 	timeLeft    string        // in the progress bar
 	hint        *widget.Label // what the choices do
-	content     fyne.CanvasObject
+	content     *container.Scroll
 
 	previewStop context.CancelFunc // the in-between frames being worked out
 	previewGen  int
@@ -77,7 +77,6 @@ func newFinishPanel(d *Details) *FinishPanel {
 		f.changed()
 	})
 	f.loop.Required = true
-	f.loop.Horizontal = true
 	f.smoother = widget.NewSelect(nil, func(s string) {
 		f.recipe.FPS = 0
 		if i := f.smoother.SelectedIndex(); i > 0 {
@@ -107,7 +106,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 	f.speed = widget.NewSlider(0.5, 2)
 	f.speed.Step = 0.25
 	f.speed.Value = 1
-	f.speedWords = widget.NewLabel("1× (as made)")
+	f.speedWords = widget.NewLabel("1×")
 	f.speed.OnChanged = func(v float64) { f.speedWords.SetText(speedWords(v)) }
 	f.speed.OnChangeEnded = func(v float64) {
 		f.recipe.Speed = v
@@ -159,12 +158,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 	return f
 }
 
-func speedWords(v float64) string {
-	if v == 1 {
-		return "1× (as made)"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64) + "×"
-}
+func speedWords(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "×" }
 
 // open sets the panel up for job j, whose original the player holds as a.
 func (f *FinishPanel) open(j jobs.Job, a *preview.Animation) {
@@ -183,11 +177,11 @@ func (f *FinishPanel) open(j jobs.Job, a *preview.Animation) {
 	hasFFmpeg := preview.FFmpeg != ""
 	rate := finish.FrameRate(a.Frames)
 	f.smoothFPS = []int{0}
-	opts := []string{fmt.Sprintf("As made: %s frames a second", fpsWords(rate))}
+	opts := []string{"As made"} // its rate is in what the file will be
 	for _, fps := range []int{24, 30} {
 		if float64(fps) > rate+1 {
 			f.smoothFPS = append(f.smoothFPS, fps)
-			opts = append(opts, fmt.Sprintf("%d frames a second", fps))
+			opts = append(opts, fmt.Sprintf("%d fps", fps))
 		}
 	}
 	f.smoother.Options = opts
@@ -367,7 +361,7 @@ func (f *FinishPanel) showPlan() {
 		return
 	}
 	kind := strings.ToUpper(strings.TrimPrefix(p.Ext, "."))
-	s := fmt.Sprintf("For %s.\nIt will be: %s, %d × %d, %.1f s, %s frames a second.", p.For, kind, pl.Width, pl.Height, pl.Seconds, fpsWords(pl.FPS))
+	s := fmt.Sprintf("For %s.\nIt will be: %s, %d × %d, %.1f s, %s frames a second (fps).", p.For, kind, pl.Width, pl.Height, pl.Seconds, fpsWords(pl.FPS))
 	switch {
 	case p.Limit > 0 && p.Ext == ".gif":
 		s += fmt.Sprintf(" Under %s: if it is larger, it gives up colours, then size, then frames, until it fits.", sizeWords(p.Limit))

@@ -195,6 +195,19 @@ func TestWindowMinimumSize(t *testing.T) {
 	if min.Width > 1024 || min.Height > 640 {
 		t.Fatalf("the window cannot be smaller than %v", min)
 	}
+	// And with the Finish panel open, after a preview of each choice.
+	w, q, _ := finishedJob(t)
+	d := w.Details()
+	q.until(t, 10*time.Second, "the video in the player", func() bool { return d.base != nil })
+	d.Do("Finish…")
+	d.finish.loop.SetSelected(loopCrossfade)
+	d.finish.bigger.SetChecked(true)
+	d.finish.preset.SetSelectedIndex(len(d.finish.presets) - 1)
+	min = w.Fyne().Content().MinSize()
+	t.Logf("the window's smallest size with Finish open: %v", min)
+	if !d.Finishing() || min.Width > 1024 || min.Height > 640 {
+		t.Fatalf("with Finish open the window cannot be smaller than %v", min)
+	}
 }
 
 // The mouse wheel over a text field scrolls the form, as it does over the

@@ -99,6 +99,7 @@ func (t *TrimBar) changed() {
 
 // Tapped brings the nearer handle to the frame clicked.
 func (t *TrimBar) Tapped(e *fyne.PointEvent) {
+	t.focus()
 	f := t.frameAt(e.Position.X)
 	t.active = t.nearer(f)
 	t.move(t.active, f)
@@ -109,6 +110,7 @@ func (t *TrimBar) Tapped(e *fyne.PointEvent) {
 func (t *TrimBar) Dragged(e *fyne.DragEvent) {
 	f := t.frameAt(e.Position.X)
 	if t.dragging < 0 {
+		t.focus()
 		t.dragging = t.nearer(t.frameAt(e.Position.X - e.Dragged.DX))
 		t.active = t.dragging
 	}
@@ -120,6 +122,13 @@ func (t *TrimBar) DragEnd() {
 	if t.dragging >= 0 {
 		t.dragging = -1
 		t.changed()
+	}
+}
+
+// focus takes the keyboard, as a control clicked does.
+func (t *TrimBar) focus() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(t); c != nil && c.Focused() != t {
+		c.Focus(t)
 	}
 }
 

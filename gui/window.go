@@ -145,7 +145,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.gen.Importance = widget.HighImportance
 
 	form := container.NewVScroll(container.NewVBox(w.source.Content(), w.endFrame.Content(), widget.NewSeparator(), w.presets.Content(), w.params.Content()))
-	w.ring = newFocusRing(w.win, form)
+	w.ring = newFocusRing(w.win, form, w.details.finish.content)
 	w.params.Wheel.target, w.source.Wheel.target, w.endFrame.Wheel.target = form, form, form
 	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil, form)
 	w.showEndFrame(w.params.ChosenModel())

@@ -32,9 +32,11 @@ var FFmpeg, FFprobe = bundled.Program("ffmpeg"), bundled.Program("ffprobe")
 // HasFFmpeg reports whether MP4 videos can be played and made.
 func HasFFmpeg() bool { return FFmpeg != "" && FFprobe != "" }
 
-// Open decodes a video file for playing: GIF in Go, MP4 through ffmpeg.
+// Open decodes a video file for playing: GIF in Go, MP4 and WebM through
+// ffmpeg.
 func Open(ctx context.Context, path string, maxW, maxH int) (*Animation, error) {
-	if strings.EqualFold(filepath.Ext(path), ".mp4") {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".mp4", ".webm":
 		return DecodeMP4(ctx, path, maxW, maxH)
 	}
 	f, _, err := picture.OpenFile(path)
