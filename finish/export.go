@@ -209,7 +209,7 @@ func exportVideo(ctx context.Context, frames []preview.Frame, r Recipe, p Preset
 		// The video fitted inside the shape, over a blurred, filled copy
 		// of itself, as short-video apps show a video of another shape.
 		vf = append(vf, fmt.Sprintf("split[a][b];"+
-			"[a]scale=%[1]d:%[2]d:force_original_aspect_ratio=increase,crop=%[1]d:%[2]d,boxblur=luma_radius=%[3]d:luma_power=2[bg];"+
+			"[a]scale=%[1]d:%[2]d:force_original_aspect_ratio=increase,crop=%[1]d:%[2]d,boxblur=luma_radius=%[3]d:luma_power=2,colorchannelmixer=rr=0.75:gg=0.75:bb=0.75[bg];"+
 			"[b]scale=%[1]d:%[2]d:force_original_aspect_ratio=decrease:flags=lanczos[fg];"+
 			"[bg][fg]overlay=(W-w)/2:(H-h)/2", w, h, max(w, h)/40))
 	} else if w != b.Dx() || h != b.Dy() {

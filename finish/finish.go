@@ -143,3 +143,44 @@ func Duration(frames []preview.Frame) time.Duration {
 	}
 	return d
 }
+
+// Framed puts every frame inside a picture of the shape aspect (width to
+// height), as the vertical and square exports do: the frame fitted inside,
+// over a blurred copy of itself that fills the rest. The picture's longer
+// side is long pixels. It is for the player's preview; the exports do the
+// same through ffmpeg at their own size.
+func Framed(frames []preview.Frame, aspect [2]int, long int) ([]preview.Frame, error) {
+	if len(frames) == 0 {
+		return nil, ErrNoFrames
+	}
+	if aspect[0] <= 0 || aspect[1] <= 0 {
+		return frames, nil
+	}
+	cw, ch := long, long*aspect[1]/aspect[0]
+	if aspect[1] > aspect[0] {
+		cw, ch = long*aspect[0]/aspect[1], long
+	}
+	out := make([]preview.Frame, len(frames))
+	for i, f := range frames {
+		src := f.Image
+		sw, sh := src.Rect.Dx(), src.Rect.Dy()
+		// The blur: the frame filling the picture, made tiny and drawn
+		// back large.
+		fill := max(float64(cw)/float64(sw), float64(ch)/float64(sh))
+		tiny := image.NewRGBA(image.Rect(0, 0, max(1, int(float64(sw)*fill)/24), max(1, int(float64(sh)*fill)/24)))
+		draw.ApproxBiLinear.Scale(tiny, tiny.Rect, src, src.Rect, draw.Src, nil)
+		dst := image.NewRGBA(image.Rect(0, 0, cw, ch))
+		bw, bh := int(float64(sw)*fill), int(float64(sh)*fill)
+		bg := image.Rect((cw-bw)/2, (ch-bh)/2, (cw-bw)/2+bw, (ch-bh)/2+bh)
+		draw.BiLinear.Scale(dst, bg, tiny, tiny.Rect, draw.Src, nil)
+		for p := 0; p < len(dst.Pix); p += 4 { // darker, so the video stands out
+			dst.Pix[p], dst.Pix[p+1], dst.Pix[p+2] = dst.Pix[p]*3/4, dst.Pix[p+1]*3/4, dst.Pix[p+2]*3/4
+		}
+		fit := min(float64(cw)/float64(sw), float64(ch)/float64(sh))
+		fw, fh := int(float64(sw)*fit), int(float64(sh)*fit)
+		fg := image.Rect((cw-fw)/2, (ch-fh)/2, (cw-fw)/2+fw, (ch-fh)/2+fh)
+		draw.ApproxBiLinear.Scale(dst, fg, src, src.Rect, draw.Src, nil)
+		out[i] = preview.Frame{Image: dst, Delay: f.Delay}
+	}
+	return out, nil
+}

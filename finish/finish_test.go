@@ -161,3 +161,34 @@ func BenchmarkBoomerangGIF(b *testing.B) {
 		}
 	}
 }
+
+// Framed puts a landscape clip inside a 9:16 picture: the clip whole in
+// the middle, a darker blur of it above and below.
+func TestFramed(t *testing.T) {
+	in := clip(4, 160, 90, 100*time.Millisecond, false)
+	out, err := Framed(in, [2]int{9, 16}, 320)
+	if err != nil || len(out) != 4 {
+		t.Fatal(err)
+	}
+	im := out[2].Image
+	if im.Rect.Dx() != 180 || im.Rect.Dy() != 320 {
+		t.Fatalf("framed: %v", im.Rect)
+	}
+	// The middle row of the picture is the clip's middle row, scaled.
+	src := in[2].Image
+	for _, x := range []int{10, 90, 170} {
+		got := im.RGBAAt(x, 160)
+		want := src.RGBAAt(x*160/180, 45)
+		if d := int(got.R) - int(want.R); d > 12 || d < -12 {
+			t.Errorf("at x=%d the middle reads %v; the clip there is %v", x, got, want)
+		}
+	}
+	// Above it, the blur is there and darker than the clip.
+	top := im.RGBAAt(90, 10)
+	if top.A != 255 || top.R == 0 && top.G == 0 && top.B == 0 || int(top.R)+int(top.G)+int(top.B) >= int(src.RGBAAt(80, 2).R)+int(src.RGBAAt(80, 2).G)+int(src.RGBAAt(80, 2).B) {
+		t.Errorf("the blur above reads %v", top)
+	}
+	if same, _ := Framed(in, [2]int{}, 320); &same[0] != &in[0] {
+		t.Error("no shape should leave the frames as they are")
+	}
+}

@@ -56,8 +56,11 @@ type FinishPanel struct {
 
 	previewStop context.CancelFunc // the in-between frames being worked out
 	previewGen  int
-	shown       finish.Recipe // what the player plays (its Double and export aside)
+	shown       previewKey // what the player plays
 	hasShown    bool
+	// The frames in between last worked out, and for what.
+	smoothKey    finish.Recipe
+	smoothFrames []preview.Frame
 
 	mu        sync.Mutex
 	exporting context.CancelFunc // the export running, if any
@@ -112,7 +115,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 		f.recipe.Speed = v
 		f.changed()
 	}
-	f.preset = widget.NewSelect(nil, func(string) { f.showPlan() })
+	f.preset = widget.NewSelect(nil, func(string) { f.changed() })
 	f.plan = widget.NewLabel("")
 	f.plan.Wrapping = fyne.TextWrapWord
 	f.plan.SizeName = theme.SizeNameCaptionText
@@ -165,6 +168,7 @@ func (f *FinishPanel) open(j jobs.Job, a *preview.Animation) {
 	f.job, f.base = j, a
 	f.recipe = finish.Recipe{}
 	f.hasShown = false
+	f.smoothFrames = nil
 	f.trim.SetFrames(len(a.Frames))
 	f.loop.SetSelected(loopNone)
 	f.bigger.SetChecked(false)
@@ -282,10 +286,12 @@ func (f *FinishPanel) changed() {
 		f.previewStop()
 		f.previewStop = nil
 	}
-	// 2x and the export do not change what plays: the frames in between
-	// are not worked out again for them.
-	key := f.recipe
-	key.Double = false
+	// 2x does not change what plays, nor does an export but for its
+	// shape; the frames in between are not worked out again for either.
+	p, _ := f.chosen()
+	r := f.recipe
+	r.Double = false
+	key := previewKey{r, p.Aspect}
 	if f.hasShown && key == f.shown {
 		f.showPlan()
 		return
@@ -305,39 +311,63 @@ func (f *FinishPanel) changed() {
 		f.d.player.SetAnimation(a)
 		f.d.player.Play()
 	}
-	if f.recipe.FPS == 0 {
+	smooth := r.FPS > 0 && (f.smoothFrames == nil || f.smoothKey != r)
+	if r.FPS > 0 && !smooth {
+		frames = f.smoothFrames
+	}
+	if !smooth && p.Aspect == [2]int{} {
 		play(frames)
 		return
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	f.previewStop = stop
-	fps := f.recipe.FPS
-	f.d.player.SetPoster(f.base.Frames[0].Image, "Working out the frames in between…", "", nil)
+	if smooth {
+		f.d.player.SetPoster(f.base.Frames[0].Image, "Working out the frames in between…", "", nil)
+	}
+	long := max(f.base.Frames[0].Image.Rect.Dx(), f.base.Frames[0].Image.Rect.Dy())
 	go func() {
-		last := time.Now()
-		out, err := finish.Interpolate(ctx, frames, fps, func(p float64) {
-			if time.Since(last) < 200*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			f.d.deps.RunOnUI(func() {
-				if gen == f.previewGen {
-					f.d.player.SetPoster(f.base.Frames[0].Image, fmt.Sprintf("Working out the frames in between… %d%%", int(p*100)), "", nil)
+		var err error
+		var smoothed []preview.Frame
+		if smooth {
+			last := time.Now()
+			smoothed, err = finish.Interpolate(ctx, frames, r.FPS, func(p float64) {
+				if time.Since(last) < 200*time.Millisecond {
+					return
 				}
+				last = time.Now()
+				f.d.deps.RunOnUI(func() {
+					if gen == f.previewGen {
+						f.d.player.SetPoster(f.base.Frames[0].Image, fmt.Sprintf("Working out the frames in between… %d%%", int(p*100)), "", nil)
+					}
+				})
 			})
-		})
+			frames = smoothed
+		}
+		if err == nil && p.Aspect != [2]int{} {
+			frames, err = finish.Framed(frames, p.Aspect, long)
+		}
 		f.d.deps.RunOnUI(func() {
+			if smoothed != nil {
+				f.smoothKey, f.smoothFrames = r, smoothed
+			}
 			if gen != f.previewGen {
 				return
 			}
 			f.previewStop = nil
 			if err != nil {
-				f.d.player.SetPoster(nil, "The smoother preview could not be made: "+err.Error(), "", nil)
+				f.d.player.SetPoster(nil, "The preview could not be made: "+err.Error(), "", nil)
 				return
 			}
-			play(out)
+			play(frames)
 		})
 	}()
+}
+
+// previewKey is what the player's preview shows: the recipe but for its
+// size, in the export's shape.
+type previewKey struct {
+	r      finish.Recipe
+	aspect [2]int
 }
 
 // chosen is the export chosen.
@@ -369,7 +399,7 @@ func (f *FinishPanel) showPlan() {
 		s += fmt.Sprintf(" Under %s: if it is larger, it is made again at a lower quality.", sizeWords(p.Limit))
 	}
 	if p.Aspect != [2]int{} {
-		s += " The video is fitted inside, over a blurred copy of itself."
+		s += " The video is fitted inside, over a blurred, darker copy of itself."
 	}
 	f.plan.SetText(s)
 }

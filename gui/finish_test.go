@@ -160,6 +160,32 @@ func TestFinishPanelWithoutFFmpeg(t *testing.T) {
 	}
 }
 
+// The vertical export plays in its shape before it is written: 9:16.
+func TestFinishPreviewsTheExportsShape(t *testing.T) {
+	if !preview.HasFFmpeg() {
+		t.Skip("ffmpeg is not installed")
+	}
+	_, q, _, f := finishing(t)
+	for i, p := range f.presets {
+		if p.Aspect == [2]int{9, 16} {
+			f.preset.SetSelectedIndex(i)
+		}
+	}
+	q.until(t, 10*time.Second, "a 9:16 preview", func() bool {
+		a := f.d.Player().Animation()
+		if a == nil {
+			return false
+		}
+		r := a.Frames[0].Image.Rect
+		return r.Dx()*16 == r.Dy()*9
+	})
+	f.preset.SetSelectedIndex(0) // as made: the video's own shape again
+	b := f.base.Frames[0].Image.Rect
+	if r := f.d.Player().Animation().Frames[0].Image.Rect; r != b {
+		t.Errorf("back to the video's shape: %v, the video %v", r, b)
+	}
+}
+
 // A cancelled export says so and leaves no file.
 func TestFinishExportCancelled(t *testing.T) {
 	if !preview.HasFFmpeg() {
