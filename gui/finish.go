@@ -143,7 +143,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 	title := widget.NewLabelWithStyle("Finish", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	f.hint = widget.NewLabel("Boomerang plays it forwards, then back; Crossfade dissolves the end into the start: " +
 		"either loops without a jump. Smoother makes the frames in between by following the motion; the length stays. " +
-		"Every change plays at once. Saving makes a new version beside the original, which stays as it is.")
+		"Every change plays at once. Saving makes a new version beside the original, which stays as it is. Escape goes back.")
 	f.hint.Wrapping = fyne.TextWrapWord
 	f.hint.SizeName = theme.SizeNameCaptionText
 	edits := container.New(layout.NewFormLayout(),

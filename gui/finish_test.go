@@ -165,7 +165,7 @@ func TestFinishPreviewsTheExportsShape(t *testing.T) {
 	if !preview.HasFFmpeg() {
 		t.Skip("ffmpeg is not installed")
 	}
-	_, q, _, f := finishing(t)
+	w, q, _, f := finishing(t)
 	for i, p := range f.presets {
 		if p.Aspect == [2]int{9, 16} {
 			f.preset.SetSelectedIndex(i)
@@ -183,6 +183,11 @@ func TestFinishPreviewsTheExportsShape(t *testing.T) {
 	b := f.base.Frames[0].Image.Rect
 	if r := f.d.Player().Animation().Frames[0].Image.Rect; r != b {
 		t.Errorf("back to the video's shape: %v, the video %v", r, b)
+	}
+	// Escape leaves the panel, and the video as made plays again.
+	press(w, fyne.KeyEscape)
+	if f.d.Finishing() || f.d.Player().Animation() != f.base {
+		t.Error("Escape did not leave the Finish panel")
 	}
 }
 

@@ -204,10 +204,11 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	for _, e := range []*SubmitEntry{w.source.URL, w.endFrame.URL, w.params.Prompt, w.params.NegativePrompt, w.params.Webhook, w.params.TrackID} {
 		e.onWindowShortcut = quit
 	}
-	// Escape closes the dialog on top (a text field in a dialog passes it on).
+	// Escape closes the dialog on top (a text field in a dialog passes it
+	// on), or else leaves the Finish panel.
 	w.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			deps.dialogs.Escape()
+		if k.Name == fyne.KeyEscape && !deps.dialogs.Escape() {
+			w.details.closeFinish()
 		}
 	})
 
