@@ -159,7 +159,7 @@ func exportGIF(ctx context.Context, frames []preview.Frame, r Recipe, p Preset, 
 		res.Height = int(float64(res.Height)*fit.Scale + 0.5)
 	} else {
 		var err error
-		if data, err = encodeGIF(ctx, frames, 256, scale, sub); err != nil {
+		if data, err = encodeGIF(ctx, frames, 256, scale, nil, sub); err != nil {
 			return Result{}, err
 		}
 	}

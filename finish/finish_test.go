@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/draw"
+	"image/gif"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -190,5 +192,36 @@ func TestFramed(t *testing.T) {
 	}
 	if same, _ := Framed(in, [2]int{}, 320); &same[0] != &in[0] {
 		t.Error("no shape should leave the frames as they are")
+	}
+}
+
+// The GIF Vivify writes is read by Go's own decoder too: its frames, their
+// times, its loop, and pictures close to the clip's.
+func TestGIFReadsElsewhere(t *testing.T) {
+	in := clip(12, 120, 68, 62500*time.Microsecond, false)
+	for _, colours := range []int{2, 5, 64, 256} {
+		data, err := EncodeGIF(context.Background(), in, colours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := gif.DecodeAll(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%d colours: %v", colours, err)
+		}
+		total := 0
+		for _, d := range g.Delay {
+			total += d
+		}
+		if len(g.Image) != 12 || g.LoopCount != 0 || g.Config.Width != 120 || g.Config.Height != 68 || total != 75 {
+			t.Fatalf("%d colours: %d frames, loop %d, %d×%d, %d hundredths", colours, len(g.Image), g.LoopCount, g.Config.Width, g.Config.Height, total)
+		}
+		if colours < 64 {
+			continue
+		}
+		got := image.NewRGBA(g.Image[5].Rect)
+		draw.Draw(got, got.Rect, g.Image[5], image.Point{}, draw.Src)
+		if d := diff(got, in[5].Image); d > 12 {
+			t.Errorf("%d colours: frame 5 is %.1f levels from the clip's on average", colours, d)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package finish
 
 import (
 	"bytes"
+	"compress/lzw"
 	"context"
 	"errors"
 	"fmt"
@@ -22,13 +23,36 @@ import (
 // colours colours (2 to 256), chosen from the frames by median cut, and
 // Floyd-Steinberg dithering.
 func EncodeGIF(ctx context.Context, frames []preview.Frame, colours int) ([]byte, error) {
-	return encodeGIF(ctx, frames, colours, 1, nil)
+	return encodeGIF(ctx, frames, colours, 1, nil, nil)
+}
+
+// encoding is what one GIF export keeps from one encodeGIF to the next:
+// the scalers, each with its working memory (a frame of float64s), and
+// the size the next GIF is expected to be.
+type encoding struct {
+	scalers map[[4]int]draw.Scaler
+	expect  int
+}
+
+func (e *encoding) scaler(dw, dh, sw, sh int) draw.Scaler {
+	key := [4]int{dw, dh, sw, sh}
+	if e.scalers == nil {
+		e.scalers = map[[4]int]draw.Scaler{}
+	}
+	if s, ok := e.scalers[key]; ok {
+		return s
+	}
+	s := draw.CatmullRom.NewScaler(dw, dh, sw, sh)
+	e.scalers[key] = s
+	return s
 }
 
 // encodeGIF is EncodeGIF of the frames scaled by scale, each scaled just
-// before it is dithered (the scaled frames are never all held), with the
-// frames dithered on every core. progress, if set, is told the share done.
-func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale float64, progress func(float64)) ([]byte, error) {
+// before it is dithered. The frames are dithered on every core and written
+// in order as they are ready, a few ahead at most: neither the scaled nor
+// the dithered frames are ever all held. progress, if set, is told the
+// share written, from the calling goroutine.
+func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale float64, enc *encoding, progress func(float64)) ([]byte, error) {
 	if len(frames) == 0 {
 		return nil, ErrNoFrames
 	}
@@ -36,56 +60,187 @@ func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale f
 	near := newNearest(pal)
 	b := frames[0].Image.Rect
 	w, h := max(1, int(float64(b.Dx())*scale+0.5)), max(1, int(float64(b.Dy())*scale+0.5))
-	out := make([]*image.Paletted, len(frames))
+	// One scaler for all the frames: it keeps its working memory (a frame
+	// of float64s) for the next, where a Scale call makes it anew each time.
+	if enc == nil {
+		enc = &encoding{}
+	}
+	scaler := enc.scaler(w, h, b.Dx(), b.Dy())
+	workers := runtime.GOMAXPROCS(0)
+	// Dithered frames go back to the workers once written.
+	free := make(chan *image.Paletted, 3*workers+1)
+	ready := make([]chan *image.Paletted, len(frames))
+	for i := range ready {
+		ready[i] = make(chan *image.Paletted, 1)
+	}
+	ahead := make(chan struct{}, 2*workers) // frames dithered but not yet written
 	next := make(chan int)
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	var told sync.Mutex
-	done := 0
-	for range runtime.GOMAXPROCS(0) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var scaled *image.RGBA
 			for i := range next {
 				src := frames[i].Image
-				if scale != 1 || src.Rect.Dx() != w || src.Rect.Dy() != h {
+				if src.Rect.Dx() != w || src.Rect.Dy() != h {
 					if scaled == nil {
 						scaled = image.NewRGBA(image.Rect(0, 0, w, h))
 					}
-					draw.CatmullRom.Scale(scaled, scaled.Rect, src, src.Rect, draw.Src, nil)
+					if src.Rect.Dx() == b.Dx() && src.Rect.Dy() == b.Dy() {
+						scaler.Scale(scaled, scaled.Rect, src, src.Rect, draw.Src, nil)
+					} else { // a frame of another size (never from a video)
+						draw.CatmullRom.Scale(scaled, scaled.Rect, src, src.Rect, draw.Src, nil)
+					}
 					src = scaled
 				}
-				out[i] = dither(src, pal, near)
-				if progress != nil {
-					told.Lock() // progress is told by one goroutine at a time
-					done++
-					progress(float64(done) / float64(len(frames)))
-					told.Unlock()
+				var p *image.Paletted
+				select {
+				case p = <-free:
+				default:
+					p = image.NewPaletted(image.Rect(0, 0, w, h), pal)
 				}
+				ready[i] <- dither(src, p, near)
 			}
 		}()
 	}
-	for i := range frames {
-		if ctx.Err() != nil {
-			break
+	go func() {
+		defer close(next)
+		for i := range frames {
+			select {
+			case ahead <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case next <- i:
+			case <-stop:
+				return
+			}
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	g := &gif.GIF{LoopCount: 0, Image: out, Config: image.Config{ColorModel: pal, Width: w, Height: h}}
-	g.Delay = gifDelays(frames)
-	for range frames {
-		g.Disposal = append(g.Disposal, gif.DisposalNone)
-	}
+	}()
+	defer wg.Wait()
+	defer close(stop)
+
 	var buf bytes.Buffer
-	if err := gif.EncodeAll(&buf, g); err != nil {
-		return nil, fmt.Errorf("the GIF could not be written: %w", err)
+	if enc.expect > 0 {
+		buf.Grow(enc.expect + enc.expect/8)
+	} else {
+		buf.Grow(min(w*h*len(frames)/3, 64<<20))
 	}
+	gw := newGIFWriter(&buf, w, h, pal)
+	delays := gifDelays(frames)
+	for i := range frames {
+		var p *image.Paletted
+		select {
+		case p = <-ready[i]:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		<-ahead
+		if err := gw.frame(p, delays[i]); err != nil {
+			return nil, fmt.Errorf("the GIF could not be written: %w", err)
+		}
+		select {
+		case free <- p:
+		default:
+		}
+		if progress != nil {
+			progress(float64(i+1) / float64(len(frames)))
+		}
+	}
+	gw.end()
 	return buf.Bytes(), nil
+}
+
+// gifWriter writes a looping GIF of one palette, a frame at a time.
+type gifWriter struct {
+	w     *bytes.Buffer
+	bits  int // the palette's size is 1 << bits
+	block [256]byte
+}
+
+func newGIFWriter(w *bytes.Buffer, width, height int, pal color.Palette) *gifWriter {
+	g := &gifWriter{w: w, bits: 1}
+	for 1<<g.bits < len(pal) {
+		g.bits++
+	}
+	w.WriteString("GIF89a")
+	le16 := func(v int) { w.WriteByte(byte(v)); w.WriteByte(byte(v >> 8)) }
+	le16(width)
+	le16(height)
+	// A global palette of 1 << bits colours, 8 bits a channel.
+	w.WriteByte(0x80 | 7<<4 | byte(g.bits-1))
+	w.WriteByte(0) // background colour
+	w.WriteByte(0) // pixel aspect ratio
+	for i := range 1 << g.bits {
+		var r, gr, b uint32
+		if i < len(pal) {
+			r, gr, b, _ = pal[i].RGBA()
+		}
+		w.Write([]byte{byte(r >> 8), byte(gr >> 8), byte(b >> 8)})
+	}
+	// Loop for ever (the NETSCAPE2.0 extension).
+	w.Write([]byte{0x21, 0xff, 0x0b})
+	w.WriteString("NETSCAPE2.0")
+	w.Write([]byte{0x03, 0x01, 0x00, 0x00, 0x00})
+	return g
+}
+
+// frame writes a frame that shows for delay hundredths of a second.
+func (g *gifWriter) frame(p *image.Paletted, delay int) error {
+	w := g.w
+	// Graphic control: left in place when the next comes, no transparency.
+	w.Write([]byte{0x21, 0xf9, 0x04, gif.DisposalNone << 2, byte(delay), byte(delay >> 8), 0x00, 0x00})
+	r := p.Rect
+	w.Write([]byte{0x2c, 0, 0, 0, 0, byte(r.Dx()), byte(r.Dx() >> 8), byte(r.Dy()), byte(r.Dy() >> 8), 0x00})
+	lit := max(2, g.bits)
+	w.WriteByte(byte(lit))
+	bw := &blockWriter{g: g}
+	lz := lzw.NewWriter(bw, lzw.LSB, lit)
+	for y := range r.Dy() {
+		row := p.Pix[y*p.Stride : y*p.Stride+r.Dx()]
+		if _, err := lz.Write(row); err != nil {
+			return err
+		}
+	}
+	if err := lz.Close(); err != nil {
+		return err
+	}
+	bw.flush()
+	w.WriteByte(0x00) // the end of the frame's data
+	return nil
+}
+
+// end writes the GIF's trailer.
+func (g *gifWriter) end() { g.w.WriteByte(0x3b) }
+
+// blockWriter cuts the compressed data into the GIF's blocks of at most
+// 255 bytes, each after its length.
+type blockWriter struct {
+	g *gifWriter
+	n int
+}
+
+func (b *blockWriter) Write(p []byte) (int, error) {
+	for _, c := range p {
+		b.g.block[1+b.n] = c
+		b.n++
+		if b.n == 255 {
+			b.flush()
+		}
+	}
+	return len(p), nil
+}
+
+func (b *blockWriter) flush() {
+	if b.n == 0 {
+		return
+	}
+	b.g.block[0] = byte(b.n)
+	b.g.w.Write(b.g.block[:1+b.n])
+	b.n = 0
 }
 
 // gifDelays are the frames' times in a GIF's hundredths of a second,
@@ -206,6 +361,7 @@ func fitGIF(ctx context.Context, frames []preview.Frame, limit int, scale float6
 	for i := 0; i < len(frames); i += step {
 		sample = append(sample, frames[i])
 	}
+	enc := &encoding{}
 	for k, t := range tries {
 		if progress != nil {
 			progress(float64(k) / float64(len(tries)))
@@ -215,22 +371,25 @@ func fitGIF(ctx context.Context, frames []preview.Frame, limit int, scale float6
 			fs = keepEvery(frames, t.every)
 		}
 		if len(sample) < len(fs) {
-			smp, err := encodeGIF(ctx, sample, t.colours, scale*t.scale, nil)
+			enc.expect = 0
+			smp, err := encodeGIF(ctx, sample, t.colours, scale*t.scale, enc, nil)
 			if err != nil {
 				return Fitted{}, err
 			}
 			// The sample's size, less the header and palette, grown to all
 			// the frames; a try well over the limit is passed over.
 			perFrame := float64(len(smp)-800) / float64(len(sample))
-			if est := 800 + perFrame*float64(len(fs)); est > float64(limit)*1.15 {
+			est := 800 + perFrame*float64(len(fs))
+			if est > float64(limit)*1.15 {
 				continue
 			}
+			enc.expect = int(est)
 		}
 		var sub func(float64)
 		if progress != nil {
 			sub = func(p float64) { progress((float64(k) + p) / float64(len(tries))) }
 		}
-		data, err := encodeGIF(ctx, fs, t.colours, scale*t.scale, sub)
+		data, err := encodeGIF(ctx, fs, t.colours, scale*t.scale, enc, sub)
 		if err != nil {
 			return Fitted{}, err
 		}
@@ -289,11 +448,11 @@ func (n *nearest) index(r, g, b int) int {
 	return int(n.cache[(r>>3)<<10|(g>>3)<<5|b>>3])
 }
 
-// dither maps src onto the palette with Floyd-Steinberg error diffusion.
-func dither(src *image.RGBA, pal color.Palette, near *nearest) *image.Paletted {
+// dither maps src onto out's palette with Floyd-Steinberg error diffusion,
+// into out (of src's size), and returns it.
+func dither(src *image.RGBA, out *image.Paletted, near *nearest) *image.Paletted {
 	b := src.Rect
 	w, h := b.Dx(), b.Dy()
-	out := image.NewPaletted(image.Rect(0, 0, w, h), pal)
 	// The error carried to this row and the next, per channel, in 1/16ths.
 	cur := make([]int32, 3*(w+2))
 	next := make([]int32, 3*(w+2))
