@@ -174,7 +174,9 @@ func Framed(frames []preview.Frame, aspect [2]int, long int) ([]preview.Frame, e
 		bg := image.Rect((cw-bw)/2, (ch-bh)/2, (cw-bw)/2+bw, (ch-bh)/2+bh)
 		draw.BiLinear.Scale(dst, bg, tiny, tiny.Rect, draw.Src, nil)
 		for p := 0; p < len(dst.Pix); p += 4 { // darker, so the video stands out
-			dst.Pix[p], dst.Pix[p+1], dst.Pix[p+2] = dst.Pix[p]*3/4, dst.Pix[p+1]*3/4, dst.Pix[p+2]*3/4
+			for c := p; c < p+3; c++ {
+				dst.Pix[c] = uint8(int(dst.Pix[c]) * 3 / 4)
+			}
 		}
 		fit := min(float64(cw)/float64(sw), float64(ch)/float64(sh))
 		fw, fh := int(float64(sw)*fit), int(float64(sh)*fit)

@@ -63,6 +63,8 @@ type Details struct {
 	about     fyne.CanvasObject  // the column's usual content
 	finish    *FinishPanel
 	finishing bool
+	split     *container.Split // the player beside the column
+	offset    float64          // the split's place before Finish widened the column
 }
 
 // NewDetails builds an empty details pane.
@@ -87,6 +89,7 @@ func NewDetails(deps Deps, win fyne.Window) *Details {
 	d.side = container.NewStack(d.about)
 	split := container.NewHSplit(container.NewBorder(nil, d.finish.trimRow, nil, nil, d.player), d.side)
 	split.SetOffset(0.7)
+	d.split = split
 	d.content = split
 	return d
 }
@@ -557,7 +560,9 @@ func (d *Details) openFinish() {
 		return
 	}
 	d.finishing = true
-	d.side.Objects = []fyne.CanvasObject{d.finish.content}
+	d.offset = d.split.Offset
+	d.split.SetOffset(min(d.offset, 0.62)) // the panel has more to show than the column
+	d.side.Objects = []fyne.CanvasObject{d.finish.panel}
 	d.side.Refresh()
 	d.finish.open(*d.job, d.base)
 }
@@ -569,6 +574,7 @@ func (d *Details) closeFinish() {
 	}
 	d.finishing = false
 	d.finish.close()
+	d.split.SetOffset(d.offset)
 	d.side.Objects = []fyne.CanvasObject{d.about}
 	d.side.Refresh()
 	if d.base != nil {

@@ -52,7 +52,8 @@ type FinishPanel struct {
 	left        *widget.Label // what is being made
 	timeLeft    string        // in the progress bar
 	hint        *widget.Label // what the choices do
-	content     *container.Scroll
+	content     *container.Scroll // the choices
+	panel       fyne.CanvasObject // all of it
 
 	previewStop context.CancelFunc // the in-between frames being worked out
 	previewGen  int
@@ -142,8 +143,8 @@ func newFinishPanel(d *Details) *FinishPanel {
 	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), d.closeFinish)
 	title := widget.NewLabelWithStyle("Finish", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	f.hint = widget.NewLabel("Boomerang plays it forwards, then back; Crossfade dissolves the end into the start: " +
-		"either loops without a jump. Smoother makes the frames in between by following the motion; the length stays. " +
-		"Every change plays at once. Saving makes a new version beside the original, which stays as it is. Escape goes back.")
+		"either loops without a jump. Smoother makes the frames in between by following the motion. " +
+		"Changes play at once; saving adds a version and the original stays as it is.")
 	f.hint.Wrapping = fyne.TextWrapWord
 	f.hint.SizeName = theme.SizeNameCaptionText
 	edits := container.New(layout.NewFormLayout(),
@@ -151,13 +152,13 @@ func newFinishPanel(d *Details) *FinishPanel {
 		widget.NewLabel("Smoother"), f.smoother,
 		widget.NewLabel("Size"), f.bigger,
 		widget.NewLabel("Speed"), container.NewBorder(nil, nil, nil, f.speedWords, f.speed),
-		widget.NewLabel("Export"), f.preset,
 	)
-	form := container.NewVBox(
-		container.NewBorder(nil, nil, nil, back, title), f.hint, edits, f.plan, f.missing,
-		f.save, f.progressRow,
-	)
-	f.content = container.NewVScroll(form)
+	// The choices scroll; the export and Save stay in view below them.
+	f.content = container.NewVScroll(container.NewVBox(f.hint, edits, f.missing))
+	export := container.NewVBox(widget.NewSeparator(),
+		container.New(layout.NewFormLayout(), widget.NewLabel("Export"), f.preset),
+		f.plan, f.save, f.progressRow)
+	f.panel = container.NewBorder(container.NewBorder(nil, nil, nil, back, title), export, nil, nil, f.content)
 	return f
 }
 

@@ -91,7 +91,7 @@ func TestFinishPanelMakesAVersion(t *testing.T) {
 	}
 
 	// Back: the versions are listed, and one plays when chosen.
-	test.Tap(findButton(t, f.content, "Back"))
+	test.Tap(findButton(t, f.panel, "Back"))
 	if d.Finishing() || f.trimRow.Visible() {
 		t.Fatal("Back did not leave the Finish panel")
 	}
