@@ -49,9 +49,9 @@ type FinishPanel struct {
 	save        *widget.Button
 	progress    *widget.ProgressBar
 	progressRow *fyne.Container
-	left        *widget.Label // what is being made
-	timeLeft    string        // in the progress bar
-	hint        *widget.Label // what the choices do
+	left        *widget.Label     // what is being made
+	timeLeft    string            // in the progress bar
+	hint        *widget.Label     // what the choices do
 	content     *container.Scroll // the choices
 	panel       fyne.CanvasObject // all of it
 
