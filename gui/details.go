@@ -553,7 +553,7 @@ func (d *Details) openFinish() {
 			return
 		}
 		if strings.EqualFold(filepath.Ext(d.job.Output), ".mp4") && !preview.HasFFmpeg() {
-			d.say("Finishing an MP4 needs ffmpeg, which is not installed: install it (on Debian or Ubuntu: sudo apt install ffmpeg) and start Vivify again.")
+			d.say("Finishing an MP4 needs ffmpeg, which is not here. " + ffmpegAdvice(runtime.GOOS))
 		} else {
 			d.say("The video is still loading: choose Finish again in a moment.")
 		}
@@ -643,9 +643,7 @@ func (d *Details) versionRow(j jobs.Job, version, name, about, file string) fyne
 		if version != "" {
 			items = append(items, fyne.NewMenuItem("Delete this version", func() { d.deleteVersion(j, version) }))
 		}
-		if c := fyne.CurrentApp().Driver().CanvasForObject(menu); c != nil {
-			widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), c, fyne.NewPos(0, menu.Size().Height), menu)
-		}
+		showMenuBy(menu, items)
 	})
 	lines := container.New(&tightRows{}, title, words)
 	return container.NewBorder(nil, nil, container.NewCenter(play), container.NewCenter(menu), lines)
@@ -673,6 +671,24 @@ func (tightRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(fyne.NewSize(size.Width, o.MinSize().Height))
 		y += h
 	}
+}
+
+// showMenuBy opens a menu under b, its right edge at b's (b is at the
+// window's right side), or above b when there is no room below.
+func showMenuBy(b fyne.CanvasObject, items []*fyne.MenuItem) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(b)
+	if c == nil {
+		return
+	}
+	pm := widget.NewPopUpMenu(fyne.NewMenu("", items...), c)
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+	size := pm.MinSize()
+	x := at.X + b.Size().Width - size.Width
+	y := at.Y + b.Size().Height
+	if y+size.Height > c.Size().Height {
+		y = at.Y - size.Height
+	}
+	pm.ShowAtPosition(fyne.NewPos(max(x, 0), max(y, 0)))
 }
 
 // PlayVersion plays a version of the job shown ("" for the original).

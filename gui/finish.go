@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,9 +217,8 @@ func (f *FinishPanel) open(j jobs.Job, a *preview.Animation) {
 	if hasFFmpeg {
 		f.missing.Hide()
 	} else {
-		f.missing.SetText("Smoother motion and the MP4 and WebM exports need ffmpeg, which is not installed. " +
-			"Install it (on Debian or Ubuntu: sudo apt install ffmpeg; on a Mac: brew install ffmpeg) and start Vivify again. " +
-			"Loops, trims, speed, 2x and GIFs work without it.")
+		f.missing.SetText("Smoother motion and the MP4 and WebM exports need ffmpeg, which is not here. " +
+			ffmpegAdvice(runtime.GOOS) + " Loops, trims, speed, 2x and GIFs work without it.")
 		f.missing.Show()
 	}
 	f.trimRow.Show()
@@ -499,6 +499,17 @@ func (f *FinishPanel) export() {
 			}
 		})
 	}()
+}
+
+// ffmpegAdvice says how to get ffmpeg on the system goos.
+func ffmpegAdvice(goos string) string {
+	switch goos {
+	case "windows":
+		return "Vivify's installer (Vivify-…-setup.exe) carries it: install Vivify with it, or put ffmpeg.exe and ffprobe.exe beside Vivify.exe, then start Vivify again."
+	case "darwin":
+		return "The Vivify app carries it: if it is missing, download the app again (or install ffmpeg with Homebrew), then start Vivify again."
+	}
+	return "Install it (on Debian or Ubuntu: sudo apt install ffmpeg), then start Vivify again."
 }
 
 // timeLeftWords is a time left in words.

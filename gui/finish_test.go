@@ -3,6 +3,7 @@ package gui
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -150,7 +151,7 @@ func TestFinishPanelWithoutFFmpeg(t *testing.T) {
 		}
 	}
 	if len(f.preset.Options) != 2 || !f.smoother.Disabled() || !f.missing.Visible() ||
-		!strings.Contains(f.missing.Text, "need ffmpeg") || !strings.Contains(f.missing.Text, "apt install ffmpeg") {
+		!strings.Contains(f.missing.Text, "need ffmpeg") || !strings.Contains(f.missing.Text, ffmpegAdvice(runtime.GOOS)) {
 		t.Errorf("options %v; smoother disabled %v; note %q", f.preset.Options, f.smoother.Disabled(), f.missing.Text)
 	}
 	f.loop.SetSelected(loopCrossfade)
@@ -188,6 +189,19 @@ func TestFinishPreviewsTheExportsShape(t *testing.T) {
 	press(w, fyne.KeyEscape)
 	if f.d.Finishing() || f.d.Player().Animation() != f.base {
 		t.Error("Escape did not leave the Finish panel")
+	}
+}
+
+// The way to ffmpeg is said for each system: the installer on Windows,
+// the app on a Mac, the package manager on Linux.
+func TestFFmpegAdvice(t *testing.T) {
+	for goos, want := range map[string]string{"windows": "installer", "darwin": "app carries it", "linux": "apt install ffmpeg"} {
+		if got := ffmpegAdvice(goos); !strings.Contains(got, want) {
+			t.Errorf("%s: %q", goos, got)
+		}
+	}
+	if strings.Contains(ffmpegAdvice("windows"), "apt") {
+		t.Error("Windows is told to use apt")
 	}
 }
 
