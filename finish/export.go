@@ -37,7 +37,9 @@ func (p Preset) NeedsFFmpeg() bool { return p.Ext != ".gif" }
 // subscription, which Slack and Teams also take.
 const ChatLimit = 10_000_000
 
-// Presets are the exports offered for a video, besides Original.
+// Presets are the exports offered for a video, besides Original. The MP4s
+// for the short-video apps keep under 250 MB, below what those apps take
+// for an upload; a clip of a few seconds is far smaller.
 var Presets = []Preset{
 	{Name: "GIF for chat", For: "Discord, Slack, Teams", Ext: ".gif", Limit: ChatLimit, Suffix: "chat"},
 	{Name: "Vertical MP4 (9:16)", For: "TikTok, Reels, Shorts", Ext: ".mp4", Aspect: [2]int{9, 16}, Limit: 250_000_000, Suffix: "vertical"},

@@ -234,7 +234,7 @@ func fpsWords(r float64) string {
 
 func presetWords(p finish.Preset) string {
 	s := p.Name
-	if p.Limit > 0 && p.Limit < 100_000_000 {
+	if p.Limit > 0 {
 		s += " · under " + sizeWords(p.Limit)
 	}
 	return s
@@ -396,7 +396,7 @@ func (f *FinishPanel) showPlan() {
 	switch {
 	case p.Limit > 0 && p.Ext == ".gif":
 		s += fmt.Sprintf(" Under %s: if it is larger, it gives up colours, then size, then frames, until it fits.", sizeWords(p.Limit))
-	case p.Limit > 0 && p.Limit < 100_000_000:
+	case p.Limit > 0:
 		s += fmt.Sprintf(" Under %s: if it is larger, it is made again at a lower quality.", sizeWords(p.Limit))
 	}
 	if p.Aspect != [2]int{} {
@@ -489,7 +489,7 @@ func (f *FinishPanel) export() {
 				f.d.say("The version could not be made: " + err.Error() + ". Nothing was written.")
 			default:
 				msg := fmt.Sprintf("Saved a version: %s, %s", file, sizeWords(res.Bytes))
-				if p.Limit > 0 && p.Limit < 100_000_000 {
+				if p.Limit > 0 {
 					msg += " (under " + sizeWords(p.Limit) + ")"
 				}
 				if res.GaveUp != "" {
