@@ -155,7 +155,12 @@ func (d *Details) Apply(e jobs.Event) {
 func (d *Details) render() {
 	j := *d.job
 	var b strings.Builder
-	d.title.SetText(j.Source.Name + ": " + stateWords(j))
+	title := j.Source.Name + ": " + stateWords(j)
+	if v, ok := d.playingVersion(j); ok {
+		name, _ := versionWords(v)
+		title += " · playing the " + name
+	}
+	d.title.SetText(title)
 	if j.Practice {
 		b.WriteString("A practice video: simulated on this computer, free.\n")
 	}
@@ -359,7 +364,7 @@ func (d *Details) setActions(j jobs.Job) {
 		add("Cancel", theme.CancelIcon(), run(func() error { return eng.Cancel(j.ID) }))
 	}
 	done := j.State == jobs.Done && j.Output != ""
-	video := j.Path(j.Output)
+	video := d.shownFile(j)
 	if done {
 		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
 		add("Finish…", theme.ColorPaletteIcon(), d.openFinish)
@@ -403,7 +408,14 @@ func (d *Details) setActions(j jobs.Job) {
 		add("Copy link", theme.ContentCopyIcon(), func() { fyne.CurrentApp().Clipboard().SetContent(j.Links[0]) })
 	}
 	add("Delete", theme.DeleteIcon(), func() {
-		d.deps.dialogs.Show(dialog.NewConfirm("Delete this video?", "Its folder and everything in it are removed from the library.", func(ok bool) {
+		what := "Its folder and everything in it are removed from the library."
+		switch n := len(j.Versions); {
+		case n == 1:
+			what = "Its folder and everything in it, the version made from it too, are removed from the library."
+		case n > 1:
+			what = fmt.Sprintf("Its folder and everything in it, the %d versions made from it too, are removed from the library.", n)
+		}
+		d.deps.dialogs.Show(dialog.NewConfirm("Delete this video?", what, func(ok bool) {
 			if ok {
 				run(func() error { return eng.Delete(j.ID) })()
 			}
@@ -589,6 +601,37 @@ func (d *Details) Finishing() bool { return d.finishing }
 // Finish is the Finish panel.
 func (d *Details) Finish() *FinishPanel { return d.finish }
 
+// versionWords splits a version's label, "boomerang 24fps · GIF for
+// chat": where it goes is its name, what was done is said under it.
+func versionWords(v jobs.Version) (name, done string) {
+	if i := strings.LastIndex(v.Label, " · "); i >= 0 {
+		return v.Label[i+len(" · "):], v.Label[:i]
+	}
+	return v.Label, ""
+}
+
+// shownFile is the video of j in the player, which Save as and Open in
+// player take: a version when one is chosen, else the original.
+func (d *Details) shownFile(j jobs.Job) string {
+	if v, ok := d.playingVersion(j); ok {
+		return j.Path(v.File)
+	}
+	return j.Path(j.Output)
+}
+
+// playingVersion is the version of j in the player, if one is.
+func (d *Details) playingVersion(j jobs.Job) (jobs.Version, bool) {
+	if d.playing == "" {
+		return jobs.Version{}, false
+	}
+	for _, v := range j.Versions {
+		if v.File == d.playing {
+			return v, true
+		}
+	}
+	return jobs.Version{}, false
+}
+
 // Playing is the version shown, "" for the original.
 func (d *Details) Playing() string { return d.playing }
 
@@ -601,11 +644,9 @@ func (d *Details) showVersions(j jobs.Job) {
 		about := strings.ToUpper(strings.TrimPrefix(filepath.Ext(j.Output), ".")) + " · " + j.Output
 		d.versions.Add(d.versionRow(j, "", "Original, as made", about, j.Output))
 		for _, v := range j.Versions {
-			// "boomerang 24fps · GIF for chat": where it goes is its name;
-			// what was done leads the line under it.
-			name, about := v.Label, ""
-			if i := strings.LastIndex(v.Label, " · "); i >= 0 {
-				name, about = v.Label[i+len(" · "):], v.Label[:i]+" · "
+			name, about := versionWords(v)
+			if about != "" {
+				about += " · "
 			}
 			about += sizeWords(v.Bytes)
 			if v.Width > 0 {

@@ -111,6 +111,10 @@ func TestFinishPanelMakesAVersion(t *testing.T) {
 		a := d.Player().Animation()
 		return d.Playing() == v.File && a != nil && len(a.Frames) == 2*(n-1)-2
 	})
+	// Save as now takes the version, and the title says which it is.
+	if got := d.shownFile(*d.job); got != filepath.Join(j.Folder, v.File) || !strings.HasSuffix(d.title.Text, "playing the GIF for chat") {
+		t.Errorf("Save as takes %q; the title reads %q", got, d.title.Text)
+	}
 
 	// Search finds the job by its version; a card says how many it has.
 	w.Gallery().Search().SetText("boomerang")
