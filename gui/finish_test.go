@@ -216,7 +216,18 @@ func TestFinishExportCancelled(t *testing.T) {
 	}
 	w, q, j, f := finishing(t)
 	f.preset.SetSelectedIndex(2) // vertical MP4: ffmpeg takes a while to start
+	quit := 0
+	w.deps.OnQuit = func() { quit++ }
 	test.Tap(f.save)
+	// Quitting while it is made asks first, and Keep making it keeps it.
+	w.close()
+	if quit != 0 || w.deps.dialogs.Open() != 1 {
+		t.Fatalf("quit %d times, %d dialogs, while a version was being made", quit, w.deps.dialogs.Open())
+	}
+	w.deps.dialogs.Escape()
+	if quit != 0 || !f.Exporting() {
+		t.Fatal("Keep making it did not keep it")
+	}
 	f.cancelExport()
 	q.until(t, 30*time.Second, "the export to stop", func() bool { return !f.Exporting() })
 	if !strings.Contains(w.Notice(), "cancelled") {

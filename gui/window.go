@@ -238,6 +238,26 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 // close is the window's end, from the title bar's button or Quit: what
 // must be kept is saved before the window goes.
 func (w *Window) close() {
+	if w.details.finish.Exporting() {
+		// A version half made is lost on quitting: ask first.
+		d := dialog.NewConfirm("A version is still being made",
+			"If Vivify quits now, the version being made is not kept (the video and its other versions are). Quit anyway?",
+			func(quit bool) {
+				if quit {
+					w.details.finish.cancelExport()
+					w.quit()
+				}
+			}, w.win)
+		d.SetConfirmText("Quit")
+		d.SetDismissText("Keep making it")
+		w.deps.dialogs.Show(d)
+		return
+	}
+	w.quit()
+}
+
+// quit saves what must be kept and closes the window.
+func (w *Window) quit() {
 	w.remember(w.app.Preferences())
 	if w.deps.OnQuit != nil {
 		w.deps.OnQuit()
