@@ -327,6 +327,27 @@ func TestWindowsInstallerUnderWine(t *testing.T) {
 	}
 	defer syscall.Kill(-app.Process.Pid, syscall.SIGKILL)
 	win, _ := waitForWindow(t, "the installed program's window", 60*time.Second)
+	// ffmpeg runs to make the MP4 and to read it: it must do so unseen
+	// (a console program started by a windowed one gets a console window
+	// unless told not to, and Wine shows it as Windows does).
+	consoles := make(chan string, 1)
+	watching := make(chan struct{})
+	go func() {
+		defer close(consoles)
+		for {
+			out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--class", "conhost").Output()
+			if ids := strings.Fields(string(out)); len(ids) > 0 {
+				name, _ := exec.Command("xdotool", "getwindowname", ids[0]).Output()
+				consoles <- strings.TrimSpace(string(name))
+				return
+			}
+			select {
+			case <-watching:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
 	time.Sleep(2 * time.Second)
 	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
 	exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").Run()
@@ -358,6 +379,10 @@ func TestWindowsInstallerUnderWine(t *testing.T) {
 			"the bundled ffmpeg did not decode it; the program said:\n%s", mean, logs.String())
 	}
 	t.Logf("an MP4 made and decoded by the installed program: %s", strings.TrimPrefix(thumb, w.drive()))
+	close(watching)
+	if name, seen := <-consoles; seen {
+		t.Errorf("a console window (%q) opened over Vivify while ffmpeg ran", name)
+	}
 	// Ended before uninstalling. Closing is TestWindowsUnderWine's
 	// subject; here, under Wine, a window playing an MP4 did not always see
 	// its close (Alt+F4, Ctrl+Q or the window manager's), which is logged

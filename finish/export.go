@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"vivify/internal/atomicfile"
+	"vivify/internal/bundled"
 	"vivify/preview"
 )
 
@@ -247,7 +247,7 @@ func exportVideo(ctx context.Context, frames []preview.Frame, r Recipe, p Preset
 		if bitrate > 0 {
 			args = append(args, "-b:v", fmt.Sprint(bitrate), "-maxrate", fmt.Sprint(bitrate), "-bufsize", fmt.Sprint(bitrate))
 		}
-		cmd := exec.CommandContext(ctx, preview.FFmpeg, append(args, tmp.Name())...)
+		cmd := bundled.Command(ctx, preview.FFmpeg, append(args, tmp.Name())...)
 		return pipeFrames(ctx, cmd, in, func(n int) { progress(from + share*float64(n)/float64(len(in))) }, nil)
 	}
 	if err := encode(0, 0, 1); err != nil {

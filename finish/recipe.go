@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"vivify/internal/bundled"
 	"vivify/preview"
 )
 
@@ -153,7 +154,7 @@ func Interpolate(ctx context.Context, frames []preview.Frame, fps int, progress 
 	if int64(want)*int64(w*h*4) > preview.DefaultLimits.MaxKeptBytes {
 		return nil, fmt.Errorf("%w: %d frames of %d×%d", preview.ErrTooLarge, want, w, h)
 	}
-	cmd := exec.CommandContext(ctx, preview.FFmpeg, "-v", "error", "-nostdin",
+	cmd := bundled.Command(ctx, preview.FFmpeg, "-v", "error", "-nostdin",
 		"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", rate(inRate), "-i", "pipe:0",
 		"-vf", smoother(fps), "-frames:v", strconv.Itoa(want),
 		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")

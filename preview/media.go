@@ -9,7 +9,6 @@ import (
 	"image/png"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -54,7 +53,7 @@ type videoInfo struct {
 
 // probe asks ffprobe for a video's size and frame rate.
 func probe(ctx context.Context, path string) (videoInfo, error) {
-	out, err := exec.CommandContext(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
+	out, err := bundled.Command(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
 		"-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", path).Output()
 	if err != nil {
 		return videoInfo{}, fmt.Errorf("%w: ffprobe could not read it", ErrDamaged)
@@ -94,7 +93,7 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 		return nil, fmt.Errorf("%w: it is %d×%d pixels", ErrTooLarge, v.w, v.h)
 	}
 	dw, dh := picture.FitSize(v.w, v.h, maxW, maxH)
-	cmd := exec.CommandContext(ctx, FFmpeg, "-v", "error", "-i", path,
+	cmd := bundled.Command(ctx, FFmpeg, "-v", "error", "-i", path,
 		"-vf", fmt.Sprintf("scale=%d:%d", dw, dh), "-f", "rawvideo", "-pix_fmt", "rgba", "-")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -161,10 +160,10 @@ func videoStill(video string) image.Image {
 		if !HasFFmpeg() {
 			return nil
 		}
-		out, err := exec.CommandContext(ctx, FFmpeg, "-v", "error", "-ss", "0.5", "-i", video,
+		out, err := bundled.Command(ctx, FFmpeg, "-v", "error", "-ss", "0.5", "-i", video,
 			"-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-").Output()
 		if err != nil || len(out) == 0 {
-			out, err = exec.CommandContext(ctx, FFmpeg, "-v", "error", "-i", video,
+			out, err = bundled.Command(ctx, FFmpeg, "-v", "error", "-i", video,
 				"-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-").Output()
 			if err != nil {
 				return nil
@@ -245,7 +244,7 @@ func ExportMP4(ctx context.Context, gifPath, dest string) error {
 	tmp := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".tmp.mp4")
 	defer os.Remove(tmp)
 	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, FFmpeg, "-v", "error", "-y", "-i", gifPath, "-movflags", "+faststart",
+	cmd := bundled.Command(ctx, FFmpeg, "-v", "error", "-y", "-i", gifPath, "-movflags", "+faststart",
 		"-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", tmp)
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {

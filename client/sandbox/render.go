@@ -14,7 +14,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -22,6 +21,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"vivify/client"
+	"vivify/internal/bundled"
 	"vivify/internal/picture"
 )
 
@@ -390,7 +390,7 @@ func (s *Server) encodeMP4Stream(w, h, fps, n int, frame func(i int) []byte) ([]
 		args = append(args, "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2")
 		args = append(args, codec...)
 		args = append(args, "-pix_fmt", "yuv420p", "-movflags", "+faststart", out)
-		cmd := exec.CommandContext(ctx, s.cfg.ffmpeg, args...)
+		cmd := bundled.Command(ctx, s.cfg.ffmpeg, args...)
 		stdin, err := cmd.StdinPipe()
 		if err != nil {
 			cancel()

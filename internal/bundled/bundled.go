@@ -4,6 +4,7 @@
 package bundled
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,4 +43,14 @@ func besides(dir, name string) string {
 		}
 	}
 	return ""
+}
+
+// Command is exec.CommandContext for one of these programs, run without a
+// window of its own: on Windows a console program started by a windowed
+// one gets a console window, which flashed black over Vivify every time
+// ffmpeg ran.
+func Command(ctx context.Context, path string, args ...string) *exec.Cmd {
+	c := exec.CommandContext(ctx, path, args...)
+	noWindow(c)
+	return c
 }
