@@ -159,7 +159,9 @@ func newFinishPanel(d *Details) *FinishPanel {
 	export := container.NewVBox(widget.NewSeparator(),
 		container.New(layout.NewFormLayout(), widget.NewLabel("Export"), f.preset),
 		f.plan, f.save, f.progressRow)
-	f.panel = container.NewBorder(container.NewBorder(nil, nil, nil, back, title), export, nil, nil, f.content)
+	// Built in the order Tab should walk it: Back, the choices, the export.
+	top := container.NewBorder(nil, nil, nil, back, title)
+	f.panel = container.New(layout.NewBorderLayout(top, export, nil, nil), top, f.content, export)
 	return f
 }
 

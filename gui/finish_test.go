@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,3 +272,33 @@ func findButton(t *testing.T, o fyne.CanvasObject, s string) *widget.Button {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Tab walks the panel in the order it reads: Back, the choices, the
+// export, Save.
+func TestTabWalksTheFinishPanel(t *testing.T) {
+	w, _, _, f := finishing(t)
+	c := w.Fyne().Canvas()
+	c.Focus(f.trim)
+	var order []string
+	for range 40 {
+		c.FocusNext()
+		switch o := c.Focused().(type) {
+		case *widget.Button:
+			order = append(order, o.Text)
+		case *widget.Select:
+			switch o {
+			case f.preset:
+				order = append(order, "export")
+			case f.smoother:
+				order = append(order, "smoother")
+			}
+		}
+		if len(order) > 0 && order[len(order)-1] == f.save.Text {
+			break
+		}
+	}
+	at := func(s string) int { return slices.Index(order, s) }
+	if at("Back") < 0 || at("smoother") < at("Back") || at("export") < at("smoother") || at(f.save.Text) < at("export") {
+		t.Errorf("Tab walks %q", order)
+	}
+}
