@@ -86,14 +86,16 @@ func outputSize(w, h int, r Recipe, p Preset) (int, int) {
 		w, h = 2*w, 2*h
 	}
 	if p.Aspect != [2]int{} {
-		long := 1280
+		// The shape's shorter side is 720, or 1080 for a video that large:
+		// 720 × 1280 or 1080 × 1920 upright, 720 or 1080 square.
+		short := 720
 		if max(w, h) >= 1080 {
-			long = 1920
+			short = 1080
 		}
 		if p.Aspect[0] >= p.Aspect[1] {
-			return long, long * p.Aspect[1] / p.Aspect[0] &^ 1
+			return short * p.Aspect[0] / p.Aspect[1] &^ 1, short
 		}
-		return long * p.Aspect[0] / p.Aspect[1] &^ 1, long
+		return short, short * p.Aspect[1] / p.Aspect[0] &^ 1
 	}
 	if p.NeedsFFmpeg() {
 		w, h = w&^1, h&^1
