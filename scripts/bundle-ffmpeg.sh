@@ -53,7 +53,8 @@ fetch() { # fetch "package@version sha256" program
 }
 got_ffmpeg=$(fetch "$ffmpeg" ffmpeg)
 got_ffprobe=$(fetch "$ffprobe" ffprobe)
-cp packaging/licences/GPL-3.txt "$out/LICENSE-ffmpeg.txt"
+# The same text About shows: one copy, embedded by the window.
+cp gui/licences/ffmpeg-gpl3.txt "$out/LICENSE-ffmpeg.txt"
 cat >"$out/README-ffmpeg.txt" <<NOTE
 Vivify carries ffmpeg and ffprobe to read and make MP4 videos.
 
