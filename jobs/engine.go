@@ -162,7 +162,7 @@ func Open(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	removeUnplaced(opts.Library)
-	loaded, warns, err := loadLibrary(opts.Library)
+	loaded, warns, err := loadLibrary(opts.Library, nil)
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("the library folder %s cannot be read: %w", opts.Library, err)
@@ -197,8 +197,6 @@ func (e *Engine) adoptLocked(j *Job) {
 		// going on cannot charge twice.
 		removeLeftovers(j.Folder)
 		e.startLocked(j)
-	case Done:
-		removeLeftovers(j.Folder) // a version being written when Vivify stopped
 	case Submitting:
 		e.interrupt(j, "Vivify was closed while sending this job, before the server answered. "+
 			"The server may have received it and may charge for it.", true)
@@ -220,7 +218,13 @@ func (e *Engine) adoptLocked(j *Job) {
 // list, and job folders that appeared (copied in) join it.
 func (e *Engine) Rescan() error {
 	removeUnplaced(e.opts.Library)
-	loaded, warns, err := loadLibrary(e.opts.Library)
+	e.mu.Lock()
+	known := make(map[string]bool, len(e.jobs))
+	for id := range e.jobs {
+		known[id] = true
+	}
+	e.mu.Unlock()
+	loaded, warns, err := loadLibrary(e.opts.Library, func(id string) bool { return known[id] })
 	if err != nil {
 		return fmt.Errorf("the library folder %s cannot be read: %w", e.opts.Library, err)
 	}

@@ -160,7 +160,11 @@ func (w Warning) String() string { return fmt.Sprintf("%s: %s", filepath.Base(w.
 // loadLibrary reads every job folder of dir. A folder without job.json, or
 // with one that cannot be read, is passed over with a warning. Folders are
 // read by a few workers at once: most of the time goes to the file system.
-func loadLibrary(dir string) ([]*Job, []Warning, error) {
+//
+// A finished job that known does not know (nil knows none) has its folder
+// tidied as it is read (tidyDone), in the same worker: a job the engine
+// already holds may have a version being written, and is left alone.
+func loadLibrary(dir string, known func(id string) bool) ([]*Job, []Warning, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -181,7 +185,7 @@ func loadLibrary(dir string) ([]*Job, []Warning, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				j, w := loadFolder(filepath.Join(dir, entries[i].Name()))
+				j, w := loadFolder(filepath.Join(dir, entries[i].Name()), known)
 				results[i] = result{j, w}
 			}
 		}()
@@ -218,7 +222,7 @@ func loadLibrary(dir string) ([]*Job, []Warning, error) {
 // maxJobFile bounds a job.json read at start: a real one is a few KB.
 const maxJobFile = 1 << 20
 
-func loadFolder(folder string) (*Job, *Warning) {
+func loadFolder(folder string, known func(id string) bool) (*Job, *Warning) {
 	data, err := readJobFile(filepath.Join(folder, JobFile))
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -238,8 +242,8 @@ func loadFolder(folder string) (*Job, *Warning) {
 	}
 	j.Folder = folder
 	confine(&j)
-	if j.State == Done {
-		adoptVersions(&j)
+	if j.State == Done && (known == nil || !known(j.ID)) {
+		tidyDone(&j)
 	}
 	return &j, nil
 }
@@ -345,9 +349,14 @@ func removeLeftovers(folder string) {
 		return
 	}
 	for _, e := range entries {
-		n := e.Name()
-		if strings.HasPrefix(n, ".") && (strings.Contains(n, ".part-") || strings.Contains(n, ".tmp-")) {
-			os.Remove(filepath.Join(folder, n))
+		if leftover(e.Name()) {
+			os.Remove(filepath.Join(folder, e.Name()))
 		}
 	}
+}
+
+// leftover reports whether a file's name is that of a temporary file
+// (a download's part, a file being written), which a killed process leaves.
+func leftover(name string) bool {
+	return strings.HasPrefix(name, ".") && (strings.Contains(name, ".part-") || strings.Contains(name, ".tmp-"))
 }

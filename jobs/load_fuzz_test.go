@@ -22,7 +22,7 @@ func FuzzLoadJob(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(folder, JobFile), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		j, w := loadFolder(folder)
+		j, w := loadFolder(folder, nil)
 		if (j == nil) == (w == nil) {
 			t.Fatalf("want a job or a warning: %v %v", j, w)
 		}

@@ -105,11 +105,13 @@ func (e *Engine) DeleteVersion(id, file string) (Job, error) {
 	return j.clone(), nil
 }
 
-// adoptVersions lists, as versions, the videos in a job's folder that its
-// record does not name: a version whose file was written just before
-// Vivify was stopped, or one copied in by hand, is not lost. Versions whose
-// names are not plain names in the folder are forgotten.
-func adoptVersions(j *Job) {
+// tidyDone reads a finished job's folder once, at start: it removes the
+// half-written files a version being made when Vivify stopped leaves, and
+// lists as versions the videos its record does not name (a version whose
+// file was written just before Vivify was stopped, or one copied in by
+// hand, is not lost). Versions whose names are not plain names in the
+// folder are forgotten.
+func tidyDone(j *Job) {
 	j.Versions = slices.DeleteFunc(j.Versions, func(v Version) bool { return !localName(v.File) || v.File == j.Output })
 	entries, err := os.ReadDir(j.Folder)
 	if err != nil {
@@ -117,6 +119,10 @@ func adoptVersions(j *Job) {
 	}
 	for _, e := range entries {
 		name := e.Name()
+		if leftover(name) {
+			os.Remove(filepath.Join(j.Folder, name))
+			continue
+		}
 		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") ||
 			slices.Contains([]string{j.Output, j.SourceFile, j.EndFile, j.Thumbnail}, name) ||
 			!slices.Contains(videoExts, strings.ToLower(filepath.Ext(name))) ||

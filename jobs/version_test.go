@@ -53,6 +53,14 @@ func TestVersionsOfAJob(t *testing.T) {
 	// A version written just before a crash, not yet in the record.
 	os.WriteFile(filepath.Join(j.Folder, "beach photo square.mp4"), []byte("mp4"), 0o644)
 	os.WriteFile(filepath.Join(j.Folder, ".beach photo wide.mp4.tmp-123"), []byte("part"), 0o644)
+	// While Vivify runs, that may be a version being written: a rescan of
+	// the library leaves it.
+	if err := w.eng.Rescan(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(j.Folder, ".beach photo wide.mp4.tmp-123")); err != nil {
+		t.Error("a rescan removed a file being written")
+	}
 
 	w.eng.Close()
 	w.open()
