@@ -1,8 +1,9 @@
 // Package finish is the work done on a finished video to make it ready to
 // post: loops without a jump (boomerang, crossfade), trimming, speed,
-// doubling the size, and GIF exports that fit a size limit. It works on
-// decoded frames (preview.Frame) in Go, with no outside program; what needs
-// a video codec is left to ffmpeg elsewhere.
+// doubling the size, and exports for where it is going (Export). It works
+// on decoded frames (preview.Frame): the GIF work in Go, with no outside
+// program; motion interpolation and the MP4 and WebM exports through
+// ffmpeg.
 //
 // Every operation returns new frames and leaves its input as it was: the
 // original video is never changed.
@@ -109,28 +110,6 @@ func Speed(frames []preview.Frame, rate float64) ([]preview.Frame, error) {
 	}
 	if owed > 0 {
 		out[len(out)-1].Delay += owed
-	}
-	return out, nil
-}
-
-// Double makes every frame twice as wide and high, with a Catmull-Rom
-// scaler (sharper than bilinear, without blocks).
-func Double(frames []preview.Frame) ([]preview.Frame, error) {
-	return Resize(frames, 2)
-}
-
-// Resize scales every frame by factor.
-func Resize(frames []preview.Frame, factor float64) ([]preview.Frame, error) {
-	if len(frames) == 0 {
-		return nil, ErrNoFrames
-	}
-	out := make([]preview.Frame, len(frames))
-	for i, f := range frames {
-		b := f.Image.Rect
-		w, h := max(1, int(float64(b.Dx())*factor+0.5)), max(1, int(float64(b.Dy())*factor+0.5))
-		dst := image.NewRGBA(image.Rect(0, 0, w, h))
-		draw.CatmullRom.Scale(dst, dst.Rect, f.Image, b, draw.Src, nil)
-		out[i] = preview.Frame{Image: dst, Delay: f.Delay}
 	}
 	return out, nil
 }

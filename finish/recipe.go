@@ -41,9 +41,6 @@ type Recipe struct {
 	Double bool // twice as wide and high
 }
 
-// Plain reports whether the recipe changes nothing.
-func (r Recipe) Plain() bool { return r == Recipe{} || r == Recipe{Speed: 1} }
-
 // Words names what the recipe does, as a version's file is named: "trimmed
 // boomerang 24fps 2x", "" for a plain one.
 func (r Recipe) Words(frames int) string {

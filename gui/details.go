@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -242,14 +241,10 @@ func (d *Details) loadVideo(j jobs.Job) {
 		}
 		return
 	}
-	path := j.Path(j.Output)
-	if d.playing != "" {
-		if slices.ContainsFunc(j.Versions, func(v jobs.Version) bool { return v.File == d.playing }) {
-			path = j.Path(d.playing)
-		} else {
-			d.playing = "" // deleted
-		}
+	if _, ok := d.playingVersion(j); !ok {
+		d.playing = "" // the original, or a version since deleted
 	}
+	path := d.shownFile(j)
 	if d.loaded == path && d.player.Animation() != nil {
 		return
 	}
@@ -699,7 +694,7 @@ func (tightRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	for _, o := range objs {
 		m := o.MinSize()
 		s.Width = max(s.Width, m.Width)
-		s.Height += m.Height - 2*theme.InnerPadding()/2
+		s.Height += m.Height - theme.InnerPadding()
 	}
 	return s
 }

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -64,8 +63,7 @@ type FinishPanel struct {
 	smoothKey    finish.Recipe
 	smoothFrames []preview.Frame
 
-	mu        sync.Mutex
-	exporting context.CancelFunc // the export running, if any
+	exporting context.CancelFunc // the export running, if any (UI goroutine only)
 }
 
 // Loop choices, as the panel words them.
@@ -430,14 +428,11 @@ func (f *FinishPanel) export() {
 	if !ok || f.base == nil {
 		return
 	}
-	f.mu.Lock()
 	if f.exporting != nil {
-		f.mu.Unlock()
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f.exporting = cancel
-	f.mu.Unlock()
 	j, r := f.job, f.recipe
 	file, label := f.versionName(p)
 	dest := filepath.Join(j.Folder, file)
@@ -469,15 +464,11 @@ func (f *FinishPanel) export() {
 				})
 			})
 		}
-		var v jobs.Version
 		if err == nil {
-			v = jobs.Version{File: file, Label: label, Width: res.Width, Height: res.Height, Seconds: res.Seconds}
-			_, err = f.d.deps.Engine.AddVersion(j.ID, v)
+			_, err = f.d.deps.Engine.AddVersion(j.ID, jobs.Version{File: file, Label: label, Width: res.Width, Height: res.Height, Seconds: res.Seconds})
 		}
 		f.d.deps.RunOnUI(func() {
-			f.mu.Lock()
 			f.exporting = nil
-			f.mu.Unlock()
 			cancel()
 			f.save.Show()
 			f.progressRow.Hide()
@@ -527,16 +518,10 @@ func timeLeftWords(d time.Duration) string {
 
 // cancelExport stops the export running; it leaves no file.
 func (f *FinishPanel) cancelExport() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.exporting != nil {
 		f.exporting()
 	}
 }
 
 // Exporting reports whether an export runs.
-func (f *FinishPanel) Exporting() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.exporting != nil
-}
+func (f *FinishPanel) Exporting() bool { return f.exporting != nil }
