@@ -123,6 +123,14 @@ func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) t
 	return time.Since(start)
 }
 
+// generateIn presses Ctrl+Enter in the window win once it has settled:
+// Generate, with the picture it was opened with.
+func generateIn(win string) {
+	time.Sleep(2 * time.Second)
+	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
+	exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").Run()
+}
+
 // waitForWindow waits for a visible window titled Vivify, and returns its
 // id and how long it took.
 func waitForWindow(t *testing.T, what string, limit time.Duration) (string, time.Duration) {
@@ -185,9 +193,7 @@ func TestWindowsUnderWine(t *testing.T) {
 	done := ended(app)
 	win, took := waitForWindow(t, "the window", 60*time.Second)
 	t.Logf("window after %v", took.Round(time.Millisecond))
-	time.Sleep(2 * time.Second)
-	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
-	exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").Run()
+	generateIn(win)
 	var video string
 	waitFor(t, "a video in the library", 90*time.Second, func() bool {
 		found, _ := filepath.Glob(filepath.Join(library, "*", "*.gif"))
@@ -348,9 +354,7 @@ func TestWindowsInstallerUnderWine(t *testing.T) {
 			}
 		}
 	}()
-	time.Sleep(2 * time.Second)
-	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
-	exec.Command("xdotool", "key", "--clearmodifiers", "ctrl+Return").Run()
+	generateIn(win)
 	var thumb string
 	waitFor(t, "an MP4 video and its thumbnail", 120*time.Second, func() bool {
 		videos, _ := filepath.Glob(filepath.Join(library, "*", "*.mp4"))
