@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"vivify/internal/atomicfile"
@@ -220,14 +219,8 @@ func exportVideo(ctx context.Context, frames []preview.Frame, r Recipe, p Preset
 		vf = append(vf, fmt.Sprintf("scale=%d:%d:flags=lanczos", w, h))
 	}
 	vf = append(vf, "setsar=1", "format=yuv420p")
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".tmp-*")
-	if err != nil {
-		return Result{}, fmt.Errorf("the file could not be written: %w", err)
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
 
-	encode := func(bitrate int64, from, share float64) error {
+	encode := func(tmp string, bitrate int64) error {
 		args := []string{"-v", "error", "-nostdin", "-y",
 			"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", b.Dx(), b.Dy()), "-framerate", rate(fps), "-i", "pipe:0",
 			"-vf", strings.Join(vf, ","), "-an"}
@@ -249,49 +242,46 @@ func exportVideo(ctx context.Context, frames []preview.Frame, r Recipe, p Preset
 		if bitrate > 0 {
 			args = append(args, "-b:v", fmt.Sprint(bitrate), "-maxrate", fmt.Sprint(bitrate), "-bufsize", fmt.Sprint(bitrate))
 		}
-		cmd := bundled.Command(ctx, preview.FFmpeg, append(args, tmp.Name())...)
-		return pipeFrames(ctx, cmd, in, func(n int) { progress(from + share*float64(n)/float64(len(in))) }, nil)
-	}
-	if err := encode(0, 0, 1); err != nil {
-		return Result{}, err
-	}
-	st, err := os.Stat(tmp.Name())
-	if err != nil {
-		return Result{}, err
-	}
-	// Too large at its quality: again at the bit rate that fits, with room
-	// for the container, and lower while it still does not (a grainy clip
-	// overshoots the rate asked for).
-	bitrate := int64(float64(p.Limit*8) * 0.9 / math.Max(res.Seconds, 0.1))
-	for try := 0; p.Limit > 0 && st.Size() > p.Limit; try++ {
-		if try == 3 || bitrate < 20_000 {
-			return Result{}, ErrCannotFit
-		}
-		if try > 0 {
-			bitrate = int64(float64(bitrate) * float64(p.Limit) / float64(st.Size()) * 0.9)
-		}
 		progress(0)
-		if err := encode(bitrate, 0, 1); err != nil {
-			return Result{}, err
+		cmd := bundled.Command(ctx, preview.FFmpeg, append(args, tmp)...)
+		return pipeFrames(ctx, cmd, in, func(n int) { progress(float64(n) / float64(len(in))) }, nil)
+	}
+	fill := func(tmp string) error {
+		if err := encode(tmp, 0); err != nil {
+			return err
 		}
-		if st, err = os.Stat(tmp.Name()); err != nil {
-			return Result{}, err
+		st, err := os.Stat(tmp)
+		if err != nil {
+			return err
 		}
-		res.GaveUp = "a lower quality"
+		// Too large at its quality: again at the bit rate that fits, with
+		// room for the container, and lower while it still does not (a
+		// grainy clip overshoots the rate asked for).
+		bitrate := int64(float64(p.Limit*8) * 0.9 / math.Max(res.Seconds, 0.1))
+		for try := 0; p.Limit > 0 && st.Size() > p.Limit; try++ {
+			if try == 3 || bitrate < 20_000 {
+				return ErrCannotFit
+			}
+			if try > 0 {
+				bitrate = int64(float64(bitrate) * float64(p.Limit) / float64(st.Size()) * 0.9)
+			}
+			if err := encode(tmp, bitrate); err != nil {
+				return err
+			}
+			if st, err = os.Stat(tmp); err != nil {
+				return err
+			}
+			res.GaveUp = "a lower quality"
+		}
+		res.Bytes = st.Size()
+		return ctx.Err()
 	}
-	if err := ctx.Err(); err != nil {
-		return Result{}, err
-	}
-	os.Chmod(tmp.Name(), 0o644)
-	if f, err := os.OpenFile(tmp.Name(), os.O_RDWR, 0); err == nil { // on disk before it has its name
-		f.Sync()
-		f.Close()
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
+	var made error // ffmpeg's, the limit's or the cancel's, said as they are
+	if err := atomicfile.Produce(dest, 0o644, func(tmp string) error { made = fill(tmp); return made }); made != nil {
+		return Result{}, made
+	} else if err != nil {
 		return Result{}, fmt.Errorf("the file could not be written: %w", err)
 	}
-	atomicfile.SyncDir(filepath.Dir(dest))
-	res.Bytes = st.Size()
 	progress(1)
 	return res, nil
 }

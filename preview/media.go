@@ -236,19 +236,19 @@ func ExportFrames(ctx context.Context, video, dir string) ([]string, error) {
 }
 
 // ExportMP4 converts a GIF result to an H.264 MP4 at dest with ffmpeg,
-// keeping its timing.
+// keeping its timing. It is written beside dest and renamed when whole.
 func ExportMP4(ctx context.Context, gifPath, dest string) error {
 	if FFmpeg == "" {
 		return ErrNoFFmpeg
 	}
-	tmp := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".tmp.mp4")
-	defer os.Remove(tmp)
-	var stderr bytes.Buffer
-	cmd := bundled.Command(ctx, FFmpeg, "-v", "error", "-y", "-i", gifPath, "-movflags", "+faststart",
-		"-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", tmp)
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("ffmpeg could not make the MP4: %s", strings.TrimSpace(stderr.String()))
-	}
-	return os.Rename(tmp, dest)
+	return atomicfile.Produce(dest, 0o644, func(tmp string) error {
+		var stderr bytes.Buffer
+		cmd := bundled.Command(ctx, FFmpeg, "-v", "error", "-y", "-i", gifPath, "-movflags", "+faststart",
+			"-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-f", "mp4", tmp)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("ffmpeg could not make the MP4: %s", strings.TrimSpace(stderr.String()))
+		}
+		return nil
+	})
 }

@@ -66,3 +66,39 @@ func SyncDir(dir string) error {
 	}
 	return nil
 }
+
+// Produce puts at path a file that fill writes, by name, into a temporary
+// file beside it (another program may write it, as ffmpeg does): once fill
+// succeeds the file is synced, given perm and renamed into place. A fill
+// that fails leaves nothing, and a killed process leaves only the hidden
+// temporary file (".name.tmp-…"), which the library removes at start.
+func Produce(path string, perm os.FileMode, fill func(tmp string) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if err := fill(tmp.Name()); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(tmp.Name(), os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), perm)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	return SyncDir(dir)
+}
