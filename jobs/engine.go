@@ -125,7 +125,8 @@ type Engine struct {
 	ctx      context.Context
 	stop     context.CancelCauseFunc
 	wg       sync.WaitGroup
-	lock     *os.File // the library's lock, held until Close
+	lock     *libraryLock // the library's lock, held until Close
+	library  string       // the library's id (Job.Library)
 }
 
 type runHandle struct {
@@ -162,7 +163,8 @@ func Open(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	removeUnplaced(opts.Library)
-	loaded, warns, err := loadLibrary(opts.Library, nil)
+	library := libraryID(opts.Library)
+	loaded, warns, err := loadLibrary(opts.Library, library, nil)
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("the library folder %s cannot be read: %w", opts.Library, err)
@@ -173,7 +175,7 @@ func Open(opts Options) (*Engine, error) {
 		jobs: make(map[string]*Job, len(loaded)), running: map[string]*runHandle{},
 		warnings: warns, subs: map[int]*subscriber{},
 		slots: newSlots(opts.MaxInFlight), prepares: make(chan struct{}, opts.MaxPreparing),
-		ctx: ctx, stop: stop, lock: lock,
+		ctx: ctx, stop: stop, lock: lock, library: library,
 	}
 	for _, w := range warns {
 		e.log.Warn("library folder passed over", "folder", w.Folder, "reason", w.Reason)
@@ -224,7 +226,7 @@ func (e *Engine) Rescan() error {
 		known[id] = true
 	}
 	e.mu.Unlock()
-	loaded, warns, err := loadLibrary(e.opts.Library, func(id string) bool { return known[id] })
+	loaded, warns, err := loadLibrary(e.opts.Library, e.library, func(id string) bool { return known[id] })
 	if err != nil {
 		return fmt.Errorf("the library folder %s cannot be read: %w", e.opts.Library, err)
 	}
@@ -447,7 +449,7 @@ func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom,
 	if err != nil {
 		return Job{}, diskErr("create the job's folder", err)
 	}
-	j := &Job{ID: newID(), Request: req, Source: src, Folder: tmp, Practice: mode.practice}
+	j := &Job{ID: newID(), Request: req, Source: src, Folder: tmp, Practice: mode.practice, Library: e.library}
 	if sourceFrom != "" {
 		j.SourceFile, err = keepPicture(sourceFrom, tmp, "picture")
 		j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
@@ -592,6 +594,7 @@ func (e *Engine) Retry(id string) error {
 	}
 	j.Failure = nil
 	j.Progress = 0
+	j.Library = e.library // sent from here on, it is this library's
 	if follow {
 		if len(j.Links) > 0 {
 			j.State = Downloading

@@ -129,7 +129,7 @@ func TestAddRefusesBadInputAtOnce(t *testing.T) {
 		t.Errorf("%d jobs were recorded", n)
 	}
 	entries, _ := os.ReadDir(w.lib)
-	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == jobs.LockFile })
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == jobs.LockFile || e.Name() == jobs.IDFile })
 	if len(entries) != 0 {
 		t.Errorf("folders were left: %v", entries)
 	}
@@ -473,7 +473,7 @@ func TestInterruptedJobsAreNotResent(t *testing.T) {
 		req := smallRequest("killed while " + string(state))
 		req.InitImage = host + "/a.png"
 		rec := jobs.Job{Version: 1, ID: "id-" + string(state), State: state, Request: req,
-			Source: jobs.Source{URL: req.InitImage, Name: "a"}, Created: time.Now()}
+			Source: jobs.Source{URL: req.InitImage, Name: "a"}, Created: time.Now(), Library: libraryIDOf(t, w.lib)}
 		data, _ := json.Marshal(rec)
 		os.WriteFile(filepath.Join(dir, jobs.JobFile), data, 0o644)
 	}

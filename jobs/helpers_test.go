@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -196,4 +197,15 @@ func noKeyOnDisk(t testing.TB, dir string) {
 	if files == 0 {
 		t.Error("no files to check")
 	}
+}
+
+// libraryIDOf is the id of the library in dir, which a record of a job
+// made there carries (an engine has opened it once).
+func libraryIDOf(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, jobs.IDFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(data))
 }

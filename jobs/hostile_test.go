@@ -82,7 +82,7 @@ func TestJobPathsConfinedToTheirFolder(t *testing.T) {
 	rel, _ := filepath.Rel(filepath.Join(w.lib, "queued"), secret)
 	req := smallRequest("hostile")
 	writeJobFolder(t, w.lib, "queued", map[string]any{
-		"version": 1, "id": "hostile-queued", "state": "queued", "request": req,
+		"version": 1, "id": "hostile-queued", "state": "queued", "request": req, "library": libraryIDOf(t, w.lib),
 		"source": map[string]any{"file": secret, "name": "private.png"}, "source_file": rel,
 		"created": time.Now().Add(-time.Minute),
 	})

@@ -120,6 +120,11 @@ type Job struct {
 	Versions  []Version `json:"versions,omitempty"`
 	Thumbnail string    `json:"thumbnail,omitempty"` // the thumbnail's file name
 
+	// Library is the id of the library the job was made in: a job never
+	// sent is sent on its own after a restart only in the library that
+	// made it, never when its folder was copied into another.
+	Library string `json:"library,omitempty"`
+
 	// Practice is set for a job of practice mode: the built-in practice
 	// server makes it, at no cost, and it stays there when run again.
 	Practice bool `json:"practice,omitempty"`

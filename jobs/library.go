@@ -142,6 +142,7 @@ func syncDir(dir string) error { return atomicfile.SyncDir(dir) }
 // saveJob writes the job's record into its folder.
 func saveJob(j *Job) error {
 	j.Version = formatVersion
+	bound(j)
 	data, err := json.MarshalIndent(j, "", "  ")
 	if err != nil {
 		return err
@@ -164,7 +165,7 @@ func (w Warning) String() string { return fmt.Sprintf("%s: %s", filepath.Base(w.
 // A finished job that known does not know (nil knows none) has its folder
 // tidied as it is read (tidyDone), in the same worker: a job the engine
 // already holds may have a version being written, and is left alone.
-func loadLibrary(dir string, known func(id string) bool) ([]*Job, []Warning, error) {
+func loadLibrary(dir, library string, known func(id string) bool) ([]*Job, []Warning, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -174,7 +175,7 @@ func loadLibrary(dir string, known func(id string) bool) ([]*Job, []Warning, err
 	}
 	type result struct {
 		job  *Job
-		warn *Warning
+		warn []Warning
 	}
 	results := make([]result, len(entries))
 	var wg sync.WaitGroup
@@ -185,7 +186,7 @@ func loadLibrary(dir string, known func(id string) bool) ([]*Job, []Warning, err
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				j, w := loadFolder(filepath.Join(dir, entries[i].Name()), known)
+				j, w := loadFolder(filepath.Join(dir, entries[i].Name()), library, known)
 				results[i] = result{j, w}
 			}
 		}()
@@ -203,89 +204,58 @@ func loadLibrary(dir string, known func(id string) bool) ([]*Job, []Warning, err
 	var warns []Warning
 	seen := map[string]string{}
 	for _, r := range results {
-		switch {
-		case r.warn != nil:
-			warns = append(warns, *r.warn)
-		case r.job != nil:
-			if first, dup := seen[r.job.ID]; dup {
-				warns = append(warns, Warning{r.job.Folder, "a copy of " + filepath.Base(first) + " (same job id); passed over"})
-				continue
-			}
-			seen[r.job.ID] = r.job.Folder
-			jobs = append(jobs, r.job)
+		warns = append(warns, r.warn...)
+		if r.job == nil {
+			continue
 		}
+		if first, dup := seen[r.job.ID]; dup {
+			warns = append(warns, Warning{r.job.Folder, "a copy of " + filepath.Base(first) + " (same job id); passed over"})
+			continue
+		}
+		seen[r.job.ID] = r.job.Folder
+		jobs = append(jobs, r.job)
 	}
 	sortNewestFirst(jobs)
 	return jobs, warns, nil
 }
 
-// maxJobFile bounds a job.json read at start: a real one is a few KB.
-const maxJobFile = 1 << 20
+// maxJobFile bounds a job.json read at start: a real one is a few KB, and
+// the longest Vivify writes (bound: every version, every step, the longest
+// texts) under 1 MB. Records of earlier versions, which kept any number of
+// versions, are read up to this and held to the limits by the gate.
+const maxJobFile = 8 << 20
 
-func loadFolder(folder string, known func(id string) bool) (*Job, *Warning) {
+func loadFolder(folder, library string, known func(id string) bool) (*Job, []Warning) {
 	data, err := readJobFile(filepath.Join(folder, JobFile))
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, &Warning{folder, "not a Vivify job (no " + JobFile + ")"}
+			return nil, []Warning{{folder, "not a Vivify job (no " + JobFile + ")"}}
 		}
-		return nil, &Warning{folder, "cannot be read: " + err.Error()}
+		return nil, []Warning{{folder, "cannot be read: " + err.Error()}}
 	}
-	var j Job
-	if err := json.Unmarshal(data, &j); err != nil {
-		return nil, &Warning{folder, "its " + JobFile + " is damaged: " + err.Error()}
+	j, problems, err := decodeJob(data, folder, library)
+	if err != nil {
+		return nil, []Warning{{folder, err.Error()}}
 	}
-	if j.ID == "" || j.State == "" {
-		return nil, &Warning{folder, "its " + JobFile + " has no job id or state"}
+	var warns []Warning
+	for _, p := range problems {
+		warns = append(warns, Warning{folder, p})
 	}
-	if j.Version > formatVersion {
-		return nil, &Warning{folder, "made by a newer Vivify; passed over"}
-	}
-	j.Folder = folder
-	confine(&j)
 	if j.State == Done && (known == nil || !known(j.ID)) {
-		tidyDone(&j)
+		tidyDone(j)
 	}
-	return &j, nil
+	return j, warns
 }
 
-// readJobFile reads a job.json: a regular file (a pipe would block the
-// start for ever) of at most maxJobFile bytes.
+// readJobFile reads a job.json through the gate's first step: a regular
+// file, not a link (a pipe would block the start for ever; a link may
+// point anywhere), of at most maxJobFile bytes.
 func readJobFile(path string) ([]byte, error) {
-	data, err := picture.ReadFile(path, maxJobFile)
+	data, err := picture.ReadOwnFile(path, maxJobFile)
 	if errors.Is(err, picture.ErrTooLarge) {
 		return nil, fmt.Errorf("its %s is over %d MB, far larger than any job's record", JobFile, maxJobFile>>20)
 	}
 	return data, err
-}
-
-// confine makes a job read from disk safe to act on: the files its record
-// names must be plain names in its folder (one that is not is forgotten,
-// as if missing), and a state this Vivify does not know becomes
-// Interrupted, with the reason, so the creator can Retry or delete it.
-func confine(j *Job) {
-	for _, name := range []*string{&j.SourceFile, &j.Output, &j.Thumbnail, &j.EndFile} {
-		if *name != "" && !localName(*name) {
-			*name = ""
-		}
-	}
-	switch j.State {
-	case Queued, Preparing, Submitting, Processing, Downloading, Done, Failed, Cancelled, Interrupted:
-	default:
-		unknown := j.State
-		j.State = Interrupted
-		j.Failure = &Failure{
-			Kind:         "interrupted",
-			Message:      "This job's record says it was \"" + clip(string(unknown), 40) + "\", which this version of Vivify does not know, so it was stopped. Retry it, or delete it.",
-			Retryable:    true,
-			MayBeCharged: j.ServerID != "",
-			Details:      "unknown state in " + JobFile + ": " + clip(string(unknown), 200),
-		}
-	}
-	if j.State == Done && j.Output == "" {
-		j.State = Failed
-		j.Failure = &Failure{Kind: "no_output", Message: "This job's video is not in its folder.",
-			Advice: "It may have been moved or deleted. Run the job again to make a new one."}
-	}
 }
 
 func clip(s string, n int) string {

@@ -15,3 +15,8 @@ var errLocked = syscall.EWOULDBLOCK
 func lockFile(f *os.File) error {
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 }
+
+// openDirForLock opens the library folder to lock it.
+func openDirForLock(dir string) (*os.File, error) {
+	return os.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY, 0)
+}

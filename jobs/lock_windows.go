@@ -3,6 +3,7 @@
 package jobs
 
 import (
+	"errors"
 	"os"
 
 	"golang.org/x/sys/windows"
@@ -16,3 +17,7 @@ func lockFile(f *os.File) error {
 	var o windows.Overlapped
 	return windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &o)
 }
+
+// openDirForLock: a folder is not locked on Windows, where the lock file
+// held open cannot be deleted or replaced.
+func openDirForLock(string) (*os.File, error) { return nil, errors.ErrUnsupported }

@@ -423,11 +423,10 @@ func (e *Engine) follow(ctx context.Context, c *client.Client, id string) error 
 // makes its thumbnail, and marks the job done.
 func (e *Engine) download(ctx context.Context, c *client.Client, id string) error {
 	j, _ := e.Job(id)
-	ext := strings.ToLower(filepath.Ext(linkPath(j.Links[0])))
-	if ext != ".gif" && ext != ".mp4" {
-		ext = "." + j.Request.OutputType
+	if len(j.Links) == 0 {
+		return &client.Error{Kind: client.ErrNoOutput, Op: "download", Message: "the server gave no link to the video"}
 	}
-	name := filepath.Base(j.Folder) + ext
+	name := filepath.Base(j.Folder) + outputExt(j)
 	dest := filepath.Join(j.Folder, name)
 	var last time.Time
 	opts := client.DownloadOptions{
@@ -462,6 +461,28 @@ func (e *Engine) download(ctx context.Context, c *client.Client, id string) erro
 		j.Output, j.Thumbnail, j.Progress, j.Failure, j.Note = name, thumb, 1, nil, ""
 	})
 	return nil
+}
+
+// outputExt is the extension of a job's video: Vivify's own choice among
+// the kinds it makes, from the link when it names one, else from what the
+// model makes. No text of the record or the answer becomes part of the
+// name.
+func outputExt(j Job) string {
+	switch strings.ToLower(filepath.Ext(linkPath(j.Links[0]))) {
+	case ".gif":
+		return ".gif"
+	case ".mp4":
+		return ".mp4"
+	case ".webm":
+		return ".webm"
+	}
+	if m, ok := j.Request.Model(); ok && m.Video.Format == client.OutputMP4 {
+		return ".mp4"
+	}
+	if j.Request.Family.Or() == client.FamilySeed && j.Request.OutputType == client.OutputGIF {
+		return ".gif"
+	}
+	return ".mp4"
 }
 
 func linkPath(link string) string {

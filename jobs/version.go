@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vivify/client"
+	"vivify/internal/plain"
 )
 
 // Version is a finished copy of a job's video, made after it (a loop, a
@@ -32,6 +33,18 @@ var videoExts = []string{".gif", ".mp4", ".webm"}
 // ErrNoVersion is the error of acting on a version a job does not have.
 var ErrNoVersion = errors.New("this job has no such version")
 
+// ErrTooManyVersions is AddVersion's error when the video has MaxVersions.
+var ErrTooManyVersions = fmt.Errorf("this video has %d versions, the most Vivify keeps for one video; delete one to save another", MaxVersions)
+
+// ownFile reports whether name is one of the job's own files, which no
+// version may be: its record, video, pictures and thumbnail.
+func (j Job) ownFile(name string) bool {
+	return name == JobFile || slices.Contains([]string{j.Output, j.SourceFile, j.EndFile, j.Thumbnail}, name) && name != ""
+}
+
+// FullOfVersions reports whether the job has as many versions as it may.
+func (j Job) FullOfVersions() bool { return len(j.Versions) >= MaxVersions }
+
 // VersionFile is a free file name in the job's folder for a version of its
 // video: the picture's name, what was done, and ext (".gif"), as in
 // "beach boomerang 24fps.gif"; "(2)" is added when that is taken.
@@ -42,7 +55,7 @@ func VersionFile(j Job, what, ext string) string {
 		if n > 1 {
 			name = fmt.Sprintf("%s (%d)%s", base, n, ext)
 		}
-		if name == j.Output || name == JobFile {
+		if j.ownFile(name) {
 			continue
 		}
 		if _, err := os.Lstat(filepath.Join(j.Folder, name)); os.IsNotExist(err) {
@@ -62,8 +75,12 @@ func (e *Engine) AddVersion(id string, v Version) (Job, error) {
 		return Job{}, ErrUnknownJob
 	}
 	path := j.File(v.File)
-	if path == "" || v.File == j.Output {
-		return Job{}, fmt.Errorf("%w: %q is not a file of its own in the job's folder", ErrNoVersion, v.File)
+	if path == "" || j.ownFile(v.File) || strings.HasPrefix(v.File, ".") ||
+		!slices.Contains(videoExts, strings.ToLower(filepath.Ext(v.File))) {
+		return Job{}, fmt.Errorf("%w: %q is not a video of its own in the job's folder", ErrNoVersion, v.File)
+	}
+	if len(j.Versions) >= MaxVersions && !slices.ContainsFunc(j.Versions, func(o Version) bool { return o.File == v.File }) {
+		return Job{}, ErrTooManyVersions
 	}
 	if st, err := os.Stat(path); err == nil {
 		v.Bytes = st.Size()
@@ -89,7 +106,7 @@ func (e *Engine) DeleteVersion(id, file string) (Job, error) {
 		return Job{}, ErrUnknownJob
 	}
 	at := slices.IndexFunc(j.Versions, func(v Version) bool { return v.File == file })
-	if at < 0 {
+	if at < 0 || j.ownFile(file) {
 		return Job{}, ErrNoVersion
 	}
 	if p := j.Path(file); p != "" {
@@ -112,8 +129,12 @@ func (e *Engine) DeleteVersion(id, file string) (Job, error) {
 // hand, is not lost). Versions whose names are not plain names in the
 // folder are forgotten.
 func tidyDone(j *Job) {
-	j.Versions = slices.DeleteFunc(j.Versions, func(v Version) bool { return !localName(v.File) || v.File == j.Output })
+	j.Versions = slices.DeleteFunc(j.Versions, func(v Version) bool { return !localName(v.File) || j.ownFile(v.File) })
 	entries, err := os.ReadDir(j.Folder)
+	listed := make(map[string]bool, len(j.Versions))
+	for _, v := range j.Versions {
+		listed[v.File] = true
+	}
 	if err != nil {
 		return
 	}
@@ -123,10 +144,8 @@ func tidyDone(j *Job) {
 			os.Remove(filepath.Join(j.Folder, name))
 			continue
 		}
-		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") ||
-			slices.Contains([]string{j.Output, j.SourceFile, j.EndFile, j.Thumbnail}, name) ||
-			!slices.Contains(videoExts, strings.ToLower(filepath.Ext(name))) ||
-			slices.ContainsFunc(j.Versions, func(v Version) bool { return v.File == name }) {
+		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || j.ownFile(name) || len(name) > maxFileName ||
+			!slices.Contains(videoExts, strings.ToLower(filepath.Ext(name))) || listed[name] || j.FullOfVersions() {
 			continue
 		}
 		info, err := e.Info()
@@ -138,7 +157,8 @@ func tidyDone(j *Job) {
 		if label == "" {
 			label = name
 		}
-		j.Versions = append(j.Versions, Version{File: name, Label: label, Bytes: info.Size(), Created: info.ModTime()})
+		j.Versions = append(j.Versions, Version{File: name, Label: plain.Line(label, maxNameLen), Bytes: info.Size(), Created: info.ModTime()})
+		listed[name] = true
 	}
 }
 
