@@ -138,20 +138,32 @@ func (c *Client) downloadClient() *http.Client {
 		dl := *c.http
 		dl.Timeout = 0
 		if !c.localService() {
-			base, ok := dl.Transport.(*http.Transport)
-			if dl.Transport == nil {
-				base, ok = http.DefaultTransport.(*http.Transport)
-			}
-			if ok {
-				t := base.Clone()
-				dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: refuseLocal}
-				t.DialContext = dialer.DialContext
-				dl.Transport = t
+			if t, ok := dl.Transport.(*http.Transport); ok || dl.Transport == nil {
+				dl.Transport = guardedTransportFrom(t, refuseLocal)
 			}
 		}
 		c.dl = &dl
 	})
 	return c.dl
+}
+
+// guardedTransport is a transport like Go's default whose every
+// connection is checked by control once its name is resolved: where a
+// name leads, not what it says, decides.
+func guardedTransport(control func(network, address string, raw syscall.RawConn) error) *http.Transport {
+	return guardedTransportFrom(nil, control)
+}
+
+// guardedTransportFrom is base (nil: Go's default transport) with
+// control at every dial.
+func guardedTransportFrom(base *http.Transport, control func(network, address string, raw syscall.RawConn) error) *http.Transport {
+	if base == nil {
+		base = http.DefaultTransport.(*http.Transport)
+	}
+	t := base.Clone()
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: control}
+	t.DialContext = dialer.DialContext
+	return t
 }
 
 // localService reports whether the service is on this computer or its

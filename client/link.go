@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"vivify/internal/picture"
@@ -92,6 +93,17 @@ func (c *Client) CheckPictureLink(ctx context.Context, link string) (LinkInfo, e
 		}
 		return nil
 	}}
+	if c != nil && !c.localService() {
+		// A name is checked where it leads, when it is dialled: one that
+		// resolves to this computer or its network (or a redirect to such
+		// a name) is refused like the address itself.
+		hc.Transport = guardedTransport(func(network, address string, raw syscall.RawConn) error {
+			if refuseLocal(network, address, raw) != nil {
+				return &LinkError{Kind: ErrLinkLocal, Link: link}
+			}
+			return nil
+		})
+	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		var le *LinkError

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +105,33 @@ func TestPracticeKeyLeavesMessagesWhole(t *testing.T) {
 	_, err := c.Submit(context.Background(), r)
 	if err == nil || !strings.Contains(err.Error(), "practice sandbox cannot make MP4") {
 		t.Fatalf("%v", err)
+	}
+}
+
+// A name that is not an address but resolves to this computer (here, the
+// machine's own name) is refused for the real service when it is dialled,
+// and so is a redirect to it: a literal check alone let both through.
+func TestLinkCheckRefusesNamesThatLeadHome(t *testing.T) {
+	name, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	ips, err := net.LookupIP(name)
+	if err != nil || len(ips) == 0 || !(ips[0].IsLoopback() || ips[0].IsPrivate()) {
+		t.Skipf("%s does not resolve to this computer here (%v %v)", name, ips, err)
+	}
+	var pic bytes.Buffer
+	jpeg.Encode(&pic, image.NewRGBA(image.Rect(0, 0, 64, 64)), nil)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(pic.Bytes()) }))
+	defer hs.Close()
+	_, port, _ := net.SplitHostPort(hs.Listener.Addr().String())
+	link := "http://" + net.JoinHostPort(name, port) + "/a.jpg"
+	remote, _ := client.New("k")
+	if _, err := remote.CheckPictureLink(context.Background(), link); !errors.Is(err, client.ErrLinkLocal) {
+		t.Fatalf("%s for the real service: %v", link, err)
+	}
+	local, _ := client.New("k", client.WithBaseURL("http://127.0.0.1:9"))
+	if _, err := local.CheckPictureLink(context.Background(), link); err != nil {
+		t.Fatalf("the same link in practice: %v", err)
 	}
 }

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"vivify/internal/plain"
 )
 
 // Statuses the service answers with. Anything else is treated as a failure
@@ -168,7 +171,29 @@ func DecodeResponse(body []byte) (*Response, error) {
 	if r.ID == "" {
 		r.ID = r.Meta.ID
 	}
+	if r.ID == "" {
+		// A v7 answer may give the id only inside its fetch_result link
+		// (seen in a public integration of the premium endpoint). The id
+		// is taken from it and followed on the API's own host: the link's
+		// host is never called, so the key goes nowhere else.
+		r.ID = IDFromFetchURL(r.FetchURL)
+	}
 	return r, nil
+}
+
+// IDFromFetchURL is the job id in a fetch_result link, like
+// https://modelslab.com/api/v7/video-fusion/fetch/146 (the segment after
+// "fetch", which ends the path), when it is a plain id; "" otherwise.
+func IDFromFetchURL(link string) string {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(strings.TrimPrefix(u.Path, "/"), "/")
+	if n := len(parts); n >= 2 && parts[n-2] == "fetch" && plain.Token(parts[n-1], 128) {
+		return parts[n-1]
+	}
+	return ""
 }
 
 func decodeMeta(raw json.RawMessage) Meta {

@@ -218,3 +218,24 @@ func TestErrorsMatchTheirKinds(t *testing.T) {
 		t.Error("rate limit is not temporary")
 	}
 }
+
+// The id of a fetch_result link: the segment after "fetch", when plain.
+func TestIDFromFetchURL(t *testing.T) {
+	for link, want := range map[string]string{
+		"https://modelslab.com/api/v7/video-fusion/fetch/146":       "146",
+		"https://other.example/api/v6/video/fetch/abc-12?x=1":       "abc-12",
+		"https://modelslab.com/api/v7/video-fusion/fetch/":          "",
+		"https://modelslab.com/api/v7/video-fusion/fetch/..%2Fkey":  "",
+		"https://modelslab.com/api/v7/video-fusion/fetch/1/../../x": "",
+		"not a link at all":                                         "",
+		"":                                                          "",
+	} {
+		if got := client.IDFromFetchURL(link); got != want {
+			t.Errorf("IDFromFetchURL(%q) = %q, want %q", link, got, want)
+		}
+	}
+	r, err := client.DecodeResponse([]byte(`{"status":"processing","eta":30,"fetch_result":"https://modelslab.com/api/v7/video-fusion/fetch/9071"}`))
+	if err != nil || r.ID != "9071" || !r.IsPending() {
+		t.Fatalf("%+v %v", r, err)
+	}
+}

@@ -403,7 +403,9 @@ func (c *Client) FetchImage(ctx context.Context, link string) (*PreparedImage, e
 		return nil, &Error{Kind: ErrNotImage, Op: op, Message: "the link is not valid", Err: err}
 	}
 	req.Header.Set("User-Agent", c.ua)
-	resp, err := c.http.Do(req)
+	// The download client: for a service on the internet it does not
+	// connect to this computer or its network, whatever the name says.
+	resp, err := c.downloadClient().Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

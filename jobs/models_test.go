@@ -236,3 +236,32 @@ func TestCostMeasuredForAJobRunAlone(t *testing.T) {
 		}
 	}
 }
+
+// A premium answer with no id, only fetch_result (on another host), is
+// followed through the id in that link, on the v7 fetch path of the API's
+// own host: the job finishes, sent once. (Before, it failed as "may be
+// charged" after the service had accepted it, and Retry paid again.)
+func TestPremiumAnswerWithOnlyFetchResult(t *testing.T) {
+	w := newWorld(t, []sandbox.Option{sandbox.WithPremiumJobDuration(400 * time.Millisecond)}, nil)
+	w.srv.SetQuirks(sandbox.Quirks{FetchResultOnly: true})
+	m, _ := client.LookupModel(client.FamilyPremium, "Hailuo-02-i2v")
+	req := client.NewRequestFor(m, "")
+	req.Prompt = "a slow pan"
+	j, err := w.eng.Add(jobs.Spec{Request: req, URL: imageHost(t) + "/a.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := w.waitState(j.ID, 60*time.Second, jobs.Done, jobs.Failed)
+	if got.State != jobs.Done {
+		t.Fatalf("%s %+v", got.State, got.Failure)
+	}
+	if got.ServerID == "" {
+		t.Fatal("no server id kept")
+	}
+	if n := w.srv.Requests(sandbox.EndpointSubmitPremium); n != 1 {
+		t.Fatalf("submitted %d times", n)
+	}
+	if n := w.srv.Requests(sandbox.EndpointFetchV7); n == 0 {
+		t.Fatal("never followed on the v7 path")
+	}
+}

@@ -430,6 +430,11 @@ func emptyOutput(q Quirks) any {
 	return []string{}
 }
 
+// FetchResultHost is the host of the fetch_result links of the
+// FetchResultOnly quirk: not the sandbox's, so a client that called it
+// would fail (nothing answers there from a test).
+const FetchResultHost = "fetch-result.invalid"
+
 func (s *Server) processingAnswer(j *job) answer {
 	q := s.quirksNow()
 	left := max(0, j.doneAt.Sub(s.cfg.clock.Now()).Seconds())
@@ -445,6 +450,12 @@ func (s *Server) processingAnswer(j *job) answer {
 	}
 	if !q.NoExtraLinks {
 		body["future_links"] = []string{s.link("files", j)}
+	}
+	if q.FetchResultOnly && j.p.family == client.FamilyPremium {
+		delete(body, "id")
+		delete(body, "meta")
+		delete(body, "future_links")
+		body["fetch_result"] = fmt.Sprintf("https://%s%s%d", FetchResultHost, j.p.family.FetchPath(), j.id)
 	}
 	if q.ExtraFields {
 		body["webhook_status"] = ""

@@ -85,4 +85,8 @@ type Quirks struct {
 	StrictModels   bool // an unknown model id gets "Model id not found"
 	EchoKey        bool // a hostile server: error messages repeat the key sent
 	EchoKeyEscaped bool // every answer repeats the key \u-escaped, in meta.model_id and a field
+	// FetchResultOnly: a premium (v7) answer that is still processing
+	// gives no id and no meta, only fetch_result, whose link is on
+	// another host (its shape recorded from a public integration).
+	FetchResultOnly bool
 }

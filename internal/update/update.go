@@ -49,24 +49,52 @@ func Latest(ctx context.Context, url string) (Release, error) {
 	if resp.StatusCode != http.StatusOK {
 		return Release{}, fmt.Errorf("%w: HTTP %d", ErrNotRelease, resp.StatusCode)
 	}
-	var body struct {
-		Tag        string `json:"tag_name"`
-		Page       string `json:"html_url"`
-		Draft      bool   `json:"draft"`
-		Prerelease bool   `json:"prerelease"`
-	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return Release{}, err
 	}
+	return Decode(data)
+}
+
+// Decode is the gate for the feed's answer: a release only when it is
+// one (not a draft, not a pre-release) whose tag is a plain version
+// number; its page is always the project's own.
+func Decode(data []byte) (Release, error) {
+	var body struct {
+		Tag        string `json:"tag_name"`
+		Draft      bool   `json:"draft"`
+		Prerelease bool   `json:"prerelease"`
+	}
 	if json.Unmarshal(data, &body) != nil || body.Draft || body.Prerelease {
 		return Release{}, ErrNotRelease
 	}
-	v := strings.TrimPrefix(strings.TrimSpace(body.Tag), "v")
-	if _, ok := parse(v); !ok || !strings.HasPrefix(body.Page, "https://") {
+	v := strings.TrimPrefix(body.Tag, "v")
+	if !plainVersion(v) {
 		return Release{}, ErrNotRelease
 	}
-	return Release{Version: v, Page: body.Page}, nil
+	// The feed's own link is not shown: the window links only to the
+	// project's release page, for this version.
+	return Release{Version: v, Page: ReleasesPage + "tag/v" + v}, nil
+}
+
+// ReleasesPage is the project's page of releases, the only place the
+// update notice links to.
+const ReleasesPage = "https://github.com/vivify-app/vivify/releases/"
+
+// plainVersion reports whether v is a plain version number, like 1.4 or
+// 1.4.0: one to three numbers of at most four digits, nothing else. The
+// feed's text reaches the window only when it is one.
+func plainVersion(v string) bool {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 4 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // Newer reports whether version a is newer than b (both like 1.2.3; a
