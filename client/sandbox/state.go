@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"vivify/client"
 	"vivify/internal/atomicfile"
 	"vivify/internal/picture"
+	"vivify/internal/plain"
 )
 
 // WithStateDir keeps the sandbox's jobs, uploads and balance in dir, so a
@@ -79,21 +81,78 @@ func listen(cfg *config) (net.Listener, *savedState, error) {
 	return ln, st, err
 }
 
-// loadState reads the state file of dir; nil when there is none (or it
-// cannot be read: the sandbox starts afresh rather than not at all).
+// loadState reads the state file of dir through its gate; nil when there
+// is none (or it cannot be read: the sandbox starts afresh rather than not
+// at all).
 func loadState(dir string) *savedState {
 	if dir == "" {
 		return nil
 	}
-	data, err := picture.ReadFile(filepath.Join(dir, "state.json"), maxStateFile)
+	data, err := picture.ReadOwnFile(filepath.Join(dir, "state.json"), maxStateFile)
 	if err != nil {
 		return nil
 	}
-	var st savedState
-	if json.Unmarshal(data, &st) != nil {
+	return decodeState(data)
+}
+
+// Limits of the state file: what a sandbox writes, with room.
+const (
+	maxKeptJobs    = 10_000
+	maxKeptUploads = 10_000
+	maxJobID       = 1 << 30
+	maxBalance     = 1e9
+	maxFieldsBytes = 64 << 10
+)
+
+// decodeState is the gate for the state file: every field that becomes a
+// number the API answers with, a path under the state folder, a file name
+// served, or a job made again is checked against what the sandbox writes.
+// What fails is left out; a balance that is not a plain amount is the
+// starting one.
+func decodeState(data []byte) *savedState {
+	var raw struct {
+		savedState
+		Balance *float64 `json:"balance"` // null is no balance, not 0
+	}
+	if json.Unmarshal(data, &raw) != nil {
 		return nil
 	}
-	return &st
+	st := &savedState{NextID: min(max(raw.NextID, 0), maxJobID), Balance: -1}
+	if b := raw.Balance; b != nil && !math.IsNaN(*b) && *b >= 0 && *b <= maxBalance {
+		st.Balance = *b
+	}
+	if u, ok := strings.CutPrefix(raw.URL, "http://"); ok {
+		if h, port, err := net.SplitHostPort(u); err == nil && h == "127.0.0.1" && plain.Token(port, 5) {
+			st.URL = raw.URL
+		}
+	}
+	for _, sj := range raw.Jobs {
+		if len(st.Jobs) == maxKeptJobs {
+			break
+		}
+		switch sj.Family {
+		case "", client.FamilySeed, client.FamilyHD, client.FamilyPremium:
+		default:
+			continue
+		}
+		if sj.ID <= 0 || sj.ID > maxJobID || !plain.Token(sj.Prefix, 64) || strings.Contains(sj.Prefix, ".") ||
+			len(sj.Key) != 64 || len(sj.Fields) > maxFieldsBytes || math.IsNaN(sj.GenTime) || sj.GenTime < 0 || sj.GenTime > 1e5 {
+			continue
+		}
+		if _, err := hex.DecodeString(sj.Key); err != nil {
+			continue
+		}
+		st.Jobs = append(st.Jobs, sj)
+	}
+	for _, name := range raw.Uploads {
+		if len(st.Uploads) == maxKeptUploads {
+			break
+		}
+		if validUploadName(name) {
+			st.Uploads = append(st.Uploads, name)
+		}
+	}
+	return st
 }
 
 // restore takes up the state the last sandbox left: its uploads, balance
@@ -106,17 +165,26 @@ func (s *Server) restore(st *savedState) {
 	now := s.cfg.clock.Now()
 	s.mu.Lock()
 	s.nextID = max(s.nextID, st.NextID)
-	s.balance = st.Balance
+	if st.Balance >= 0 {
+		s.balance = st.Balance
+	}
 	s.oldURL = st.URL
 	for _, name := range st.Uploads {
 		if !validUploadName(name) {
 			continue
 		}
-		data, err := picture.ReadFile(filepath.Join(s.cfg.stateDir, "uploads", filepath.Base(name)), 5_000_000)
+		// Only a picture the sandbox wrote: a regular file of its own,
+		// not a link to one elsewhere, and a picture indeed; its type is
+		// what it is, not what its name says.
+		data, err := picture.ReadOwnFile(filepath.Join(s.cfg.stateDir, "uploads", filepath.Base(name)), 5_000_000)
 		if err != nil {
 			continue
 		}
-		s.files[name] = &file{data: data, ctype: "image/" + strings.TrimPrefix(filepath.Ext(name), ".")}
+		info, err := picture.Check(data)
+		if err != nil {
+			continue
+		}
+		s.files[name] = &file{data: data, ctype: "image/" + info.Format}
 		s.uploads = append(s.uploads, name)
 	}
 	s.mu.Unlock()
@@ -187,7 +255,7 @@ func (s *Server) restoredJob(name string) *job {
 // validUploadName reports whether name is one upload() makes.
 func validUploadName(name string) bool {
 	base, ok := strings.CutPrefix(name, "temp/")
-	return ok && base != "" && !strings.ContainsAny(base, `/\`) && !strings.HasPrefix(base, ".")
+	return ok && plain.Token(base, 128)
 }
 
 // keepLocked records a new job in the state dir, if there is one.

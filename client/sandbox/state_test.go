@@ -170,3 +170,76 @@ func TestStateDirKeepsThePremiumShapeWithoutFetching(t *testing.T) {
 		t.Fatalf("the tall picture's orientation is not kept:\n%s", data)
 	}
 }
+
+// A tampered state file: a balance that is not an amount starts at the
+// starting balance (the balance call answers), and an "upload" that is a
+// link to a file elsewhere is not served to anyone (before, any local
+// process could read the file it pointed at, without a key).
+func TestStateDirTamperedIsHeldToItsGate(t *testing.T) {
+	for _, balance := range []string{"null", "1e308", "-1e308", "-5", `"12"`} {
+		t.Run(balance, func(t *testing.T) {
+			dir := t.TempDir()
+			secret := filepath.Join(t.TempDir(), "secret.png")
+			img := image.NewNRGBA(image.Rect(0, 0, 8, 8))
+			var buf bytes.Buffer
+			png.Encode(&buf, img)
+			os.WriteFile(secret, buf.Bytes(), 0o600)
+			os.MkdirAll(filepath.Join(dir, "uploads"), 0o700)
+			if err := os.Symlink(secret, filepath.Join(dir, "uploads", "7.png")); err != nil {
+				t.Skip(err)
+			}
+			os.WriteFile(filepath.Join(dir, "uploads", "8.png"), []byte("not a picture at all"), 0o600)
+			os.WriteFile(filepath.Join(dir, "state.json"), []byte(`{"url":"http://10.0.0.1:80","next_id":-4,"balance":`+balance+
+				`,"uploads":["temp/7.png","temp/8.png","temp/../../x.png"],"jobs":[{"id":1,"prefix":"../x","key_sha256":"zz"}]}`), 0o600)
+			srv, err := sandbox.Start(sandbox.WithStateDir(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			_, m, raw := post(t, srv.URL+"/api/wallet_balance", "application/json", fmt.Sprintf(`{"key":%q}`, key))
+			if m["status"] != "success" || !strings.Contains(raw, `"balance":100`) && !strings.Contains(raw, `"balance":"100`) && !strings.Contains(raw, `100.00`) {
+				t.Fatalf("balance after %s: %s", balance, raw)
+			}
+			for _, name := range []string{"7.png", "8.png"} {
+				resp, err := http.Get(srv.URL + "/files/temp/" + name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					t.Fatalf("%s was served", name)
+				}
+			}
+		})
+	}
+}
+
+// FuzzStateFile: whatever the state file holds, the gate never panics,
+// and what it keeps is what a sandbox writes.
+func FuzzStateFile(f *testing.F) {
+	f.Add([]byte(`{"url":"http://127.0.0.1:4000","next_id":3,"balance":99.5,"uploads":["temp/1.png"],"jobs":[{"id":1,"prefix":"abc","key_sha256":"` + strings.Repeat("ab", 32) + `","family":"img2video","fields":{}}]}`))
+	f.Add([]byte(`{"balance":null,"uploads":["temp/../x","/etc/passwd"],"jobs":[{"id":-1,"prefix":"../x"}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st := sandbox.DecodeState(data)
+		if st == nil {
+			return
+		}
+		if st.Balance > 1e9 || st.NextID < 0 {
+			t.Fatalf("balance %v, next id %d", st.Balance, st.NextID)
+		}
+		if st.URL != "" && !strings.HasPrefix(st.URL, "http://127.0.0.1:") {
+			t.Fatalf("url %q", st.URL)
+		}
+		for _, u := range st.Uploads {
+			if base, ok := strings.CutPrefix(u, "temp/"); !ok || base == "" || strings.ContainsAny(base, `/\`) || strings.HasPrefix(base, ".") {
+				t.Fatalf("upload %q", u)
+			}
+		}
+		for _, j := range st.Jobs {
+			if j.ID <= 0 || j.Prefix == "" || strings.ContainsAny(j.Prefix, `/\.`) || len(j.Key) != 64 {
+				t.Fatalf("job %+v", j)
+			}
+		}
+	})
+}
