@@ -227,8 +227,8 @@ func TestIDFromFetchURL(t *testing.T) {
 		"https://modelslab.com/api/v7/video-fusion/fetch/":          "",
 		"https://modelslab.com/api/v7/video-fusion/fetch/..%2Fkey":  "",
 		"https://modelslab.com/api/v7/video-fusion/fetch/1/../../x": "",
-		"not a link at all":                                         "",
-		"":                                                          "",
+		"not a link at all": "",
+		"":                  "",
 	} {
 		if got := client.IDFromFetchURL(link); got != want {
 			t.Errorf("IDFromFetchURL(%q) = %q, want %q", link, got, want)
