@@ -87,6 +87,9 @@ test: test-deps
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeGIF$$' -fuzztime $(FUZZ_N) ./preview
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_N) ./internal/picture
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadJob$$' -fuzztime $(FUZZ_N) ./jobs
+	$(GO) test -run '^$$' -fuzz '^FuzzStateFile$$' -fuzztime $(FUZZ_N) ./client/sandbox
+	$(GO) test -run '^$$' -fuzz '^FuzzWindowState$$' -fuzztime $(FUZZ_N) ./gui
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_N) ./internal/update
 	VIVIFY_MEMORY_CEILING=1 $(GO) test -count=1 -run 'MemoryCeiling' -v ./internal/picture ./preview
 	$(GO) test -count=1 -run '^TestChatGIFOfAHard720pClip$$' -v ./finish
 	VERSION=$(VERSION) bash scripts/package.sh linux
@@ -145,6 +148,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLZWDecode$$' -fuzztime 1m ./preview
 	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime 1m ./internal/picture
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadJob$$' -fuzztime 1m ./jobs
+	$(GO) test -run '^$$' -fuzz '^FuzzStateFile$$' -fuzztime 1m ./client/sandbox
+	$(GO) test -run '^$$' -fuzz '^FuzzWindowState$$' -fuzztime 1m ./gui
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 1m ./internal/update
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./...

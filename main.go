@@ -14,6 +14,7 @@ import (
 	"vivify/client/sandbox"
 	"vivify/gui"
 	"vivify/icons"
+	"vivify/internal/prefsfile"
 )
 
 func main() {
@@ -21,7 +22,11 @@ func main() {
 	library := flag.String("library", "", "the library folder (default: the one chosen in Settings, or Vivify in your Videos folder)")
 	flag.Parse()
 
-	a := app.NewWithID("io.vivify.app") // as in FyneApp.toml
+	const id = "io.vivify.app" // as in FyneApp.toml
+	// Fyne reads its preferences as the app is made: a pipe or a huge
+	// file there must be moved aside first, or the window never appears.
+	notice := prefsfile.Check(prefsfile.Path(id))
+	a := app.NewWithID(id)
 	a.SetIcon(icons.App)
 	var picture string // opened with a picture, as a file manager does
 	if flag.NArg() > 0 {
@@ -34,6 +39,7 @@ func main() {
 		Practice: *practice,
 		Library:  *library,
 		Picture:  picture,
+		Notice:   notice,
 		StartPractice: func(stateDir string) (*client.Client, error) {
 			mu.Lock()
 			defer mu.Unlock()

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"vivify/jobs"
+	"vivify/internal/update"
 	"vivify/keychain"
 )
 
@@ -57,7 +58,7 @@ func TestUpdateCheck(t *testing.T) {
 	}
 	w, q = open(false)
 	q.until(t, 5*time.Second, "the update notice", func() bool { return w.UpdateNotice() != "" })
-	if !strings.Contains(w.UpdateNotice(), "9.9.9") || w.updateLink.URL.String() != "https://example.com/vivify/releases/v9.9.9" {
+	if !strings.Contains(w.UpdateNotice(), "9.9.9") || w.updateLink.URL.String() != update.ReleasesPage+"tag/v9.9.9" {
 		t.Fatalf("notice %q, link %v", w.UpdateNotice(), w.updateLink.URL)
 	}
 	open(false) // the same day: no second look

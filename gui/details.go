@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
+	"vivify/internal/picture"
 	"vivify/jobs"
 	"vivify/preview"
 )
@@ -55,15 +57,18 @@ type Details struct {
 	OnSay   func(msg string)
 	content fyne.CanvasObject
 
-	base      *preview.Animation // the original video, as the player holds it
-	playing   string             // the version shown ("" for the original)
-	versions  *fyne.Container    // the versions, under the actions
-	side      *fyne.Container    // the column: what the video is, or Finish
-	about     fyne.CanvasObject  // the column's usual content
-	finish    *FinishPanel
-	finishing bool
-	split     *container.Split // the player beside the column
-	offset    float64          // the split's place before Finish widened the column
+	base     *preview.Animation // the original video, as the player holds it
+	playing  string             // the version shown ("" for the original)
+	versions *fyne.Container    // the versions, under the actions
+	// versionsShown is how many versions of job versionsOf are listed.
+	versionsShown int
+	versionsOf    string
+	side          *fyne.Container   // the column: what the video is, or Finish
+	about         fyne.CanvasObject // the column's usual content
+	finish        *FinishPanel
+	finishing     bool
+	split         *container.Split // the player beside the column
+	offset        float64          // the split's place before Finish widened the column
 }
 
 // NewDetails builds an empty details pane.
@@ -254,7 +259,16 @@ func (d *Details) loadVideo(j jobs.Job) {
 		d.base = nil
 	}
 	go func() {
-		a, err := preview.Open(context.Background(), path, 480, 480)
+		// Only a file of the job's own: a version in a copied-in folder
+		// may be a link to a file elsewhere, or a pipe.
+		f, _, err := picture.OpenOwnFile(path)
+		var a *preview.Animation
+		if err == nil {
+			f.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			a, err = preview.Open(ctx, path, 480, 480)
+			cancel()
+		}
 		d.deps.RunOnUI(func() {
 			if d.loaded != path {
 				return
@@ -286,6 +300,11 @@ func (d *Details) loadVideo(j jobs.Job) {
 // its file manager). When the desktop cannot, the creator is told where
 // the file is and can copy its path.
 func (d *Details) open(path string) {
+	if st, err := os.Lstat(path); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
+		d.problem.SetText("This video is not a file of its own in the job's folder (it is a link or a pipe), so Vivify does not open it.")
+		d.problem.Show()
+		return
+	}
 	if err := fyne.CurrentApp().OpenURL(FileURL(path, runtime.GOOS == "windows")); err != nil {
 		what := "the video"
 		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
@@ -486,7 +505,7 @@ func (d *Details) saveAs(video string) {
 			return
 		}
 		go func() {
-			src, err := os.Open(video)
+			src, _, err := picture.OpenOwnFile(video)
 			if err == nil {
 				_, err = io.Copy(wc, src)
 				src.Close()
@@ -630,15 +649,27 @@ func (d *Details) playingVersion(j jobs.Job) (jobs.Version, bool) {
 // Playing is the version shown, "" for the original.
 func (d *Details) Playing() string { return d.playing }
 
+// versionsPage is how many more versions each "Show more" lists.
+const versionsPage = 25
+
 // showVersions lists the job's versions: each plays in the player when
 // chosen, and has Save as, Open, Show in folder and Delete.
 func (d *Details) showVersions(j jobs.Job) {
-	d.versions.Objects = nil
+	var objs []fyne.CanvasObject // set at once: Add lays the list out again each time
 	if len(j.Versions) > 0 {
-		d.versions.Add(widget.NewLabelWithStyle("Versions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		objs = append(objs, widget.NewLabelWithStyle("Versions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		about := strings.ToUpper(strings.TrimPrefix(filepath.Ext(j.Output), ".")) + " · " + j.Output
-		d.versions.Add(d.versionRow(j, "", "Original, as made", about, j.Output))
-		for _, v := range j.Versions {
+		objs = append(objs, d.versionRow(j, "", "Original, as made", about, j.Output))
+		if d.versionsOf != j.ID {
+			d.versionsOf, d.versionsShown = j.ID, versionsPage
+		}
+		// Newest first: the one just saved is at the top.
+		shown := slices.Clone(j.Versions)
+		slices.Reverse(shown)
+		if len(shown) > d.versionsShown {
+			shown = shown[:d.versionsShown]
+		}
+		for _, v := range shown {
 			name, about := versionWords(v)
 			if about != "" {
 				about += " · "
@@ -647,9 +678,23 @@ func (d *Details) showVersions(j jobs.Job) {
 			if v.Width > 0 {
 				about += fmt.Sprintf(" · %d × %d · %.1f s", v.Width, v.Height, v.Seconds)
 			}
-			d.versions.Add(d.versionRow(j, v.File, name, about+" · "+v.File, v.File))
+			objs = append(objs, d.versionRow(j, v.File, name, about+" · "+v.File, v.File))
+		}
+		// Thousands of versions are listed a page at a time: each row is
+		// a few widgets, and the window builds only what is shown.
+		if left := len(j.Versions) - len(shown); left > 0 {
+			more := widget.NewButtonWithIcon(fmt.Sprintf("Show more versions (%d of %d shown)", len(shown), len(j.Versions)),
+				theme.MoreHorizontalIcon(), func() {
+					d.versionsShown += versionsPage
+					if cur, ok := d.Job(); ok && cur.ID == j.ID {
+						d.showVersions(cur)
+					}
+				})
+			more.Importance = widget.LowImportance
+			objs = append(objs, more)
 		}
 	}
+	d.versions.Objects = objs
 	d.versions.Refresh()
 }
 

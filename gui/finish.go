@@ -402,8 +402,17 @@ func (f *FinishPanel) showPlan() {
 	if p.Aspect != [2]int{} {
 		s += " The video is fitted inside, over a blurred, darker copy of itself."
 	}
+	if f.job.FullOfVersions() {
+		s += "\n" + fullOfVersions
+		f.save.Disable()
+	} else {
+		f.save.Enable()
+	}
 	f.plan.SetText(s)
 }
+
+// fullOfVersions says why Save is off when a video has all its versions.
+var fullOfVersions = fmt.Sprintf("This video has %d versions, the most Vivify keeps for one video. Delete one of them (its menu, in the list of versions) to save another.", jobs.MaxVersions)
 
 // versionName is what the version is called: what was done, then where it
 // is for ("boomerang 24fps chat").
@@ -429,6 +438,10 @@ func (f *FinishPanel) export() {
 		return
 	}
 	if f.exporting != nil {
+		return
+	}
+	if f.job.FullOfVersions() {
+		f.d.say(fullOfVersions)
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -41,6 +41,9 @@ type StartOptions struct {
 	StopPractice  func()
 	// Exit ends the process; os.Exit in the app.
 	Exit func(code int)
+	// Notice is what was found before the app was made (a settings file
+	// moved aside, prefsfile.Check), for the window to list.
+	Notice string
 }
 
 // quitGrace is how long quitting may take once the window is closed: what
@@ -154,7 +157,7 @@ func (s *starter) showMain(eng *jobs.Engine) {
 	s.mu.Unlock()
 	w := NewWindow(s.a, Deps{Engine: eng, Practice: s.o.Practice, RunOnUI: s.runOnUI, Keys: keychain.OS{},
 		NewClient: func(key string) (*client.Client, error) { return client.New(key) },
-		UpdateURL: updateURL(), Window: s.win, OnQuit: s.quit})
+		UpdateURL: updateURL(), Window: s.win, OnQuit: s.quit, StartNotice: s.o.Notice})
 	s.main = w
 	if s.o.Picture != "" {
 		w.Source().SetFile(s.o.Picture)

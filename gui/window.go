@@ -22,6 +22,7 @@ import (
 
 	"vivify/client"
 	"vivify/internal/atomicfile"
+	"vivify/internal/picture"
 	"vivify/jobs"
 	"vivify/keychain"
 )
@@ -49,6 +50,10 @@ type Deps struct {
 	// UpdateURL is where the latest release is described, for the daily
 	// update check the creator may allow; "" never checks (tests).
 	UpdateURL string
+	// StartNotice is what the start has to say before the window was
+	// made (a settings file moved aside); it is listed with the library's
+	// problems.
+	StartNotice string
 
 	dialogs *Dialogs // the window's open dialogs; NewWindow makes it
 }
@@ -84,6 +89,7 @@ type Window struct {
 	noticeLine     *widget.Label
 	practiceSwitch *widget.Check     // in Settings, once opened
 	updateLink     *widget.Hyperlink // "Vivify 1.2 is out", in the status line
+	problemsButton *widget.Button    // "3 things in the library need a look"
 	keys           *KeySettings
 	presets        *Presets
 	gen            *widget.Button
@@ -178,7 +184,10 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.credits, w.balance, settings, about), w.banner)
 	w.updateLink = widget.NewHyperlink("", nil)
 	w.updateLink.Hide()
-	bottom := container.NewVBox(w.noticeLine, container.NewBorder(nil, nil, nil, w.updateLink, w.status))
+	w.problemsButton = widget.NewButtonWithIcon("", theme.WarningIcon(), w.ShowProblems)
+	w.problemsButton.Importance = widget.LowImportance
+	w.problemsButton.Hide()
+	bottom := container.NewVBox(w.noticeLine, container.NewBorder(nil, nil, nil, container.NewHBox(w.problemsButton, w.updateLink), w.status))
 	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer()))
 	w.showMode()
 	w.win.Resize(fyne.NewSize(1200, 760))
@@ -374,6 +383,7 @@ func (w *Window) Notice() string {
 // the first paint) and, with none, offering one or practice.
 func (w *Window) Start() {
 	w.gallery.Resume()
+	w.showProblems()
 	go func() { // the gallery's time left counts down between the engine's news
 		for range time.Tick(time.Second) {
 			if w.deps.Engine.InFlight() > 0 {
@@ -450,6 +460,28 @@ type savedState struct {
 	Params *json.RawMessage `json:"params,omitempty"`
 }
 
+// maxStateFile bounds window.json: a size and a form's settings.
+const maxStateFile = 64 << 10
+
+// decodeWindowState is the gate for window.json, read through
+// picture.ReadOwnFile (a regular file of its own, bounded): a size that is
+// a window's, and settings that are at most a form's. The settings are
+// checked again as a request before the form takes them.
+func decodeWindowState(data []byte) (savedState, bool) {
+	var st savedState
+	if json.Unmarshal(data, &st) != nil {
+		return savedState{}, false
+	}
+	ok := func(v float32) bool { return v >= 0 && v <= 100_000 } // NaN fails too
+	if !ok(st.Width) || !ok(st.Height) {
+		st.Width, st.Height = 0, 0
+	}
+	if st.Params != nil && (len(*st.Params) > maxStateFile/2 || len(*st.Params) == 0 || (*st.Params)[0] != '{') {
+		st.Params = nil
+	}
+	return st, true
+}
+
 // stateFile is where remember keeps savedState, in the app's own storage:
 // written whole and synced before the window goes, so closing saves it
 // whatever the toolkit's teardown does next. (Fyne's preferences save a
@@ -491,9 +523,8 @@ func (w *Window) restore(p fyne.Preferences) {
 		st.Params = &raw
 	}
 	if path := stateFile(w.app); path != "" {
-		if data, err := os.ReadFile(path); err == nil && len(data) < 1<<20 {
-			var saved savedState
-			if json.Unmarshal(data, &saved) == nil {
+		if data, err := picture.ReadOwnFile(path, maxStateFile); err == nil {
+			if saved, ok := decodeWindowState(data); ok {
 				st = saved
 			}
 		}

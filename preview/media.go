@@ -51,8 +51,13 @@ type videoInfo struct {
 	fps  float64
 }
 
+// probeTime bounds ffprobe: reading a video's header takes a moment.
+const probeTime = 30 * time.Second
+
 // probe asks ffprobe for a video's size and frame rate.
 func probe(ctx context.Context, path string) (videoInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, probeTime)
+	defer cancel()
 	out, err := bundled.Command(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
 		"-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", path).Output()
 	if err != nil {
@@ -84,6 +89,13 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 	if !HasFFmpeg() {
 		return nil, ErrNoFFmpeg
 	}
+	// A regular file only, looked at without blocking: ffprobe given a
+	// pipe would wait for a writer for ever.
+	f, _, err := picture.OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
 	v, err := probe(ctx, path)
 	if err != nil {
 		return nil, err
