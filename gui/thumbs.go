@@ -88,7 +88,14 @@ func (c *thumbCache) loop() {
 func (c *thumbCache) load(w thumbWork) {
 	path := w.path
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	img, _, err := picture.DecodeFile(ctx, path, max(w.box.X, 0), max(w.box.Y, 0))
+	// A job's thumbnail or picture is a file of its own: one that is a
+	// link (a copied-in folder's) may show any picture on the computer.
+	var img image.Image
+	f, _, err := picture.OpenOwnFile(path)
+	if err == nil {
+		f.Close()
+		img, _, err = picture.DecodeFile(ctx, path, max(w.box.X, 0), max(w.box.Y, 0))
+	}
 	cancel()
 	if err != nil {
 		img = nil

@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"vivify/internal/atomicfile"
+	"vivify/internal/picture"
+	"vivify/internal/plain"
 )
 
 // File is where in the library the running copy says how to reach it.
@@ -90,11 +92,14 @@ func serveOn(l net.Listener, dir string, open func(picture string) bool) (stop f
 	return func() {
 		l.Close()
 		// Remove the file only while it is still this copy's.
-		if now, err := os.ReadFile(path); err == nil && string(now) == string(data) {
+		if now, err := picture.ReadOwnFile(path, maxAddressFile); err == nil && string(now) == string(data) {
 			os.Remove(path)
 		}
 	}, nil
 }
+
+// maxAddressFile bounds the hand-off file: a port and a token.
+const maxAddressFile = 4096
 
 func serve(c net.Conn, token string, open func(string) bool) {
 	defer c.Close()
@@ -126,13 +131,15 @@ func Hand(dir, picture string, wait time.Duration) error {
 	}
 }
 
-func hand(dir, picture string) error {
-	data, err := os.ReadFile(filepath.Join(dir, File))
+func hand(dir, pic string) error {
+	// The gate for the hand-off file: a regular file of its own (a pipe
+	// would hold this start for ever), small, with a port and a token.
+	data, err := picture.ReadOwnFile(filepath.Join(dir, File), maxAddressFile)
 	if err != nil {
 		return err
 	}
 	var addr address
-	if err := json.Unmarshal(data, &addr); err != nil || addr.Port == 0 {
+	if err := json.Unmarshal(data, &addr); err != nil || addr.Port <= 0 || addr.Port > 65535 || !plain.Token(addr.Token, 128) {
 		return fmt.Errorf("%s is damaged", File)
 	}
 	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", addr.Port), 2*time.Second)
@@ -141,7 +148,7 @@ func hand(dir, picture string) error {
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(5 * time.Second))
-	out, _ := json.Marshal(message{Token: addr.Token, Picture: picture})
+	out, _ := json.Marshal(message{Token: addr.Token, Picture: pic})
 	if _, err := c.Write(append(out, '\n')); err != nil {
 		return err
 	}

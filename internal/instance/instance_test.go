@@ -137,3 +137,29 @@ func TestAcceptErrorsAreSurvived(t *testing.T) {
 		t.Fatalf("got %q", p)
 	}
 }
+
+// A hand-off file that is a pipe, a link or nonsense: a second start is
+// told at once that no copy took its picture (a pipe held it for ever).
+func TestHandOffFileHeldToItsGate(t *testing.T) {
+	for name, create := range map[string]func(path string) error{
+		"nonsense": func(p string) error { return os.WriteFile(p, []byte(`{"port":70000,"token":"../x"}`), 0o600) },
+		"link":     func(p string) error { return os.Symlink("/etc/hostname", p) },
+		"pipe":     mkfifo,
+	} {
+		dir := t.TempDir()
+		if err := create(filepath.Join(dir, File)); err != nil {
+			t.Logf("%s: %v", name, err)
+			continue
+		}
+		done := make(chan error, 1)
+		go func() { done <- Hand(dir, "", 0) }()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Errorf("%s: handed over", name)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: the hand-off blocks", name)
+		}
+	}
+}
