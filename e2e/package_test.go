@@ -75,6 +75,8 @@ func TestLinuxPackage(t *testing.T) {
 	// A practice video being made when the program is killed is made
 	// after the next start.
 	practiceSurvivesKill(t, bins[0], t.TempDir())
+	// A library of hostile job folders harms nothing.
+	hostileLibrary(t, bins[0], os.Getenv("VIVIFY_SHOTS"))
 }
 
 // The Windows program is a 64-bit (PE32+) GUI program, so no console window

@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"vivify/jobs"
 	"vivify/internal/update"
+	"vivify/jobs"
 	"vivify/keychain"
 )
 

@@ -12,8 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -383,7 +383,8 @@ func (d *Details) setActions(j jobs.Job) {
 		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
 		add("Finish…", theme.ColorPaletteIcon(), d.openFinish)
 	}
-	if j.State == jobs.Failed || j.State == jobs.Cancelled || j.State == jobs.Interrupted {
+	damaged := j.Failure != nil && j.Failure.Kind == "damaged" // left alone: nothing to retry
+	if (j.State == jobs.Failed || j.State == jobs.Cancelled || j.State == jobs.Interrupted) && !damaged {
 		add("Retry", theme.ViewRefreshIcon(), run(func() error { return eng.Retry(j.ID) }))
 	}
 	if j.State.Ended() {

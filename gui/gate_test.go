@@ -168,7 +168,6 @@ func TestManyVersionsListedAPageAtATime(t *testing.T) {
 	}
 }
 
-
 // labelsOf is the text of every label in o.
 func labelsOf(o fyne.CanvasObject) []string {
 	var out []string

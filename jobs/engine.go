@@ -94,6 +94,10 @@ var (
 	ErrNoPicture  = errors.New("this job's picture is no longer in its folder: choose the picture again")
 )
 
+// ErrDamaged is Retry's error for a job whose record was changed outside
+// Vivify so that it cannot be followed: it is left alone.
+var ErrDamaged = errors.New("this job's record was changed outside Vivify, so it cannot be retried; Run again makes it anew")
+
 // Causes of a job's context ending.
 var (
 	errUserCancel = errors.New("cancelled by the user")
@@ -584,6 +588,9 @@ func (e *Engine) Retry(id string) error {
 	}
 	if e.closed {
 		return ErrClosed
+	}
+	if j.Failure != nil && j.Failure.Kind == "damaged" {
+		return ErrDamaged
 	}
 	follow := j.ServerID != "" || len(j.Links) > 0
 	if j.Failure != nil {

@@ -112,6 +112,9 @@ func TestDownloadingWithoutLinks(t *testing.T) {
 	if bad.Failure.Kind != "damaged" || !strings.Contains(bad.Failure.Message, "changed outside Vivify") || bad.Failure.Retryable {
 		t.Errorf("no links: %+v", bad.Failure)
 	}
+	if err := w.eng.Retry("no-links"); !errors.Is(err, jobs.ErrDamaged) {
+		t.Errorf("Retry of a damaged job: %v", err)
+	}
 	if j := w.waitState("id-only", 20*time.Second, jobs.Done, jobs.Failed); j.State != jobs.Done {
 		t.Errorf("id only: %s %+v", j.State, j.Failure)
 	}

@@ -92,6 +92,9 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 		Name:    plain.Line(raw.Source.Name, maxNameLen),
 		EndName: plain.Line(raw.Source.EndName, maxNameLen),
 	}
+	if j.Source.Name == "" {
+		j.Source.Name = plain.Line(filepath.Base(folder), maxNameLen) // something to call it by
+	}
 	if raw.Source.URL != "" && j.Source.URL == "" {
 		drop("its picture's link is not a web address; it was left out")
 	}
@@ -235,6 +238,7 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 			Advice: "It may have been moved or deleted. Run the job again to make a new one."}
 	}
 	if len(stop) > 0 {
+		problems = append(problems, "it cannot be followed safely ("+string(stop[0])+"), so it was left alone")
 		j.State = Failed
 		j.Failure = &Failure{Kind: "damaged", MayBeCharged: j.ServerID != "" || len(j.Links) > 0,
 			Message: "This job's record (its " + JobFile + ") was changed outside Vivify: " + string(stop[0]) + ".",
