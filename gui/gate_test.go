@@ -185,3 +185,21 @@ func labelsOf(o fyne.CanvasObject) []string {
 	walk(o)
 	return out
 }
+
+// The creator's presets as the preferences keep them pass a gate: a name
+// with control or direction characters, a built-in's name, a duplicate,
+// settings Vivify would not send: left out.
+func TestPresetsHeldToTheirGate(t *testing.T) {
+	good := BuiltInPresets()[0].Request
+	bad := good
+	bad.NumFrames = 9999
+	data, _ := json.Marshal([]Preset{{"Mine", good}, {"Mine", good}, {"Subtle motion", good}, {"evil\u202egpj", good},
+		{"Too many frames", bad}, {"", good}})
+	got := decodePresets(string(data))
+	if len(got) != 1 || got[0].Name != "Mine" {
+		t.Fatalf("kept %+v", got)
+	}
+	if decodePresets(`{"not":"a list"}`) != nil || decodePresets(strings.Repeat("[", 2<<20)) != nil {
+		t.Fatal("nonsense kept")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
+	"vivify/internal/plain"
 )
 
 // Preference names of the presets.
@@ -49,6 +50,42 @@ func BuiltInPresets() []Preset {
 		{"Shortest video", short}, {"Longest video", long}}
 }
 
+// maxOwnPresets bounds the creator's presets kept in the preferences.
+const maxOwnPresets = 100
+
+// decodePresets is the gate for the creator's presets as the preferences
+// keep them: each a plain name of its own, not a built-in's, and settings
+// that are a request Vivify would send (checked with a stand-in picture);
+// anything else is left out.
+func decodePresets(data string) []Preset {
+	var raw []Preset
+	if len(data) > 1<<20 || json.Unmarshal([]byte(data), &raw) != nil {
+		return nil
+	}
+	taken := map[string]bool{}
+	for _, b := range BuiltInPresets() {
+		taken[b.Name] = true
+	}
+	var out []Preset
+	for _, ps := range raw {
+		name := plain.Line(ps.Name, 60)
+		check := ps.Request
+		check.InitImage = "https://example.com/a.png"
+		if m, ok := check.Model(); ok && m.EndFrame {
+			check.EndImage = "https://example.com/b.png"
+		}
+		if check.Prompt == "" {
+			check.Prompt = "a stand-in prompt" // presets keep no prompt; a premium model asks for one
+		}
+		if name == "" || name != ps.Name || taken[name] || len(out) == maxOwnPresets || check.Validate() != nil {
+			continue
+		}
+		taken[name] = true
+		out = append(out, Preset{Name: name, Request: ps.Request})
+	}
+	return out
+}
+
 // familyOf is the family a preset belongs to.
 func familyOf(p Preset) client.Family { return p.Request.Family.Or() }
 
@@ -70,7 +107,7 @@ type Presets struct {
 // applies the preset chosen last time.
 func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window, dialogs *Dialogs) *Presets {
 	p := &Presets{form: form, prefs: prefs, win: win, dialogs: dialogs, family: form.ChosenModel().Family.Or()}
-	json.Unmarshal([]byte(prefs.String(prefPresets)), &p.own)
+	p.own = decodePresets(prefs.String(prefPresets))
 	p.Choice = widget.NewSelect(nil, func(name string) { p.apply(name) })
 	p.Choice.PlaceHolder = "Choose a preset"
 	p.Save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), p.askName)

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -51,12 +52,13 @@ func xdgVideos(home string) string {
 	if cfg == "" {
 		cfg = filepath.Join(home, ".config")
 	}
-	f, err := os.Open(filepath.Join(cfg, "user-dirs.dirs"))
+	// A regular file, bounded (it may be a link: dotfile managers link it
+	// in); a pipe there would hold the start for ever.
+	data, err := picture.ReadFile(filepath.Join(cfg, "user-dirs.dirs"), 64<<10)
 	if err != nil {
 		return ""
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		v, ok := strings.CutPrefix(line, "XDG_VIDEOS_DIR=")
