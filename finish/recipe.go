@@ -71,28 +71,15 @@ func (r Recipe) Words(frames int) string {
 // encoder): trim, speed, then loop. It is quick (frames are shared, not
 // copied, but for a crossfade's few) and is what the player previews.
 func Apply(frames []preview.Frame, r Recipe) ([]preview.Frame, error) {
-	to := r.To
-	if to <= 0 {
-		to = len(frames)
+	if len(frames) == 0 {
+		return nil, ErrNoFrames
 	}
-	out, err := Trim(frames, r.From, to)
+	c := memClip(frames)
+	steps, err := stepsOf(delaysOf(c), r)
 	if err != nil {
 		return nil, err
 	}
-	if r.Speed != 0 && r.Speed != 1 {
-		if out, err = Speed(out, r.Speed); err != nil {
-			return nil, err
-		}
-	}
-	switch r.Loop {
-	case LoopBoomerang:
-		return Boomerang(out)
-	case LoopCrossfade:
-		// A third of a second of dissolve, at most a third of the clip.
-		overlap := max(2, int(math.Round(float64(time.Second/3)/float64(max(out[0].Delay, time.Millisecond)))))
-		return Crossfade(out, overlap)
-	}
-	return out, nil
+	return framesOf(stepClip{c, steps}), nil
 }
 
 // FrameRate is the frames' rate: one over the most common frame time.
