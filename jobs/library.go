@@ -260,13 +260,6 @@ func readJobFile(path string) ([]byte, error) {
 	return data, err
 }
 
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
-}
-
 func sortNewestFirst(jobs []*Job) {
 	sort.SliceStable(jobs, func(a, b int) bool {
 		if !jobs[a].Created.Equal(jobs[b].Created) {
