@@ -1,6 +1,7 @@
 package finish
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"math"
@@ -116,33 +117,58 @@ type Result struct {
 // preset p at dest. It writes to a hidden file beside dest and renames it
 // into place when whole: a failed or cancelled export leaves nothing. A
 // limit no file meets is ErrCannotFit. progress is told the share done.
+// ExportFile does the same from a video file, at any length, in bounded
+// memory.
 func Export(ctx context.Context, frames []preview.Frame, r Recipe, p Preset, dest string, progress func(float64)) (Result, error) {
+	if len(frames) == 0 {
+		return Result{}, ErrNoFrames
+	}
+	return exportReel(ctx, memClip(frames), r, p, dest, "", progress)
+}
+
+// exportReel is Export of a reel. spillDir, when set, is where work that
+// makes frames (Smoother, for a GIF) keeps them: on disk, not in memory.
+func exportReel(ctx context.Context, src reel, r Recipe, p Preset, dest, spillDir string, progress func(float64)) (Result, error) {
 	if progress == nil {
 		progress = func(float64) {}
 	}
 	if p.NeedsFFmpeg() && preview.FFmpeg == "" {
 		return Result{}, ErrNoFFmpeg
 	}
-	applied, err := Apply(frames, r)
+	steps, err := stepsOf(delaysOf(src), r)
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Seconds: Duration(applied).Seconds()}
-	b := applied[0].Image.Rect
+	applied := stepClip{src, steps}
+	res := Result{Seconds: clipDuration(applied).Seconds()}
+	b := applied.Bounds()
 	res.Width, res.Height = outputSize(b.Dx(), b.Dy(), r, p)
 	if !p.NeedsFFmpeg() {
-		return exportGIF(ctx, applied, r, p, dest, res, progress)
+		return exportGIF(ctx, applied, r, p, dest, spillDir, res, progress)
 	}
 	return exportVideo(ctx, applied, r, p, dest, res, progress)
 }
 
-func exportGIF(ctx context.Context, frames []preview.Frame, r Recipe, p Preset, dest string, res Result, progress func(float64)) (Result, error) {
+func exportGIF(ctx context.Context, frames reel, r Recipe, p Preset, dest, spillDir string, res Result, progress func(float64)) (Result, error) {
 	encodeFrom := 0.0
 	if r.FPS > 0 {
-		var err error
-		frames, err = Interpolate(ctx, frames, r.FPS, func(f float64) { progress(f / 2) })
-		if err != nil {
-			return Result{}, err
+		half := func(f float64) { progress(f / 2) }
+		if spillDir == "" {
+			smooth, err := interpolateInMemory(ctx, frames, r.FPS, half)
+			if err != nil {
+				return Result{}, err
+			}
+			frames = memClip(smooth)
+		} else {
+			sp, err := newSpill(spillDir, frames.Bounds().Dx(), frames.Bounds().Dy())
+			if err != nil {
+				return Result{}, err
+			}
+			defer sp.Close()
+			if err := interpolate(ctx, frames, r.FPS, half, sp); err != nil {
+				return Result{}, err
+			}
+			frames = sp
 		}
 		encodeFrom = 0.5
 	}
@@ -151,28 +177,55 @@ func exportGIF(ctx context.Context, frames []preview.Frame, r Recipe, p Preset, 
 	if r.Double {
 		scale = 2
 	}
-	var data []byte
 	if p.Limit > 0 {
 		fit, err := fitGIF(ctx, frames, int(p.Limit), scale, sub)
 		if err != nil {
 			return Result{}, err
 		}
-		data, res.GaveUp = fit.Data, fit.gaveUp()
+		res.GaveUp = fit.gaveUp()
 		res.Width = int(float64(res.Width)*fit.Scale + 0.5)
 		res.Height = int(float64(res.Height)*fit.Scale + 0.5)
-	} else {
-		var err error
-		if data, err = encodeGIF(ctx, frames, 256, scale, nil, sub); err != nil {
+		if err := ctx.Err(); err != nil {
 			return Result{}, err
 		}
+		if err := atomicfile.Write(dest, fit.Data, 0o644); err != nil {
+			return Result{}, fmt.Errorf("the file could not be written: %w", err)
+		}
+		res.Bytes = int64(len(fit.Data))
+		progress(1)
+		return res, nil
 	}
-	if err := ctx.Err(); err != nil {
-		return Result{}, err
-	}
-	if err := atomicfile.Write(dest, data, 0o644); err != nil {
+	// No limit: written to the file as it is encoded, a frame at a time.
+	var made error
+	err := atomicfile.Produce(dest, 0o644, func(tmp string) error {
+		f, err := os.Create(tmp)
+		if err != nil {
+			made = err
+			return err
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		made = encodeGIF(ctx, frames, 256, scale, nil, sub, w)
+		if made == nil {
+			made = w.Flush()
+		}
+		if cerr := f.Close(); made == nil {
+			made = cerr
+		}
+		if made == nil {
+			made = ctx.Err()
+		}
+		if made == nil {
+			if st, err := os.Stat(tmp); err == nil {
+				res.Bytes = st.Size()
+			}
+		}
+		return made
+	})
+	if made != nil {
+		return Result{}, made
+	} else if err != nil {
 		return Result{}, fmt.Errorf("the file could not be written: %w", err)
 	}
-	res.Bytes = int64(len(data))
 	progress(1)
 	return res, nil
 }
@@ -197,9 +250,9 @@ func (f Fitted) gaveUp() string {
 	return strings.Join(w, ", ")
 }
 
-func exportVideo(ctx context.Context, frames []preview.Frame, r Recipe, p Preset, dest string, res Result, progress func(float64)) (Result, error) {
-	fps, in := constantRate(frames)
-	b := in[0].Rect
+func exportVideo(ctx context.Context, frames reel, r Recipe, p Preset, dest string, res Result, progress func(float64)) (Result, error) {
+	fps, in := constantSteps(frames)
+	b := frames.Bounds()
 	var vf []string
 	var outFrames []string
 	if r.FPS > 0 {
@@ -244,7 +297,7 @@ func exportVideo(ctx context.Context, frames []preview.Frame, r Recipe, p Preset
 		}
 		progress(0)
 		cmd := bundled.Command(ctx, preview.FFmpeg, append(args, tmp)...)
-		return pipeFrames(ctx, cmd, in, func(n int) { progress(float64(n) / float64(len(in))) }, nil)
+		return pipeFrames(ctx, cmd, frames, in, func(n int) { progress(float64(n) / float64(len(in))) }, nil)
 	}
 	fill := func(tmp string) error {
 		if err := encode(tmp, 0); err != nil {

@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/gif"
+	"io"
 	"runtime"
 	"sort"
 	"sync"
@@ -23,7 +24,20 @@ import (
 // colours colours (2 to 256), chosen from the frames by median cut, and
 // Floyd-Steinberg dithering.
 func EncodeGIF(ctx context.Context, frames []preview.Frame, colours int) ([]byte, error) {
-	return encodeGIF(ctx, frames, colours, 1, nil, nil)
+	if len(frames) == 0 {
+		return nil, ErrNoFrames
+	}
+	var buf bytes.Buffer
+	err := encodeGIF(ctx, memClip(frames), colours, 1, nil, nil, &buf)
+	return buf.Bytes(), err
+}
+
+// byteWriter is where a GIF is written: a buffer in memory, or a file's
+// buffered writer.
+type byteWriter interface {
+	io.Writer
+	io.ByteWriter
+	io.StringWriter
 }
 
 // encoding is what one GIF export keeps from one encodeGIF to the next:
@@ -47,18 +61,23 @@ func (e *encoding) scaler(dw, dh, sw, sh int) draw.Scaler {
 	return s
 }
 
-// encodeGIF is EncodeGIF of the frames scaled by scale, each scaled just
-// before it is dithered. The frames are dithered on every core and written
-// in order as they are ready, a few ahead at most: neither the scaled nor
-// the dithered frames are ever all held. progress, if set, is told the
-// share written, from the calling goroutine.
-func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale float64, enc *encoding, progress func(float64)) ([]byte, error) {
-	if len(frames) == 0 {
-		return nil, ErrNoFrames
+// encodeGIF writes the reel's frames scaled by scale as a GIF to out,
+// each frame read and scaled just before it is dithered. The frames are
+// dithered on every core and written in order as they are ready, a few
+// ahead at most: neither the frames read, the scaled nor the dithered
+// ones are ever all held. progress, if set, is told the share written,
+// from the calling goroutine.
+func encodeGIF(ctx context.Context, c reel, colours int, scale float64, enc *encoding, progress func(float64), out byteWriter) error {
+	n := c.Len()
+	if n == 0 {
+		return ErrNoFrames
 	}
-	pal := palette(frames, min(max(colours, 2), 256))
+	pal, err := palette(c, min(max(colours, 2), 256))
+	if err != nil {
+		return err
+	}
 	near := newNearest(pal)
-	b := frames[0].Image.Rect
+	b := c.Bounds()
 	w, h := max(1, int(float64(b.Dx())*scale+0.5)), max(1, int(float64(b.Dy())*scale+0.5))
 	// One scaler for all the frames: it keeps its working memory (a frame
 	// of float64s) for the next, where a Scale call makes it anew each time.
@@ -69,9 +88,13 @@ func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale f
 	workers := runtime.GOMAXPROCS(0)
 	// Dithered frames go back to the workers once written.
 	free := make(chan *image.Paletted, 3*workers+1)
-	ready := make([]chan *image.Paletted, len(frames))
+	type done struct {
+		p   *image.Paletted
+		err error
+	}
+	ready := make([]chan done, n)
 	for i := range ready {
-		ready[i] = make(chan *image.Paletted, 1)
+		ready[i] = make(chan done, 1)
 	}
 	ahead := make(chan struct{}, 2*workers) // frames dithered but not yet written
 	next := make(chan int)
@@ -81,9 +104,14 @@ func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale f
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var scaled *image.RGBA
+			var scaled, buf *image.RGBA
 			for i := range next {
-				src := frames[i].Image
+				src, err := c.Frame(i, buf)
+				if err != nil {
+					ready[i] <- done{err: err}
+					continue
+				}
+				buf = src
 				if src.Rect.Dx() != w || src.Rect.Dy() != h {
 					if scaled == nil {
 						scaled = image.NewRGBA(image.Rect(0, 0, w, h))
@@ -101,13 +129,13 @@ func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale f
 				default:
 					p = image.NewPaletted(image.Rect(0, 0, w, h), pal)
 				}
-				ready[i] <- dither(src, p, near)
+				ready[i] <- done{p: dither(src, p, near)}
 			}
 		}()
 	}
 	go func() {
 		defer close(next)
-		for i := range frames {
+		for i := range n {
 			select {
 			case ahead <- struct{}{}:
 			case <-stop:
@@ -123,45 +151,50 @@ func encodeGIF(ctx context.Context, frames []preview.Frame, colours int, scale f
 	defer wg.Wait()
 	defer close(stop)
 
-	var buf bytes.Buffer
-	if enc.expect > 0 {
-		buf.Grow(enc.expect + enc.expect/8)
-	} else {
-		buf.Grow(min(w*h*len(frames)/3, 64<<20))
+	if bb, ok := out.(*bytes.Buffer); ok {
+		if enc.expect > 0 {
+			bb.Grow(enc.expect + enc.expect/8)
+		} else {
+			bb.Grow(min(w*h*n/3, 64<<20))
+		}
 	}
-	gw := newGIFWriter(&buf, w, h, pal)
-	delays := gifDelays(frames)
-	for i := range frames {
-		var p *image.Paletted
+	gw := newGIFWriter(out, w, h, pal)
+	delays := gifDelays(c)
+	for i := range n {
+		var d done
 		select {
-		case p = <-ready[i]:
+		case d = <-ready[i]:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		<-ahead
-		if err := gw.frame(p, delays[i]); err != nil {
-			return nil, fmt.Errorf("the GIF could not be written: %w", err)
+		if d.err != nil {
+			return d.err
+		}
+		if err := gw.frame(d.p, delays[i]); err != nil {
+			return fmt.Errorf("the GIF could not be written: %w", err)
 		}
 		select {
-		case free <- p:
+		case free <- d.p:
 		default:
 		}
 		if progress != nil {
-			progress(float64(i+1) / float64(len(frames)))
+			progress(float64(i+1) / float64(n))
 		}
 	}
 	gw.end()
-	return buf.Bytes(), nil
+	return gw.err
 }
 
 // gifWriter writes a looping GIF of one palette, a frame at a time.
 type gifWriter struct {
-	w     *bytes.Buffer
+	w     byteWriter
 	bits  int // the palette's size is 1 << bits
 	block [256]byte
+	err   error // the first error writing
 }
 
-func newGIFWriter(w *bytes.Buffer, width, height int, pal color.Palette) *gifWriter {
+func newGIFWriter(w byteWriter, width, height int, pal color.Palette) *gifWriter {
 	g := &gifWriter{w: w, bits: 1}
 	for 1<<g.bits < len(pal) {
 		g.bits++
@@ -184,7 +217,7 @@ func newGIFWriter(w *bytes.Buffer, width, height int, pal color.Palette) *gifWri
 	// Loop for ever (the NETSCAPE2.0 extension).
 	w.Write([]byte{0x21, 0xff, 0x0b})
 	w.WriteString("NETSCAPE2.0")
-	w.Write([]byte{0x03, 0x01, 0x00, 0x00, 0x00})
+	_, g.err = w.Write([]byte{0x03, 0x01, 0x00, 0x00, 0x00})
 	return g
 }
 
@@ -209,8 +242,10 @@ func (g *gifWriter) frame(p *image.Paletted, delay int) error {
 		return err
 	}
 	bw.flush()
-	w.WriteByte(0x00) // the end of the frame's data
-	return nil
+	if err := w.WriteByte(0x00); err != nil { // the end of the frame's data
+		g.err = err
+	}
+	return g.err
 }
 
 // end writes the GIF's trailer.
@@ -239,7 +274,9 @@ func (b *blockWriter) flush() {
 		return
 	}
 	b.g.block[0] = byte(b.n)
-	b.g.w.Write(b.g.block[:1+b.n])
+	if _, err := b.g.w.Write(b.g.block[:1+b.n]); err != nil && b.g.err == nil {
+		b.g.err = err
+	}
 	b.n = 0
 }
 
@@ -247,12 +284,12 @@ func (b *blockWriter) flush() {
 // rounded so that the whole lasts as long as the frames (62.5 ms frames
 // take 6 and 7 in turn), and each at least 2: players show shorter ones at
 // a tenth of a second.
-func gifDelays(frames []preview.Frame) []int {
-	out := make([]int, len(frames))
+func gifDelays(c reel) []int {
+	out := make([]int, c.Len())
 	var at time.Duration // the frames' time so far
 	shown := 0           // the GIF's so far, in hundredths
-	for i, f := range frames {
-		at += f.Delay
+	for i := range out {
+		at += c.Delay(i)
 		d := max(2, int((at+5*time.Millisecond)/(10*time.Millisecond))-shown)
 		out[i] = d
 		shown += d
@@ -260,13 +297,18 @@ func gifDelays(frames []preview.Frame) []int {
 	return out
 }
 
-// palette chooses n colours for the frames by median cut over a sample of
-// their pixels.
-func palette(frames []preview.Frame, n int) color.Palette {
+// palette chooses n colours for the reel by median cut over a sample of
+// its pixels.
+func palette(c reel, n int) (color.Palette, error) {
 	var px [][3]uint8
-	step := max(1, len(frames)/12) // a dozen frames say what colours there are
-	for i := 0; i < len(frames); i += step {
-		im := frames[i].Image
+	step := max(1, c.Len()/12) // a dozen frames say what colours there are
+	var buf *image.RGBA
+	for i := 0; i < c.Len(); i += step {
+		im, err := c.Frame(i, buf)
+		if err != nil {
+			return nil, err
+		}
+		buf = im
 		stride := max(1, im.Rect.Dx()*im.Rect.Dy()/20000) // about 20,000 pixels a frame
 		for j := 0; j+3 < len(im.Pix); j += 4 * stride {
 			px = append(px, [3]uint8{im.Pix[j], im.Pix[j+1], im.Pix[j+2]})
@@ -311,7 +353,7 @@ func palette(frames []preview.Frame, n int) color.Palette {
 	if len(pal) == 0 {
 		pal = append(pal, color.RGBA{0, 0, 0, 255})
 	}
-	return pal
+	return pal, nil
 }
 
 // ErrCannotFit is the error of a size limit no smaller GIF could meet.
@@ -330,14 +372,18 @@ type Fitted struct {
 // (every second, every third), in that order, until it fits. A limit no
 // such GIF meets is ErrCannotFit: no GIF that does not fit is returned.
 func FitGIF(ctx context.Context, frames []preview.Frame, limit int) (Fitted, error) {
-	return fitGIF(ctx, frames, limit, 1, nil)
+	if len(frames) == 0 {
+		return Fitted{}, ErrNoFrames
+	}
+	return fitGIF(ctx, memClip(frames), limit, 1, nil)
 }
 
-// fitGIF is FitGIF of the frames scaled by scale. Each try is first
+// fitGIF is FitGIF of the reel scaled by scale. Each try is first
 // measured on a sample of the frames, and only one that may fit is made
-// whole: a grainy 720p clip would otherwise be encoded a dozen times.
-func fitGIF(ctx context.Context, frames []preview.Frame, limit int, scale float64, progress func(float64)) (Fitted, error) {
-	if len(frames) == 0 {
+// whole: a grainy 720p clip would otherwise be encoded a dozen times. The
+// GIF that fits is at most limit bytes, so it is made in memory.
+func fitGIF(ctx context.Context, c reel, limit int, scale float64, progress func(float64)) (Fitted, error) {
+	if c.Len() == 0 {
 		return Fitted{}, ErrNoFrames
 	}
 	type try struct {
@@ -356,30 +402,26 @@ func fitGIF(ctx context.Context, frames []preview.Frame, limit int, scale float6
 		tries = append(tries, try{32, 1.0 / 3, e})
 	}
 	// A sample: every nth frame, about eight in all.
-	step := max(1, len(frames)/8)
-	var sample []preview.Frame
-	for i := 0; i < len(frames); i += step {
-		sample = append(sample, frames[i])
-	}
+	sample := sampleClip(c, 8)
 	enc := &encoding{}
 	for k, t := range tries {
 		if progress != nil {
 			progress(float64(k) / float64(len(tries)))
 		}
-		fs := frames
+		fs := c
 		if t.every > 1 {
-			fs = keepEvery(frames, t.every)
+			fs = everyClip(c, t.every)
 		}
-		if len(sample) < len(fs) {
+		if sample.Len() < fs.Len() {
 			enc.expect = 0
-			smp, err := encodeGIF(ctx, sample, t.colours, scale*t.scale, enc, nil)
-			if err != nil {
+			var smp bytes.Buffer
+			if err := encodeGIF(ctx, sample, t.colours, scale*t.scale, enc, nil, &smp); err != nil {
 				return Fitted{}, err
 			}
 			// The sample's size, less the header and palette, grown to all
 			// the frames; a try well over the limit is passed over.
-			perFrame := float64(len(smp)-800) / float64(len(sample))
-			est := 800 + perFrame*float64(len(fs))
+			perFrame := float64(smp.Len()-800) / float64(sample.Len())
+			est := 800 + perFrame*float64(fs.Len())
 			if est > float64(limit)*1.15 {
 				continue
 			}
@@ -389,29 +431,50 @@ func fitGIF(ctx context.Context, frames []preview.Frame, limit int, scale float6
 		if progress != nil {
 			sub = func(p float64) { progress((float64(k) + p) / float64(len(tries))) }
 		}
-		data, err := encodeGIF(ctx, fs, t.colours, scale*t.scale, enc, sub)
-		if err != nil {
+		var data bytes.Buffer
+		if err := encodeGIF(ctx, fs, t.colours, scale*t.scale, enc, sub, &limited{&data, limit}); err != nil {
+			if errors.Is(err, errOverLimit) {
+				continue // over the limit already: the rest need not be made
+			}
 			return Fitted{}, err
 		}
-		if len(data) <= limit {
-			return Fitted{Data: data, Colours: t.colours, Scale: t.scale, Every: t.every}, nil
+		if data.Len() <= limit {
+			return Fitted{Data: data.Bytes(), Colours: t.colours, Scale: t.scale, Every: t.every}, nil
 		}
 	}
 	return Fitted{}, ErrCannotFit
 }
 
-// keepEvery keeps every nth frame, each lasting as long as those it
-// stands for: the length stays.
-func keepEvery(frames []preview.Frame, n int) []preview.Frame {
-	var out []preview.Frame
-	for i := 0; i < len(frames); i += n {
-		f := frames[i]
-		for j := i + 1; j < min(i+n, len(frames)); j++ {
-			f.Delay += frames[j].Delay
-		}
-		out = append(out, f)
+// errOverLimit stops a try that has grown past the limit.
+var errOverLimit = errors.New("over the limit")
+
+// limited is a buffer that refuses to grow past n bytes: a try that does
+// not fit stops as soon as it is known, and never holds more than the
+// limit.
+type limited struct {
+	*bytes.Buffer
+	n int
+}
+
+func (l *limited) Write(p []byte) (int, error) {
+	if l.Len()+len(p) > l.n {
+		return 0, errOverLimit
 	}
-	return out
+	return l.Buffer.Write(p)
+}
+
+func (l *limited) WriteByte(c byte) error {
+	if l.Len()+1 > l.n {
+		return errOverLimit
+	}
+	return l.Buffer.WriteByte(c)
+}
+
+func (l *limited) WriteString(s string) (int, error) {
+	if l.Len()+len(s) > l.n {
+		return 0, errOverLimit
+	}
+	return l.Buffer.WriteString(s)
 }
 
 // nearest finds a palette's closest colour to an RGB value, looked up by

@@ -84,36 +84,10 @@ func Apply(frames []preview.Frame, r Recipe) ([]preview.Frame, error) {
 
 // FrameRate is the frames' rate: one over the most common frame time.
 func FrameRate(frames []preview.Frame) float64 {
-	count := map[time.Duration]int{}
-	var base time.Duration
-	for _, f := range frames {
-		d := f.Delay.Round(time.Millisecond)
-		count[d]++
-		if count[d] > count[base] || count[d] == count[base] && d < base {
-			base = d
-		}
-	}
-	if base <= 0 {
+	if len(frames) == 0 {
 		return 0
 	}
-	return float64(time.Second) / float64(base)
-}
-
-// constantRate is the frames at one frame rate, as a video codec wants
-// them: a frame that lasts several of the common frame times is repeated.
-func constantRate(frames []preview.Frame) (float64, []*image.RGBA) {
-	fps := FrameRate(frames)
-	if fps <= 0 {
-		fps = 10
-	}
-	base := time.Duration(float64(time.Second) / fps)
-	var out []*image.RGBA
-	for _, f := range frames {
-		for range max(1, int(math.Round(float64(f.Delay)/float64(base)))) {
-			out = append(out, f.Image)
-		}
-	}
-	return fps, out
+	return clipRate(memClip(frames))
 }
 
 // ErrNoFFmpeg is the error of work that needs ffmpeg where there is none.
@@ -127,48 +101,99 @@ func Interpolate(ctx context.Context, frames []preview.Frame, fps int, progress 
 	if len(frames) == 0 {
 		return nil, ErrNoFrames
 	}
-	if preview.FFmpeg == "" {
-		return nil, ErrNoFFmpeg
-	}
-	inRate, in := constantRate(frames)
-	w, h := in[0].Rect.Dx(), in[0].Rect.Dy()
-	length := Duration(frames)
-	want := int(math.Round(length.Seconds() * float64(fps)))
+	return interpolateInMemory(ctx, memClip(frames), fps, progress)
+}
+
+// interpolateInMemory is Interpolate of a reel, its frames kept in memory
+// (the player's preview, at the size it is shown at).
+func interpolateInMemory(ctx context.Context, c reel, fps int, progress func(float64)) ([]preview.Frame, error) {
+	b := c.Bounds()
+	want := int(math.Round(clipDuration(c).Seconds() * float64(fps)))
 	// Past what the frames' memory may take, stop rather than fill it.
-	if int64(want)*int64(w*h*4) > preview.DefaultLimits.MaxKeptBytes {
-		return nil, fmt.Errorf("%w: %d frames of %d×%d", preview.ErrTooLarge, want, w, h)
+	if int64(want)*int64(b.Dx()*b.Dy()*4) > preview.DefaultLimits.MaxKeptBytes {
+		return nil, fmt.Errorf("%w: %d frames of %d×%d", preview.ErrTooLarge, want, b.Dx(), b.Dy())
 	}
+	out := &memFrames{rect: image.Rect(0, 0, b.Dx(), b.Dy())}
+	if err := interpolate(ctx, c, fps, progress, out); err != nil {
+		return nil, err
+	}
+	return out.frames, nil
+}
+
+// frameSink takes the frames interpolate makes, in order.
+type frameSink interface {
+	add(pix []byte, delay time.Duration) error
+	Len() int
+	// stretchLast adds d to the last frame's time.
+	stretchLast(d time.Duration)
+}
+
+// memFrames keeps frames in memory, each a copy.
+type memFrames struct {
+	frames []preview.Frame
+	rect   image.Rectangle
+}
+
+func (m *memFrames) add(pix []byte, delay time.Duration) error {
+	img := image.NewRGBA(m.rect)
+	copy(img.Pix, pix)
+	m.frames = append(m.frames, preview.Frame{Image: img, Delay: delay})
+	return nil
+}
+func (m *memFrames) Len() int                    { return len(m.frames) }
+func (m *memFrames) stretchLast(d time.Duration) { m.frames[len(m.frames)-1].Delay += d }
+
+func (s *spill) stretchLast(d time.Duration) { s.delays[len(s.delays)-1] += d }
+
+// interpolate is Interpolate of a reel into sink, a frame at a time: ffmpeg
+// reads the reel's frames and writes the new ones, and one buffer of each
+// is held.
+func interpolate(ctx context.Context, c reel, fps int, progress func(float64), sink frameSink) error {
+	if c.Len() == 0 {
+		return ErrNoFrames
+	}
+	if preview.FFmpeg == "" {
+		return ErrNoFFmpeg
+	}
+	inRate, in := constantSteps(c)
+	b := c.Bounds()
+	w, h := b.Dx(), b.Dy()
+	length := clipDuration(c)
+	want := int(math.Round(length.Seconds() * float64(fps)))
 	cmd := bundled.Command(ctx, preview.FFmpeg, "-v", "error", "-nostdin",
 		"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", rate(inRate), "-i", "pipe:0",
 		"-vf", smoother(fps), "-frames:v", strconv.Itoa(want),
 		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
 	in = holdLast(in)
-	var out []preview.Frame
 	delay := time.Second / time.Duration(fps)
-	err := pipeFrames(ctx, cmd, in, nil, func(r io.Reader) error {
+	var made time.Duration
+	err := pipeFrames(ctx, cmd, c, in, nil, func(r io.Reader) error {
+		buf := make([]byte, w*h*4)
 		for {
-			img := image.NewRGBA(image.Rect(0, 0, w, h))
-			if _, err := io.ReadFull(r, img.Pix); err != nil {
+			if _, err := io.ReadFull(r, buf); err != nil {
 				return nil
 			}
-			out = append(out, preview.Frame{Image: img, Delay: delay})
+			if err := sink.add(buf, delay); err != nil {
+				return err
+			}
+			made += delay
 			if progress != nil {
-				progress(min(1, float64(len(out))/float64(max(want, 1))))
+				progress(min(1, float64(sink.Len())/float64(max(want, 1))))
 			}
 		}
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(out) == 0 {
-		return nil, errors.New("ffmpeg made no frames")
+	if sink.Len() == 0 {
+		return errors.New("ffmpeg made no frames")
 	}
 	// ffmpeg stops at the last frame's start: the last frame holds the
 	// rest, so the length is the original's.
-	if rest := length - Duration(out); rest > 0 {
-		out[len(out)-1].Delay += rest
+	if rest := length - made; rest > 0 {
+		sink.stretchLast(rest)
 	}
-	return out, nil
+	return nil
 }
 
 // smoother is ffmpeg's filter that raises the frame rate to fps by
@@ -180,7 +205,7 @@ func smoother(fps int) string {
 // holdLast adds two copies of the last frame: ffmpeg's interpolation stops
 // at the last frame's start and holds back the frames it looks ahead for,
 // so without them the clip would end short. The output is cut to length.
-func holdLast(in []*image.RGBA) []*image.RGBA {
+func holdLast(in []int) []int {
 	last := in[len(in)-1]
 	return append(in[:len(in):len(in)], last, last)
 }
@@ -192,7 +217,7 @@ func rate(fps float64) string { return strconv.FormatFloat(fps, 'f', 6, 64) }
 // telling written how many are in) while read takes its output (if read is
 // set), and waits for it. The error
 // says what ffmpeg said; a cancelled ctx is its own error.
-func pipeFrames(ctx context.Context, cmd *exec.Cmd, frames []*image.RGBA, written func(n int), read func(io.Reader) error) error {
+func pipeFrames(ctx context.Context, cmd *exec.Cmd, c reel, order []int, written func(n int), read func(io.Reader) error) error {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()
@@ -211,7 +236,13 @@ func pipeFrames(ctx context.Context, cmd *exec.Cmd, frames []*image.RGBA, writte
 	wrote := make(chan error, 1)
 	go func() {
 		var err error
-		for i, f := range frames {
+		var buf *image.RGBA
+		for i, at := range order {
+			var f *image.RGBA
+			if f, err = c.Frame(at, buf); err != nil {
+				break
+			}
+			buf = f
 			if _, err = stdin.Write(f.Pix); err != nil {
 				break
 			}

@@ -181,12 +181,17 @@ func clipDuration(c reel) time.Duration {
 }
 
 // clipRate is a clip's frame rate: one over its most common frame time.
+// Frame times are grouped by the millisecond, and the group's own mean is
+// the time: a 24 fps video's frames last 41.67 ms, and 42 would make it
+// 23.8 fps, a long video ending short.
 func clipRate(c reel) float64 {
 	count := map[time.Duration]int{}
+	sum := map[time.Duration]time.Duration{}
 	var base time.Duration
 	for i := range c.Len() {
 		d := c.Delay(i).Round(time.Millisecond)
 		count[d]++
+		sum[d] += c.Delay(i)
 		if count[d] > count[base] || count[d] == count[base] && d < base {
 			base = d
 		}
@@ -194,7 +199,8 @@ func clipRate(c reel) float64 {
 	if base <= 0 {
 		return 0
 	}
-	return float64(time.Second) / float64(base)
+	mean := float64(sum[base]) / float64(count[base])
+	return float64(time.Second) / mean
 }
 
 // constantSteps is a clip at one frame rate, as a video codec wants it: the

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/finish"
+	"vivify/internal/diskspace"
 	"vivify/jobs"
 	"vivify/preview"
 )
@@ -449,7 +450,13 @@ func (f *FinishPanel) export() {
 	j, r := f.job, f.recipe
 	file, label := f.versionName(p)
 	dest := filepath.Join(j.Folder, file)
-	src := j.Path(j.Output)
+	src := j.File(j.Output) // a file of the job's own, not a link
+	if src == "" {
+		cancel()
+		f.exporting = nil
+		f.d.say("The video is not in its folder as a file of its own, so no version can be made of it.")
+		return
+	}
 	f.save.Hide()
 	f.timeLeft = ""
 	f.progress.SetValue(0)
@@ -457,26 +464,24 @@ func (f *FinishPanel) export() {
 	f.progressRow.Show()
 	go func() {
 		start := time.Now()
-		var res finish.Result
-		a, err := preview.Open(ctx, src, 0, 0)
-		if err == nil || errors.Is(err, preview.ErrIncomplete) && a != nil {
-			last := time.Time{}
-			res, err = finish.Export(ctx, a.Frames, r, p, dest, func(done float64) {
-				if time.Since(last) < 150*time.Millisecond {
-					return
-				}
-				last = time.Now()
-				left := ""
-				if el := time.Since(start); done > 0.05 {
-					left = timeLeftWords(time.Duration(float64(el) * (1 - done) / done))
-				}
-				f.d.deps.RunOnUI(func() {
-					f.timeLeft = left
-					f.progress.SetValue(done)
-					f.left.SetText("Making " + file + "…")
-				})
+		last := time.Time{}
+		// At the video's full size, whatever its length: ExportFile keeps
+		// its frames on the disk beside it, and holds a few in memory.
+		res, err := finish.ExportFile(ctx, src, r, p, dest, func(done float64) {
+			if time.Since(last) < 150*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			left := ""
+			if el := time.Since(start); done > 0.05 {
+				left = timeLeftWords(time.Duration(float64(el) * (1 - done) / done))
+			}
+			f.d.deps.RunOnUI(func() {
+				f.timeLeft = left
+				f.progress.SetValue(done)
+				f.left.SetText("Making " + file + "…")
 			})
-		}
+		})
 		if err == nil {
 			_, err = f.d.deps.Engine.AddVersion(j.ID, jobs.Version{File: file, Label: label, Width: res.Width, Height: res.Height, Seconds: res.Seconds})
 		}
@@ -488,6 +493,8 @@ func (f *FinishPanel) export() {
 			switch {
 			case errors.Is(err, context.Canceled):
 				f.d.say("The export was cancelled; nothing was written.")
+			case errors.Is(err, diskspace.ErrNoRoom):
+				f.d.say("There is not enough room on the disk: " + err.Error() + ". Free some space, or trim the video, and save again. Nothing was written.")
 			case errors.Is(err, finish.ErrCannotFit):
 				f.d.say(fmt.Sprintf("%s cannot be made under %s, even with fewer colours, a smaller size and fewer frames. "+
 					"Trim it or make it faster, or choose another export. Nothing was written.", p.Name, sizeWords(p.Limit)))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vivify/client"
+	"vivify/internal/atomicfile"
 	"vivify/internal/plain"
 )
 
@@ -142,6 +143,10 @@ func tidyDone(j *Job) {
 		name := e.Name()
 		if leftover(name) {
 			os.Remove(filepath.Join(j.Folder, name))
+			continue
+		}
+		if e.IsDir() && strings.HasPrefix(name, atomicfile.SpillPrefix) {
+			os.RemoveAll(filepath.Join(j.Folder, name)) // an export's frames, left by a killed process
 			continue
 		}
 		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || j.ownFile(name) || len(name) > maxFileName ||

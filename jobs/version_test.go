@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"vivify/internal/atomicfile"
 	"vivify/jobs"
 )
 
@@ -53,6 +54,10 @@ func TestVersionsOfAJob(t *testing.T) {
 	// A version written just before a crash, not yet in the record.
 	os.WriteFile(filepath.Join(j.Folder, "beach photo square.mp4"), []byte("mp4"), 0o644)
 	os.WriteFile(filepath.Join(j.Folder, ".beach photo wide.mp4.tmp-123"), []byte("part"), 0o644)
+	// The frames an export at full size keeps on the disk, when killed.
+	spill := filepath.Join(j.Folder, atomicfile.SpillPrefix+"4711")
+	os.MkdirAll(spill, 0o700)
+	os.WriteFile(filepath.Join(spill, "frames.rgba"), make([]byte, 4096), 0o600)
 	// While Vivify runs, that may be a version being written: a rescan of
 	// the library leaves it.
 	if err := w.eng.Rescan(); err != nil {
@@ -71,6 +76,9 @@ func TestVersionsOfAJob(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(j.Folder, ".beach photo wide.mp4.tmp-123")); err == nil {
 		t.Error("a partial file was left in the folder")
+	}
+	if _, err := os.Stat(spill); !os.IsNotExist(err) {
+		t.Error("a killed export's frames were left in the folder")
 	}
 	after, err = w.eng.DeleteVersion(j.ID, name)
 	if err != nil || len(after.Versions) != 1 {

@@ -83,6 +83,51 @@ func probe(ctx context.Context, path string) (videoInfo, error) {
 	return v, nil
 }
 
+// VideoInfo is what a video file's header says of its picture.
+type VideoInfo struct {
+	Width, Height int
+	FPS           float64
+	Seconds       float64 // its length, 0 when not said
+	Frames        int     // its frames, from the length when not said
+}
+
+// ProbeVideo reads a video file's size, rate and length (through ffprobe),
+// refusing what is not a regular file before ffprobe sees it.
+func ProbeVideo(ctx context.Context, path string) (VideoInfo, error) {
+	if !HasFFmpeg() {
+		return VideoInfo{}, ErrNoFFmpeg
+	}
+	f, _, err := picture.OpenFile(path)
+	if err != nil {
+		return VideoInfo{}, err
+	}
+	f.Close()
+	v, err := probe(ctx, path)
+	if err != nil {
+		return VideoInfo{}, err
+	}
+	info := VideoInfo{Width: v.w, Height: v.h, FPS: v.fps}
+	ctx, cancel := context.WithTimeout(ctx, probeTime)
+	defer cancel()
+	out, err := bundled.Command(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
+		"-show_entries", "stream=nb_frames:format=duration", "-of", "default=nw=1", path).Output()
+	if err == nil {
+		for _, line := range strings.Split(string(out), "\n") {
+			k, v, _ := strings.Cut(strings.TrimSpace(line), "=")
+			switch k {
+			case "nb_frames":
+				info.Frames, _ = strconv.Atoi(v)
+			case "duration":
+				info.Seconds, _ = strconv.ParseFloat(v, 64)
+			}
+		}
+	}
+	if info.Frames <= 0 && info.Seconds > 0 {
+		info.Frames = int(info.Seconds*info.FPS + 0.5)
+	}
+	return info, nil
+}
+
 // DecodeMP4 reads an MP4's frames through ffmpeg, at the size they are shown
 // at, within DefaultLimits.
 func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, error) {

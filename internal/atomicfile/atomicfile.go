@@ -102,3 +102,9 @@ func Produce(path string, perm os.FileMode, fill func(tmp string) error) error {
 	}
 	return SyncDir(dir)
 }
+
+// SpillPrefix starts the name of a hidden folder of temporary work beside
+// a file being made (an export's frames kept on the disk): removed when
+// the work ends, and, when a killed process left one, by the library's
+// tidy-up at the next start.
+const SpillPrefix = ".spill-"

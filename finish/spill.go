@@ -1,0 +1,151 @@
+package finish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"vivify/internal/atomicfile"
+	"vivify/internal/bundled"
+	"vivify/preview"
+)
+
+// SpillPrefix starts the name of the hidden folder an export at full size
+// keeps its frames in, beside the file it writes. The folder is removed
+// when the export ends, fails or is cancelled; one a killed process left
+// is removed at the next start (the library's tidy-up knows the prefix).
+const SpillPrefix = atomicfile.SpillPrefix
+
+// spill is a video's frames kept raw on disk, each at its full size, read
+// back one at a time and in any order: an export holds a few frames, not
+// the clip. Raw, because reading a frame back must cost no more than
+// copying it: a 1080p frame is 8 MB, and a boomerang reads each twice.
+type spill struct {
+	dir        string
+	f          *os.File
+	rect       image.Rectangle
+	frameBytes int64
+	delays     []time.Duration
+}
+
+// newSpill makes an empty spill in a new hidden folder in dir, for frames
+// of w × h.
+func newSpill(dir string, w, h int) (*spill, error) {
+	folder, err := os.MkdirTemp(dir, SpillPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("no room for the frames could be made beside the video: %w", err)
+	}
+	f, err := os.Create(filepath.Join(folder, "frames.rgba"))
+	if err != nil {
+		os.RemoveAll(folder)
+		return nil, err
+	}
+	return &spill{dir: folder, f: f, rect: image.Rect(0, 0, w, h), frameBytes: int64(w) * int64(h) * 4}, nil
+}
+
+// add writes the next frame (of the spill's size), shown for delay.
+func (s *spill) add(pix []byte, delay time.Duration) error {
+	if int64(len(pix)) != s.frameBytes {
+		return fmt.Errorf("a frame of %d bytes in a spill of %d-byte frames", len(pix), s.frameBytes)
+	}
+	if _, err := s.f.WriteAt(pix, int64(len(s.delays))*s.frameBytes); err != nil {
+		return fmt.Errorf("the frames could not be kept on the disk: %w", err)
+	}
+	s.delays = append(s.delays, delay)
+	return nil
+}
+
+func (s *spill) Len() int                  { return len(s.delays) }
+func (s *spill) Bounds() image.Rectangle   { return s.rect }
+func (s *spill) Delay(i int) time.Duration { return s.delays[i] }
+
+// Frame reads frame i into buf (a new frame when buf is nil).
+func (s *spill) Frame(i int, buf *image.RGBA) (*image.RGBA, error) {
+	if buf == nil || buf.Rect != s.rect {
+		buf = image.NewRGBA(s.rect)
+	}
+	if _, err := s.f.ReadAt(buf.Pix, int64(i)*s.frameBytes); err != nil {
+		return nil, fmt.Errorf("frame %d could not be read back from the disk: %w", i, err)
+	}
+	return buf, nil
+}
+
+// Close removes the spill and its folder.
+func (s *spill) Close() {
+	s.f.Close()
+	os.RemoveAll(s.dir)
+}
+
+// RemoveSpills deletes the spill folders a killed export left in dir.
+func RemoveSpills(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), SpillPrefix) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// spillVideo decodes the MP4 or WebM at path at its full size into a spill
+// in dir, a frame at a time: ffmpeg decodes, one frame's buffer is reused.
+// progress is told the share decoded.
+func spillVideo(ctx context.Context, path, dir string, info preview.VideoInfo, progress func(float64)) (*spill, error) {
+	sp, err := newSpill(dir, info.Width, info.Height)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			sp.Close()
+		}
+	}()
+	delay := time.Duration(float64(time.Second) / info.FPS)
+	cmd := bundled.Command(ctx, preview.FFmpeg, "-v", "error", "-nostdin", "-i", path,
+		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("ffmpeg could not be started: %w", err)
+	}
+	buf := make([]byte, sp.frameBytes)
+	var rerr error
+	for {
+		if _, err := io.ReadFull(out, buf); err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+				rerr = err
+			}
+			break
+		}
+		if rerr = sp.add(buf, delay); rerr != nil {
+			break
+		}
+		if info.Frames > 0 {
+			progress(min(1, float64(sp.Len())/float64(info.Frames)))
+		}
+	}
+	io.Copy(io.Discard, out)
+	werr := cmd.Wait()
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case rerr != nil:
+		return nil, rerr
+	case werr != nil:
+		return nil, fmt.Errorf("ffmpeg could not read the video: %s", lastLine(stderr.String(), werr))
+	case sp.Len() == 0:
+		return nil, fmt.Errorf("%w: ffmpeg found no frames in it", preview.ErrDamaged)
+	}
+	ok = true
+	return sp, nil
+}
