@@ -26,7 +26,7 @@ ifeq ($(origin CC),default)
 export CC = $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
 endif
 
-.PHONY: all deps test-deps package-deps build deb installer release-linux macos-app checksums demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-start clean
+.PHONY: all deps test-deps package-deps build deb installer release-linux macos-app checksums demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-start bench-full full-size clean
 
 all: build
 
@@ -92,6 +92,7 @@ test: test-deps
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_N) ./internal/update
 	VIVIFY_MEMORY_CEILING=1 $(GO) test -count=1 -run 'MemoryCeiling' -v ./internal/picture ./preview
 	$(GO) test -count=1 -run '^TestChatGIFOfAHard720pClip$$' -v ./finish
+	VIVIFY_MEMORY_CEILING=1 $(GO) test -count=1 -timeout 20m -run '^TestFullSize1080pInBoundedMemory$$' -v ./finish
 	VERSION=$(VERSION) bash scripts/package.sh linux
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" env VIVIFY_LINUX_PACKAGE=$(CURDIR)/$(LINUX_PKG) \
 		$(GO) test -count=1 -run '^TestLinuxPackage$$' -v ./e2e
@@ -154,6 +155,16 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./...
+
+# Finish at full size beside ffmpeg's command line doing the same recipe on
+# the same file: time and peak memory side by side (minutes each).
+bench-full: test-deps
+	VIVIFY_BENCH_FULL=1 $(GO) test -run '^$$' -bench '^BenchmarkFull' -benchtime 1x -timeout 60m -v ./finish
+
+# Every export preset and Finish operation on the largest video of every
+# catalogue model, at full size (tens of minutes).
+full-size: test-deps
+	VIVIFY_FULL_SIZE=1 $(GO) test -count=1 -run '^TestEveryPresetAtFullSize$$' -timeout 90m -v ./finish
 
 # The player's CPU in a real window, under Xvfb: playing at 16 fps, paused,
 # a bare animation and an empty window.

@@ -8,6 +8,7 @@ import (
 	"image/gif"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"context"
 	"fyne.io/fyne/v2"
@@ -190,4 +191,31 @@ func benchOpen(b *testing.B, path string, frames int) {
 	}
 	b.ReportMetric(float64(kept)/1e6, "MB-kept")
 	b.ReportMetric(float64(peak)/1e6, "MB-peak")
+}
+
+// BenchmarkOpen1080p240 opens the largest premium video, 1920×1080 for 10
+// seconds (240 frames), for the details pane, as the player does (kept
+// frames reported), beside ffmpeg alone decoding and scaling it to the same
+// size into nothing (s-ffmpeg-alone): the goal is its time plus 10%.
+func BenchmarkOpen1080p240(b *testing.B) {
+	if !HasFFmpeg() {
+		b.Skip("no ffmpeg")
+	}
+	path := filepath.Join(b.TempDir(), "kling.mp4")
+	out, err := exec.Command(FFmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=24",
+		"-frames:v", "240", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "28", "-pix_fmt", "yuv420p", path).CombinedOutput()
+	if err != nil {
+		b.Fatalf("ffmpeg: %v %s", err, out)
+	}
+	var alone time.Duration
+	for range 3 {
+		start := time.Now()
+		if out, err := exec.Command(FFmpeg, "-v", "error", "-i", path, "-vf", "scale=480:270",
+			"-f", "rawvideo", "-pix_fmt", "rgba", "-y", os.DevNull).CombinedOutput(); err != nil {
+			b.Fatalf("ffmpeg: %v %s", err, out)
+		}
+		alone += time.Since(start)
+	}
+	benchOpen(b, path, 240)
+	b.ReportMetric(alone.Seconds()/3, "s-ffmpeg-alone")
 }
