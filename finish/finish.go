@@ -140,7 +140,14 @@ func Framed(frames []preview.Frame, aspect [2]int, long int) ([]preview.Frame, e
 		cw, ch = long*aspect[0]/aspect[1], long
 	}
 	out := make([]preview.Frame, len(frames))
+	// A frame shown twice (a boomerang shows each but the ends twice) is
+	// framed once: the preview of a long video holds half as much.
+	done := map[*image.RGBA]*image.RGBA{}
 	for i, f := range frames {
+		if d, ok := done[f.Image]; ok {
+			out[i] = preview.Frame{Image: d, Delay: f.Delay}
+			continue
+		}
 		src := f.Image
 		sw, sh := src.Rect.Dx(), src.Rect.Dy()
 		// The blur: the frame filling the picture, made tiny and drawn
@@ -161,6 +168,7 @@ func Framed(frames []preview.Frame, aspect [2]int, long int) ([]preview.Frame, e
 		fw, fh := int(float64(sw)*fit), int(float64(sh)*fit)
 		fg := image.Rect((cw-fw)/2, (ch-fh)/2, (cw-fw)/2+fw, (ch-fh)/2+fh)
 		draw.ApproxBiLinear.Scale(dst, fg, src, src.Rect, draw.Src, nil)
+		done[f.Image] = dst
 		out[i] = preview.Frame{Image: dst, Delay: f.Delay}
 	}
 	return out, nil

@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -463,6 +464,10 @@ func (f *FinishPanel) export() {
 	f.left.SetText("Reading the video…")
 	f.progressRow.Show()
 	go func() {
+		// What the previews left behind goes back to the system first:
+		// the export holds a few frames, and the peak is the player's
+		// frames and those.
+		debug.FreeOSMemory()
 		start := time.Now()
 		last := time.Time{}
 		// At the video's full size, whatever its length: ExportFile keeps

@@ -68,6 +68,14 @@ func Run(a fyne.App, o StartOptions) {
 	// The mode is the one chosen last time, unless the command line asks
 	// for practice.
 	o.Practice = o.Practice || a.Preferences().Bool(prefPractice)
+	// The heap is mostly frames (pointer-free, cheap to collect) held for
+	// as long as a video is shown: collecting at half again the live heap
+	// rather than twice it keeps the peak of a 1080p video in Finish 44 MB
+	// lower (measured: 477 MB rather than 521), at little cost. GOGC, when
+	// set, still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	s := &starter{a: a, o: o}
 	// Three things overlap at start: reading the library, loading the fonts,
 	// and connecting to the display (the first window does that).
