@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -28,7 +27,7 @@ func TestCheck(t *testing.T) {
 		"link": func(p string) error { return os.Symlink(good, p) },
 	}
 	if runtime.GOOS != "windows" {
-		cases["pipe"] = func(p string) error { return syscall.Mkfifo(p, 0o600) }
+		cases["pipe"] = mkfifo
 	}
 	for name, create := range cases {
 		p := filepath.Join(dir, name, "preferences.json")
