@@ -260,3 +260,49 @@ func TestResultLastFrameIntoTheLastFrameSlot(t *testing.T) {
 		return strings.Contains(w.EndFrame().info.Text, "last-frame.png")
 	})
 }
+
+// Every model chosen after every other, through the family and model
+// choosers as a creator does, with the first model's longest length
+// chosen: the form reads a request the second model takes (before, Kling's
+// "5 s" stayed behind for Seedance and blocked Generate with no note), and
+// a problem that does remain is named above Generate.
+func TestEveryModelAfterEveryOther(t *testing.T) {
+	test.NewTempApp(t)
+	f := NewParamsForm()
+	choose := func(m client.Model) {
+		f.Family.SetSelected(familyNames[m.Family])
+		f.Model.SetSelected(m.Label())
+		if f.ChosenModel().ID != m.ID {
+			t.Fatalf("chose %s, the form has %s", m.ID, f.ChosenModel().ID)
+		}
+	}
+	for _, a := range client.Catalogue {
+		for _, b := range client.Catalogue {
+			if a.ID == b.ID && a.Family == b.Family {
+				continue
+			}
+			choose(a)
+			if len(a.Durations) > 0 {
+				f.Duration.SetSelected(a.Durations[len(a.Durations)-1] + " s")
+			}
+			f.Prompt.SetText("waves roll in")
+			choose(b)
+			r, err := f.Request("https://example.com/a.png")
+			if b.EndFrame {
+				r.EndImage = "https://example.com/b.png"
+				err = r.Validate()
+			}
+			if err != nil {
+				t.Errorf("%s then %s: %v (%s)", a.ID, b.ID, err, attentionWords(err))
+			}
+		}
+	}
+	// A problem is named above Generate, whatever row it belongs to.
+	f.Prompt.SetText("")
+	kling, _ := client.LookupModel(client.FamilyPremium, "kling-v2-1-i2v")
+	choose(kling)
+	_, err := f.Request("https://example.com/a.png")
+	if got := attentionWords(err); !strings.Contains(got, "needs a prompt") {
+		t.Fatalf("above Generate: %q", got)
+	}
+}

@@ -410,10 +410,14 @@ func (f *ParamsForm) SetRequest(r client.Request) {
 	f.Portrait.SetChecked(r.Portrait)
 	f.Guidance.SetValue(r.GuidanceScale)
 	f.SampleShift.SetValue(r.SampleShift)
-	if r.Duration != "" {
+	switch {
+	case r.Duration != "" && slices.Contains(m.Durations, r.Duration):
 		f.Duration.SetSelected(r.Duration + " s")
-	} else if len(m.Durations) > 0 {
+	case len(m.Durations) > 0:
 		f.Duration.SetSelected(m.Durations[0] + " s")
+	default:
+		f.Duration.Selected = "" // none: the model takes no length
+		f.Duration.Refresh()
 	}
 	f.Prompt.SetText(r.Prompt)
 	f.NegativePrompt.SetText(r.NegativePrompt)
@@ -513,7 +517,11 @@ func (f *ParamsForm) read() client.Request {
 	case client.FamilyPremium:
 		r.Family = m.Family
 		r.Portrait = f.Portrait.Checked
-		r.Duration = strings.TrimSuffix(f.Duration.Selected, " s")
+		// Only a length the model takes: the radio keeps the last model's
+		// choice while its row is hidden for one that takes none.
+		if d := strings.TrimSuffix(f.Duration.Selected, " s"); slices.Contains(m.Durations, d) {
+			r.Duration = d
+		}
 		r.OutputType = client.OutputMP4
 	}
 	return r

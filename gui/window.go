@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -116,7 +117,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.source.CheckLink = deps.Engine.CheckLink
 	w.params.OnChanged = func(client.Request) {
 		w.videoNote()
-		if w.message != nil && w.message.Text == settingsNeedAttention {
+		if w.message != nil && strings.HasPrefix(w.message.Text, settingsNeedAttention) {
 			if _, err := w.params.Request("https://upload.invalid/"); err == nil || onlyEndImage(err) {
 				w.say("") // corrected: the message is no longer true
 			}
@@ -617,7 +618,7 @@ func (w *Window) Generate() {
 	}
 	req, err := w.params.Request(firstNonEmpty(link, "https://upload.invalid/"))
 	if err != nil && !onlyEndImage(err) {
-		w.say(settingsNeedAttention)
+		w.say(attentionWords(err))
 		return
 	}
 	spec := jobs.Spec{Request: req, File: file, URL: link}
@@ -658,8 +659,26 @@ func (w *Window) Generate() {
 	w.add(spec)
 }
 
-// settingsNeedAttention is the message of a form with problems.
-const settingsNeedAttention = "Some settings need attention; see the notes beside them."
+// settingsNeedAttention starts the message of a form with problems.
+const settingsNeedAttention = "Some settings need attention:"
+
+// attentionWords is the message above Generate for a form with problems:
+// each problem in words, so none blocks Generate unseen (a note beside a
+// row that is hidden, or folded away, would not be seen).
+func attentionWords(err error) string {
+	var e *client.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return settingsNeedAttention + " " + err.Error()
+	}
+	var msgs []string
+	for _, f := range e.Fields {
+		if f.Field == "end_image" || slices.Contains(msgs, f.Message) {
+			continue // the last frame says so beside itself
+		}
+		msgs = append(msgs, f.Message)
+	}
+	return settingsNeedAttention + " " + strings.Join(msgs, " ")
+}
 
 // add queues the job of spec; the job appears in the gallery at once.
 func (w *Window) add(spec jobs.Spec) {
@@ -705,7 +724,7 @@ func (w *Window) dropped(uris []fyne.URI) {
 	default:
 		req, err := w.params.Request("https://upload.invalid/")
 		if err != nil {
-			w.say(settingsNeedAttention)
+			w.say(attentionWords(err))
 			return
 		}
 		go func() {
