@@ -62,8 +62,10 @@ func TestModelSwitchShowsItsFields(t *testing.T) {
 	f.Family.SetSelected("Premium")
 	f.Model.SetSelected("Kling 2.1")
 	rows("Kling", []string{"duration"}, []string{"num_frames", "resolution"})
-	if n := f.notes["prompt"]; !n.Visible() || !strings.Contains(n.Text, "needs a prompt") {
-		t.Errorf("Kling's prompt is not marked as needed: %q", n.Text)
+	// The prompt's hint says one thing: needed for Kling, and nothing else
+	// beside it says otherwise.
+	if h := f.hints["prompt"]; !strings.Contains(h.Text, "Kling 2.1 needs one") || strings.Contains(h.Text, "Optional") || f.notes["prompt"].Visible() {
+		t.Errorf("Kling's prompt hint: %q (note shown: %v)", h.Text, f.notes["prompt"].Visible())
 	}
 	f.Duration.SetSelected("10 s")
 	r, err := f.Request(img)
@@ -267,6 +269,7 @@ func TestResultLastFrameIntoTheLastFrameSlot(t *testing.T) {
 // "5 s" stayed behind for Seedance and blocked Generate with no note), and
 // a problem that does remain is named above Generate.
 func TestEveryModelAfterEveryOther(t *testing.T) {
+	// (and the prompt's hint says per model whether it is needed)
 	test.NewTempApp(t)
 	f := NewParamsForm()
 	choose := func(m client.Model) {
@@ -304,5 +307,21 @@ func TestEveryModelAfterEveryOther(t *testing.T) {
 	_, err := f.Request("https://example.com/a.png")
 	if got := attentionWords(err); !strings.Contains(got, "needs a prompt") {
 		t.Fatalf("above Generate: %q", got)
+	}
+	// The note beside the prompt belongs to it: typing one clears it, and
+	// a model that needs none clears it too.
+	if !f.errors["prompt"].Visible() {
+		t.Fatal("no note beside the empty prompt")
+	}
+	f.Prompt.SetText("gulls circle")
+	if f.errors["prompt"].Visible() {
+		t.Fatalf("the note stays after a prompt is typed: %q", f.errors["prompt"].Text)
+	}
+	f.Prompt.SetText("")
+	f.Request("https://example.com/a.png")
+	svd, _ := client.LookupModel(client.FamilySeed, "svd")
+	choose(svd)
+	if f.errors["prompt"].Visible() || !strings.Contains(f.hints["prompt"].Text, "Optional") {
+		t.Fatalf("after SVD: note %v %q, hint %q", f.errors["prompt"].Visible(), f.errors["prompt"].Text, f.hints["prompt"].Text)
 	}
 }

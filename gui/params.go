@@ -7,6 +7,7 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -84,6 +85,7 @@ type ParamsForm struct {
 	errors   map[string]*widget.Label
 	rows     map[string]fyne.CanvasObject // each field's row, by API name
 	notes    map[string]*widget.Label     // "this model may ignore it", by API name
+	hints    map[string]*widget.Label     // what each field is for, by API name
 	model    client.Model                 // the chosen model
 	costText string                       // CostNote's words for the model, kept between changes
 	aspect   float64                      // width / height of the source, for the lock
@@ -94,7 +96,8 @@ type ParamsForm struct {
 
 // NewParamsForm returns a form set to the documented defaults.
 func NewParamsForm() *ParamsForm {
-	f := &ParamsForm{Wheel: &wheelRelay{}, errors: map[string]*widget.Label{}, rows: map[string]fyne.CanvasObject{}, notes: map[string]*widget.Label{}}
+	f := &ParamsForm{Wheel: &wheelRelay{}, errors: map[string]*widget.Label{}, rows: map[string]fyne.CanvasObject{}, notes: map[string]*widget.Label{},
+		hints: map[string]*widget.Label{}}
 	changed := func() { f.changed() }
 	var families []string
 	for _, fam := range client.Families {
@@ -265,11 +268,12 @@ func (f *ParamsForm) showModel() {
 			}
 		}
 	}
-	if note := f.notes["prompt"]; m.PromptRequired {
-		note.SetText(m.Name + " needs a prompt: the picture alone is not enough for it.")
-		note.Show()
+	// The prompt's hint says one thing: needed, or not, for this model.
+	f.notes["prompt"].Hide()
+	if h := f.hints["prompt"]; m.PromptRequired {
+		h.SetText("What should happen in the video. " + m.Name + " needs one: the picture alone is not enough for it.")
 	} else {
-		note.Hide()
+		h.SetText(promptHint)
 	}
 	for _, w := range []fyne.CanvasObject{f.EnhancePrompt, f.Instant, f.Temp} {
 		w.Show()
@@ -302,6 +306,7 @@ func (f *ParamsForm) field(name, apiName, hint string, w fyne.CanvasObject) fyne
 	h := widget.NewLabel(hint)
 	h.Wrapping = fyne.TextWrapWord
 	h.SizeName = theme.SizeNameCaptionText
+	f.hints[apiName] = h
 	e := widget.NewLabel("")
 	e.Importance = widget.DangerImportance
 	e.Wrapping = fyne.TextWrapWord
@@ -318,13 +323,16 @@ func (f *ParamsForm) field(name, apiName, hint string, w fyne.CanvasObject) fyne
 	return row
 }
 
+// promptHint is the prompt's hint for a model that needs none.
+const promptHint = "What should happen in the video. Optional: the picture alone is enough."
+
 func (f *ParamsForm) layout() fyne.CanvasObject {
 	modelRow := f.field("Model", "model_id", "Standard models are quick and small; HD makes 720p; premium models take minutes.",
 		container.NewVBox(container.New(layout.NewFormLayout(), widget.NewLabel("Kind"), f.Family, widget.NewLabel("Model"), f.Model), f.ModelInfo))
 	// Motion and the prompt first: they are what a creator changes most.
 	basic := container.NewVBox(
 		f.field("Motion", "motion_bucket_id", "How much moves, from calm (left: a gentle sway) to wild (right: a lot of movement).", f.Motion),
-		f.field("Prompt", "prompt", "What should happen in the video. Optional: the picture alone is enough.", f.Wheel.over(f.Prompt)),
+		f.field("Prompt", "prompt", promptHint, f.Wheel.over(f.Prompt)),
 		modelRow,
 		f.field("Size", "width", "Width and height of the video, up to 512 pixels.",
 			container.NewVBox(container.New(layout.NewFormLayout(),
@@ -702,7 +710,40 @@ func (f *ParamsForm) changed() {
 		info += " " + f.costText
 	}
 	f.ModelInfo.SetText(info)
+	f.recheckShownErrors(r)
 	if f.OnChanged != nil {
 		f.OnChanged(r)
+	}
+}
+
+// recheckShownErrors keeps the notes already shown true as the form
+// changes: a field corrected (a prompt typed, a model that does not take
+// it chosen) loses its note at once, and one still wrong says what is
+// wrong now. No new note appears before Generate is pressed.
+func (f *ParamsForm) recheckShownErrors(r client.Request) {
+	shown := false
+	for _, l := range f.errors {
+		shown = shown || l.Visible()
+	}
+	if !shown {
+		return
+	}
+	r.InitImage = "https://example.com/a.png"
+	msgs := map[string][]string{}
+	var e *client.Error
+	if errors.As(r.Validate(), &e) {
+		for _, fe := range e.Fields {
+			msgs[fe.Field] = append(msgs[fe.Field], fe.Message)
+		}
+	}
+	for field, l := range f.errors {
+		if !l.Visible() {
+			continue
+		}
+		if m := msgs[field]; len(m) > 0 {
+			l.SetText(strings.Join(m, " "))
+		} else {
+			l.Hide()
+		}
 	}
 }
