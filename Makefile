@@ -158,8 +158,10 @@ bench:
 
 # Finish at full size beside ffmpeg's command line doing the same recipe on
 # the same file: time and peak memory side by side (minutes each).
+# Each in a process of its own: a child's peak memory is counted per process.
 bench-full: test-deps
-	VIVIFY_BENCH_FULL=1 $(GO) test -run '^$$' -bench '^BenchmarkFull' -benchtime 1x -timeout 60m -v ./finish
+	for b in Full1080pBoomerangVertical Full1080pChatGIF Full720pSmoother30 Full720pDouble; do \
+		VIVIFY_BENCH_FULL=1 $(GO) test -run '^$$' -bench "^Benchmark$$b$$" -benchtime 1x -timeout 60m ./finish || exit 1; done
 
 # Every export preset and Finish operation on the largest video of every
 # catalogue model, at full size (tens of minutes).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -22,10 +23,16 @@ import (
 // it runs (MB-ffmpeg-child), and for the command line, its peak (MB-cli)
 // and time (s-cli).
 
-// resetPeak starts this process's peak resident memory afresh (Linux).
-func resetPeak() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+// resetPeak starts this process's peak resident memory afresh (Linux),
+// after giving what is free back to the system.
+func resetPeak() {
+	debug.FreeOSMemory()
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
 
-// childPeak is the largest peak of the children waited for so far.
+// childPeak is the largest peak of the children waited for so far: make
+// bench-full runs each benchmark in a process of its own, so that it is
+// Vivify's ffmpeg's before the command line has run.
 func childPeak() int64 {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)

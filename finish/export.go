@@ -275,7 +275,7 @@ func exportVideo(ctx context.Context, frames reel, r Recipe, p Preset, dest stri
 
 	encode := func(tmp string, bitrate int64) error {
 		args := []string{"-v", "error", "-nostdin", "-y",
-			"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", b.Dx(), b.Dy()), "-framerate", rate(fps), "-i", "pipe:0",
+			"-f", "rawvideo", "-pix_fmt", frames.PixFmt(), "-s", fmt.Sprintf("%dx%d", b.Dx(), b.Dy()), "-framerate", rate(fps), "-i", "pipe:0",
 			"-vf", strings.Join(vf, ","), "-an"}
 		args = append(args, outFrames...)
 		switch p.Ext {

@@ -39,7 +39,7 @@ func ExportFile(ctx context.Context, src string, r Recipe, p Preset, dest string
 		return Result{}, err
 	}
 	const reading = 0.25 // of the progress bar: reading is quicker than encoding
-	sp, err := spillVideo(ctx, src, dir, info, func(f float64) { progress(f * reading) })
+	sp, err := spillVideo(ctx, src, dir, info, spillFormat(info, p), func(f float64) { progress(f * reading) })
 	if err != nil {
 		return Result{}, err
 	}
@@ -47,12 +47,23 @@ func ExportFile(ctx context.Context, src string, r Recipe, p Preset, dest string
 	return exportReel(ctx, sp, r, p, dest, dir, func(f float64) { progress(reading + f*(1-reading)) })
 }
 
+// spillFormat is how the frames are kept for preset p: as the video
+// codec takes them (YUV 4:2:0, a third of RGBA's bytes, and no conversion
+// on the way in or out) for a video of even sides, else RGBA, which a GIF
+// is made from.
+func spillFormat(info preview.VideoInfo, p Preset) string {
+	if p.NeedsFFmpeg() && info.Width%2 == 0 && info.Height%2 == 0 {
+		return "yuv420p"
+	}
+	return "rgba"
+}
+
 // roomNeeded is what an export of a video of info takes on the disk at
 // most: its frames spilled raw, the smoother's frames too for a GIF, and
 // the file (its limit, or as much as the raw frames for a GIF, a tenth of
 // them for a video codec).
 func roomNeeded(info preview.VideoInfo, r Recipe, p Preset) uint64 {
-	frame := uint64(info.Width) * uint64(info.Height) * 4
+	frame := uint64(rawBytes(spillFormat(info, p), info.Width, info.Height))
 	frames := uint64(max(info.Frames, 1))
 	need := frame * frames
 	if r.FPS > 0 && !p.NeedsFFmpeg() && info.FPS > 0 {

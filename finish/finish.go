@@ -64,14 +64,21 @@ func Crossfade(frames []preview.Frame, overlap int) ([]preview.Frame, error) {
 // mix is a*(1-t) + b*t, pixel by pixel, on a's bounds.
 func mix(a, b *image.RGBA, t float64) *image.RGBA {
 	out := image.NewRGBA(a.Rect)
+	out.Pix = mixBytes(a.Pix, b.Pix, t)
+	return out
+}
+
+// mixBytes is a*(1-t) + b*t, byte by byte, on a's length.
+func mixBytes(a, b []byte, t float64) []byte {
+	out := make([]byte, len(a))
 	wb := int(t*256 + 0.5)
 	wa := 256 - wb
-	for i := range out.Pix {
+	for i := range out {
 		var bv int
-		if i < len(b.Pix) {
-			bv = int(b.Pix[i])
+		if i < len(b) {
+			bv = int(b[i])
 		}
-		out.Pix[i] = uint8((int(a.Pix[i])*wa + bv*wb + 128) >> 8)
+		out[i] = uint8((int(a[i])*wa + bv*wb + 128) >> 8)
 	}
 	return out
 }

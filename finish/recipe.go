@@ -161,7 +161,7 @@ func interpolate(ctx context.Context, c reel, fps int, progress func(float64), s
 	length := clipDuration(c)
 	want := int(math.Round(length.Seconds() * float64(fps)))
 	cmd := bundled.Command(ctx, preview.FFmpeg, "-v", "error", "-nostdin",
-		"-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", rate(inRate), "-i", "pipe:0",
+		"-f", "rawvideo", "-pix_fmt", c.PixFmt(), "-s", fmt.Sprintf("%dx%d", w, h), "-framerate", rate(inRate), "-i", "pipe:0",
 		"-vf", smoother(fps), "-frames:v", strconv.Itoa(want),
 		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
 	in = holdLast(in)
@@ -236,14 +236,14 @@ func pipeFrames(ctx context.Context, cmd *exec.Cmd, c reel, order []int, written
 	wrote := make(chan error, 1)
 	go func() {
 		var err error
-		var buf *image.RGBA
+		var buf []byte
 		for i, at := range order {
-			var f *image.RGBA
-			if f, err = c.Frame(at, buf); err != nil {
+			var f []byte
+			if f, err = c.Raw(at, buf); err != nil {
 				break
 			}
 			buf = f
-			if _, err = stdin.Write(f.Pix); err != nil {
+			if _, err = stdin.Write(f); err != nil {
 				break
 			}
 			if written != nil {

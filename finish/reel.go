@@ -2,6 +2,7 @@ package finish
 
 import (
 	"image"
+	"image/draw"
 	"math"
 	"time"
 
@@ -22,6 +23,20 @@ type reel interface {
 	// to read until it passes buf again. Frame is safe to call from
 	// several goroutines, each with a buffer of its own.
 	Frame(i int, buf *image.RGBA) (*image.RGBA, error)
+	// PixFmt is how Raw lays a frame's bytes out, as ffmpeg names it:
+	// "rgba", or "yuv420p" for a video spilled for a video codec (a
+	// third of the bytes, and no conversion either way).
+	PixFmt() string
+	// Raw is frame i's bytes in PixFmt, in buf when it is the right size.
+	Raw(i int, buf []byte) ([]byte, error)
+}
+
+// rawBytes is the size of a frame of w × h in pixFmt.
+func rawBytes(pixFmt string, w, h int) int {
+	if pixFmt == "yuv420p" {
+		return w*h + 2*((w+1)/2)*((h+1)/2)
+	}
+	return w * h * 4
 }
 
 // memClip is frames held in memory.
@@ -32,6 +47,16 @@ func (m memClip) Bounds() image.Rectangle   { return m[0].Image.Rect }
 func (m memClip) Delay(i int) time.Duration { return m[i].Delay }
 func (m memClip) Frame(i int, _ *image.RGBA) (*image.RGBA, error) {
 	return m[i].Image, nil
+}
+func (m memClip) PixFmt() string { return "rgba" }
+func (m memClip) Raw(i int, _ []byte) ([]byte, error) {
+	img := m[i].Image
+	if img.Stride == 4*img.Rect.Dx() && len(img.Pix) == 4*img.Rect.Dx()*img.Rect.Dy() {
+		return img.Pix, nil
+	}
+	out := image.NewRGBA(image.Rect(0, 0, img.Rect.Dx(), img.Rect.Dy()))
+	draw.Draw(out, out.Rect, img, img.Rect.Min, draw.Src)
+	return out.Pix, nil
 }
 
 // step is one frame of a finished clip: frame src of its source, shown for
@@ -152,6 +177,27 @@ func (c stepClip) Frame(i int, buf *image.RGBA) (*image.RGBA, error) {
 	return mix(end, start, s.fade), nil
 }
 
+func (c stepClip) PixFmt() string { return c.src.PixFmt() }
+
+// Raw is step i's bytes: its frame's, or the dissolve's, mixed byte by
+// byte (a linear mix is the same in RGBA and in YUV).
+func (c stepClip) Raw(i int, buf []byte) ([]byte, error) {
+	s := c.steps[i]
+	if s.fade <= 0 {
+		return c.src.Raw(s.src, buf)
+	}
+	end, err := c.src.Raw(s.from, nil)
+	if err != nil {
+		return nil, err
+	}
+	end = append([]byte(nil), end...) // the source's own, for a clip in memory
+	start, err := c.src.Raw(s.src, buf)
+	if err != nil {
+		return nil, err
+	}
+	return mixBytes(end, start, s.fade), nil
+}
+
 // framesOf makes the frames of a clip in memory: Apply's result.
 func framesOf(c stepClip) []preview.Frame {
 	out := make([]preview.Frame, c.Len())
@@ -235,6 +281,8 @@ func (p pickClip) Delay(i int) time.Duration { return p.delays[i] }
 func (p pickClip) Frame(i int, buf *image.RGBA) (*image.RGBA, error) {
 	return p.src.Frame(p.idx[i], buf)
 }
+func (p pickClip) PixFmt() string                       { return p.src.PixFmt() }
+func (p pickClip) Raw(i int, buf []byte) ([]byte, error) { return p.src.Raw(p.idx[i], buf) }
 
 // everyClip keeps every nth frame of c, each lasting as long as those it
 // stands for: the length stays.

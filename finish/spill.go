@@ -30,13 +30,18 @@ type spill struct {
 	dir        string
 	f          *os.File
 	rect       image.Rectangle
+	pixFmt     string
 	frameBytes int64
 	delays     []time.Duration
 }
 
-// newSpill makes an empty spill in a new hidden folder in dir, for frames
-// of w × h.
-func newSpill(dir string, w, h int) (*spill, error) {
+// newSpill makes an empty spill in a new hidden folder in dir, for RGBA
+// frames of w × h.
+func newSpill(dir string, w, h int) (*spill, error) { return newSpillOf(dir, w, h, "rgba") }
+
+// newSpillOf makes an empty spill of frames of w × h in pixFmt ("rgba" or
+// "yuv420p").
+func newSpillOf(dir string, w, h int, pixFmt string) (*spill, error) {
 	folder, err := os.MkdirTemp(dir, SpillPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("no room for the frames could be made beside the video: %w", err)
@@ -46,7 +51,7 @@ func newSpill(dir string, w, h int) (*spill, error) {
 		os.RemoveAll(folder)
 		return nil, err
 	}
-	return &spill{dir: folder, f: f, rect: image.Rect(0, 0, w, h), frameBytes: int64(w) * int64(h) * 4}, nil
+	return &spill{dir: folder, f: f, rect: image.Rect(0, 0, w, h), pixFmt: pixFmt, frameBytes: int64(rawBytes(pixFmt, w, h))}, nil
 }
 
 // add writes the next frame (of the spill's size), shown for delay.
@@ -65,8 +70,26 @@ func (s *spill) Len() int                  { return len(s.delays) }
 func (s *spill) Bounds() image.Rectangle   { return s.rect }
 func (s *spill) Delay(i int) time.Duration { return s.delays[i] }
 
-// Frame reads frame i into buf (a new frame when buf is nil).
+func (s *spill) PixFmt() string { return s.pixFmt }
+
+// Raw reads frame i's bytes into buf (a new slice when it is not of a
+// frame's size).
+func (s *spill) Raw(i int, buf []byte) ([]byte, error) {
+	if int64(len(buf)) != s.frameBytes {
+		buf = make([]byte, s.frameBytes)
+	}
+	if _, err := s.f.ReadAt(buf, int64(i)*s.frameBytes); err != nil {
+		return nil, fmt.Errorf("frame %d could not be read back from the disk: %w", i, err)
+	}
+	return buf, nil
+}
+
+// Frame reads frame i into buf (a new frame when buf is nil). Only an
+// RGBA spill has frames as pictures.
 func (s *spill) Frame(i int, buf *image.RGBA) (*image.RGBA, error) {
+	if s.pixFmt != "rgba" {
+		return nil, fmt.Errorf("a %s spill read as pictures", s.pixFmt)
+	}
 	if buf == nil || buf.Rect != s.rect {
 		buf = image.NewRGBA(s.rect)
 	}
@@ -93,10 +116,11 @@ func RemoveSpills(dir string) {
 }
 
 // spillVideo decodes the MP4 or WebM at path at its full size into a spill
-// in dir, a frame at a time: ffmpeg decodes, one frame's buffer is reused.
+// in dir, in pixFmt, a frame at a time: ffmpeg decodes, one frame's buffer
+// is reused.
 // progress is told the share decoded.
-func spillVideo(ctx context.Context, path, dir string, info preview.VideoInfo, progress func(float64)) (*spill, error) {
-	sp, err := newSpill(dir, info.Width, info.Height)
+func spillVideo(ctx context.Context, path, dir string, info preview.VideoInfo, pixFmt string, progress func(float64)) (*spill, error) {
+	sp, err := newSpillOf(dir, info.Width, info.Height, pixFmt)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +132,7 @@ func spillVideo(ctx context.Context, path, dir string, info preview.VideoInfo, p
 	}()
 	delay := time.Duration(float64(time.Second) / info.FPS)
 	cmd := bundled.Command(ctx, preview.FFmpeg, "-v", "error", "-nostdin", "-i", path,
-		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
+		"-f", "rawvideo", "-pix_fmt", pixFmt, "pipe:1")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
