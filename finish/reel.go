@@ -281,7 +281,7 @@ func (p pickClip) Delay(i int) time.Duration { return p.delays[i] }
 func (p pickClip) Frame(i int, buf *image.RGBA) (*image.RGBA, error) {
 	return p.src.Frame(p.idx[i], buf)
 }
-func (p pickClip) PixFmt() string                       { return p.src.PixFmt() }
+func (p pickClip) PixFmt() string                        { return p.src.PixFmt() }
 func (p pickClip) Raw(i int, buf []byte) ([]byte, error) { return p.src.Raw(p.idx[i], buf) }
 
 // everyClip keeps every nth frame of c, each lasting as long as those it
