@@ -116,7 +116,9 @@ func encodeGIF(ctx context.Context, c reel, colours int, scale float64, enc *enc
 					if scaled == nil {
 						scaled = image.NewRGBA(image.Rect(0, 0, w, h))
 					}
-					if src.Rect.Dx() == b.Dx() && src.Rect.Dy() == b.Dy() {
+					if k := b.Dx() / w; k >= 2 && w*k == b.Dx() && h*k == b.Dy() && src.Rect.Dx() == b.Dx() && src.Rect.Dy() == b.Dy() {
+						boxDown(scaled, src, k) // a half or a third: each pixel the mean of its k × k
+					} else if src.Rect.Dx() == b.Dx() && src.Rect.Dy() == b.Dy() {
 						scaler.Scale(scaled, scaled.Rect, src, src.Rect, draw.Src, nil)
 					} else { // a frame of another size (never from a video)
 						draw.CatmullRom.Scale(scaled, scaled.Rect, src, src.Rect, draw.Src, nil)
@@ -184,6 +186,36 @@ func encodeGIF(ctx context.Context, c reel, colours int, scale float64, enc *enc
 	}
 	gw.end()
 	return gw.err
+}
+
+// boxDown makes dst (src's size divided by k) of the means of src's k × k
+// blocks: for a half or a third, as good as a cubic filter and many times
+// quicker (a 1080p frame's cubic scaling took most of a chat GIF's time).
+func boxDown(dst, src *image.RGBA, k int) {
+	w, h := dst.Rect.Dx(), dst.Rect.Dy()
+	n := uint32(k * k)
+	sums := make([]uint32, 4*w)
+	for y := range h {
+		clear(sums)
+		for dy := range k {
+			row := src.Pix[(y*k+dy)*src.Stride:]
+			for x := range w {
+				p := row[4*x*k:]
+				s := sums[4*x : 4*x+4]
+				for dx := range k {
+					q := p[4*dx:]
+					s[0] += uint32(q[0])
+					s[1] += uint32(q[1])
+					s[2] += uint32(q[2])
+					s[3] += uint32(q[3])
+				}
+			}
+		}
+		out := dst.Pix[y*dst.Stride:]
+		for i, v := range sums {
+			out[i] = uint8((v + n/2) / n)
+		}
+	}
 }
 
 // gifWriter writes a looping GIF of one palette, a frame at a time.
