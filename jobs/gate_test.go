@@ -107,7 +107,15 @@ func TestDownloadingWithoutLinks(t *testing.T) {
 		"version": 1, "id": "id-only", "state": "downloading", "request": smallRequest("x"), "links": []string{"not a link"},
 		"server_id": first.ServerID, "created": time.Now(),
 	})
+	// The case that panicked at every start: an id, and an empty list.
+	writeJobFolder(t, w.lib, "2026-12-01 10-02 empty list", map[string]any{
+		"version": 1, "id": "empty-list", "state": "downloading", "request": smallRequest("x"), "links": []string{},
+		"server_id": first.ServerID, "created": time.Now(),
+	})
 	w.open()
+	if j := w.waitState("empty-list", 20*time.Second, jobs.Done, jobs.Failed); j.State != jobs.Done {
+		t.Errorf("an id and no links: %s %+v", j.State, j.Failure)
+	}
 	bad := w.waitState("no-links", 5*time.Second, jobs.Failed)
 	if bad.Failure.Kind != "damaged" || !strings.Contains(bad.Failure.Message, "changed outside Vivify") || bad.Failure.Retryable {
 		t.Errorf("no links: %+v", bad.Failure)
