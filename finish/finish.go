@@ -26,39 +26,29 @@ var ErrNoFrames = errors.New("the video has no frames")
 // either end, so that it loops without a jump: its last frame is the
 // second, which leads back into the first.
 func Boomerang(frames []preview.Frame) ([]preview.Frame, error) {
-	if len(frames) == 0 {
-		return nil, ErrNoFrames
-	}
-	out := append([]preview.Frame(nil), frames...)
-	for i := len(frames) - 2; i >= 1; i-- {
-		out = append(out, frames[i])
-	}
-	return out, nil
+	return onFrames(frames, boomerangSteps)
 }
 
 // Crossfade blends the last overlap frames into the first ones, so the end
 // dissolves into the start and the loop has no jump. The result is overlap
 // frames shorter. overlap is clamped to a third of the frames.
 func Crossfade(frames []preview.Frame, overlap int) ([]preview.Frame, error) {
-	n := len(frames)
-	if n == 0 {
+	return onFrames(frames, func(s []step) []step { return crossfadeSteps(s, overlap) })
+}
+
+// onFrames does the steps' work on frames in memory: the operations
+// below are the recipe's steps (stepsOf), one algorithm for the player's
+// frames and an export's.
+func onFrames(frames []preview.Frame, do func([]step) []step) ([]preview.Frame, error) {
+	if len(frames) == 0 {
 		return nil, ErrNoFrames
 	}
-	overlap = min(max(overlap, 1), n/3)
-	if overlap < 1 {
-		return append([]preview.Frame(nil), frames...), nil
+	c := memClip(frames)
+	steps := make([]step, len(frames))
+	for i := range steps {
+		steps[i] = step{src: i, delay: frames[i].Delay}
 	}
-	out := make([]preview.Frame, 0, n-overlap)
-	for i := 0; i < n-overlap; i++ {
-		f := frames[i]
-		if i < overlap {
-			// Early in the loop the end's frames show through, fading.
-			t := float64(i+1) / float64(overlap+1)
-			f = preview.Frame{Image: mix(frames[n-overlap+i].Image, frames[i].Image, t), Delay: frames[i].Delay}
-		}
-		out = append(out, f)
-	}
-	return out, nil
+	return framesOf(stepClip{c, do(steps)}), nil
 }
 
 // mix is a*(1-t) + b*t, pixel by pixel, on a's bounds.
@@ -89,7 +79,7 @@ func Trim(frames []preview.Frame, from, to int) ([]preview.Frame, error) {
 	if from >= to {
 		return nil, ErrNoFrames
 	}
-	return append([]preview.Frame(nil), frames[from:to]...), nil
+	return onFrames(frames, func(s []step) []step { return s[from:to] })
 }
 
 // minDelay is the shortest frame time players honour: shorter GIF delays
@@ -100,25 +90,7 @@ const minDelay = 20 * time.Millisecond
 // divided by rate; where a frame would be shorter than players honour,
 // frames are dropped instead, so the length is what was asked.
 func Speed(frames []preview.Frame, rate float64) ([]preview.Frame, error) {
-	if len(frames) == 0 {
-		return nil, ErrNoFrames
-	}
-	rate = min(max(rate, 0.5), 2)
-	var out []preview.Frame
-	var owed time.Duration // time of dropped frames, given to the next kept one
-	for _, f := range frames {
-		d := time.Duration(float64(f.Delay)/rate) + owed
-		if d < minDelay && len(out) > 0 {
-			owed = d
-			continue
-		}
-		owed = 0
-		out = append(out, preview.Frame{Image: f.Image, Delay: d})
-	}
-	if owed > 0 {
-		out[len(out)-1].Delay += owed
-	}
-	return out, nil
+	return onFrames(frames, func(s []step) []step { return speedSteps(s, rate) })
 }
 
 // Duration is the frames' total time.

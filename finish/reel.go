@@ -91,15 +91,23 @@ func stepsOf(delays []time.Duration, r Recipe) ([]step, error) {
 	}
 	switch r.Loop {
 	case LoopBoomerang:
-		for i := len(out) - 2; i >= 1; i-- {
-			out = append(out, out[i])
-		}
+		out = boomerangSteps(out)
 	case LoopCrossfade:
 		// A third of a second of dissolve, at most a third of the clip.
 		overlap := max(2, int(math.Round(float64(time.Second/3)/float64(max(out[0].delay, time.Millisecond)))))
 		out = crossfadeSteps(out, overlap)
 	}
 	return out, nil
+}
+
+// boomerangSteps plays the steps forwards then backwards, without
+// repeating either end.
+func boomerangSteps(in []step) []step {
+	out := in[:len(in):len(in)] // appending never writes into the caller's array
+	for i := len(in) - 2; i >= 1; i-- {
+		out = append(out, in[i])
+	}
+	return out
 }
 
 // speedSteps plays the steps rate times as fast (0.5 to 2): frame times
