@@ -383,8 +383,7 @@ func (d *Details) setActions(j jobs.Job) {
 		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
 		add("Finish…", theme.ColorPaletteIcon(), d.openFinish)
 	}
-	damaged := j.Failure != nil && j.Failure.Kind == "damaged" // left alone: nothing to retry
-	if (j.State == jobs.Failed || j.State == jobs.Cancelled || j.State == jobs.Interrupted) && !damaged {
+	if (j.State == jobs.Failed || j.State == jobs.Cancelled || j.State == jobs.Interrupted) && !j.Damaged() {
 		add("Retry", theme.ViewRefreshIcon(), run(func() error { return eng.Retry(j.ID) }))
 	}
 	if j.State.Ended() {

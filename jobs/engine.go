@@ -589,7 +589,7 @@ func (e *Engine) Retry(id string) error {
 	if e.closed {
 		return ErrClosed
 	}
-	if j.Failure != nil && j.Failure.Kind == "damaged" {
+	if j.Damaged() {
 		return ErrDamaged
 	}
 	follow := j.ServerID != "" || len(j.Links) > 0

@@ -28,10 +28,13 @@ type libraryLock struct {
 	dir  *os.File // nil where folders cannot be locked (Windows)
 }
 
-// Close lets go of the lock.
+// Close lets go of the lock (of what of it is held).
 func (l *libraryLock) Close() error {
 	if l.dir != nil {
 		l.dir.Close()
+	}
+	if l.file == nil {
+		return nil
 	}
 	return l.file.Close()
 }
@@ -57,12 +60,12 @@ func lockLibrary(dir string) (*libraryLock, error) {
 	}
 	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		l.Close0()
+		l.Close()
 		return nil, fmt.Errorf("the library folder %s cannot be used: %w", dir, err)
 	}
 	if err := lockFile(f); err != nil {
 		f.Close()
-		l.Close0()
+		l.Close()
 		if errors.Is(err, errLocked) {
 			return nil, ErrLibraryInUse
 		}
@@ -70,13 +73,6 @@ func lockLibrary(dir string) (*libraryLock, error) {
 	}
 	l.file = f
 	return l, nil
-}
-
-// Close0 lets go of the folder's lock before the file's is held.
-func (l *libraryLock) Close0() {
-	if l.dir != nil {
-		l.dir.Close()
-	}
 }
 
 // IDFile holds the library's id, which jobs made in it carry (Job.Library).

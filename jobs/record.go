@@ -41,10 +41,6 @@ const (
 // the engine takes only the *Job admit builds.
 type rawJob Job
 
-// damaged is a problem of a record that stops the engine acting on the job:
-// it is marked failed, with this as its reason, and left as it is.
-type damaged string
-
 // admit is the gate for a job's record: it builds the job from raw field
 // by field, each checked against what Vivify itself would write. A field
 // that fails is dropped (a file name outside the folder, a link that is not
@@ -67,7 +63,7 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 		return nil, nil, fmt.Errorf("made by a newer Vivify; passed over")
 	}
 	var problems []string
-	var stop []damaged
+	stop := "" // why what is left cannot be acted on: the job is damaged
 	drop := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
 	j := &Job{Version: raw.Version, ID: raw.ID, Folder: folder, Practice: raw.Practice}
@@ -75,7 +71,10 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 	if !plain.Token(j.Library, maxIDLen) {
 		j.Library = ""
 	}
-	j.State = admitState(raw.State)
+	j.State = raw.State
+	if !known(j.State) {
+		j.State = Interrupted // and said why at the end, once the rest is read
+	}
 	j.Created = admitTime(raw.Created)
 
 	// The request: enums as enums, text as plain text, links as web
@@ -166,21 +165,14 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 	// Versions: its own video files, each once, at most MaxVersions.
 	seen := map[string]bool{}
 	for _, v := range raw.Versions {
-		name := v.File
-		switch {
-		case !localName(name) || len(name) > maxFileName || strings.HasPrefix(name, "."):
-			drop("a version %q is not a file of its folder; it was left out", plain.Line(name, 60))
-			continue
-		case !slices.Contains(videoExts, strings.ToLower(filepath.Ext(name))):
-			drop("a version %q is not a video; it was left out", plain.Line(name, 60))
-			continue
-		case own[name]:
-			drop("a version %q is another of its files; it was left out", plain.Line(name, 60))
-			continue
-		case seen[name]:
+		if why := j.versionProblem(v.File); why != "" {
+			drop("a version %q %s; it was left out", plain.Line(v.File, 60), why)
 			continue
 		}
-		seen[name] = true
+		if seen[v.File] {
+			continue
+		}
+		seen[v.File] = true
 		j.Versions = append(j.Versions, admitVersion(v))
 	}
 	if n := len(j.Versions); n > MaxVersions {
@@ -221,14 +213,14 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 		case j.ServerID == "" && len(j.Links) > 0:
 			j.State = Downloading // made: nothing to follow, only to save
 		case j.ServerID == "" && raw.ServerID != "":
-			stop = append(stop, "the service's id for it is not one the service gives")
+			stop = "the service's id for it is not one the service gives"
 		}
 	case Downloading:
 		if len(j.Links) == 0 {
 			if j.ServerID != "" {
 				j.State = Processing // asked again, the service gives its links
 			} else {
-				stop = append(stop, "it has no link to its video and no id to ask the service for one")
+				stop = "it has no link to its video and no id to ask the service for one"
 			}
 		}
 	}
@@ -237,15 +229,15 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 		j.Failure = &Failure{Kind: "no_output", Message: "This job's video is not in its folder.",
 			Advice: "It may have been moved or deleted. Run the job again to make a new one."}
 	}
-	if len(stop) > 0 {
-		problems = append(problems, "it cannot be followed safely ("+string(stop[0])+"), so it was left alone")
+	if stop != "" {
+		problems = append(problems, "it cannot be followed safely ("+stop+"), so it was left alone")
 		j.State = Failed
-		j.Failure = &Failure{Kind: "damaged", MayBeCharged: j.ServerID != "" || len(j.Links) > 0,
-			Message: "This job's record (its " + JobFile + ") was changed outside Vivify: " + string(stop[0]) + ".",
+		j.Failure = &Failure{Kind: kindDamaged, MayBeCharged: j.ServerID != "" || len(j.Links) > 0,
+			Message: "This job's record (its " + JobFile + ") was changed outside Vivify: " + stop + ".",
 			Advice:  "Vivify left it alone. Delete it, or use Reuse settings to make it again.",
 			Details: strings.Join(problems, "\n")}
 	}
-	if raw.State != j.State && !known(raw.State) {
+	if !known(raw.State) {
 		unknown := plain.Line(string(raw.State), 40)
 		j.State = Interrupted
 		j.Failure = &Failure{
@@ -266,15 +258,6 @@ func known(s State) bool {
 		return true
 	}
 	return false
-}
-
-// admitState is s when it is known; an unknown one is dealt with at the
-// end of admit, once the rest is read.
-func admitState(s State) State {
-	if known(s) {
-		return s
-	}
-	return Interrupted
 }
 
 // pictureExts are the pictures a job's folder holds (its source, its last
@@ -326,7 +309,15 @@ func admitVersion(v Version) Version {
 // failureKinds are the words Failure.Kind takes.
 var failureKinds = []string{"invalid_key", "no_credits", "rate_limited", "validation", "not_found",
 	"generation_failed", "transient", "interrupted", "disk", "bad_image", "still_processing", "no_output",
-	"too_large", "cancelled", "damaged", "other"}
+	"too_large", "cancelled", kindDamaged, "other"}
+
+// kindDamaged is the Failure.Kind of a job whose record was changed
+// outside Vivify so that it cannot be acted on: it is left alone.
+const kindDamaged = "damaged"
+
+// Damaged reports whether the job's record was changed outside Vivify so
+// that it cannot be acted on: no Retry, only Delete or Run again.
+func (j Job) Damaged() bool { return j.Failure != nil && j.Failure.Kind == kindDamaged }
 
 func admitFailure(f Failure) *Failure {
 	out := &Failure{

@@ -43,6 +43,22 @@ func (j Job) ownFile(name string) bool {
 	return name == JobFile || slices.Contains([]string{j.Output, j.SourceFile, j.EndFile, j.Thumbnail}, name) && name != ""
 }
 
+// versionProblem says why name cannot be a version of the job's video
+// ("" when it can): a plain, visible name in its folder, of a video's
+// kind, not one of the job's own files. The one check for the names a
+// record lists, a version being added, and the files found in the folder.
+func (j Job) versionProblem(name string) string {
+	switch {
+	case !localName(name) || len(name) > maxFileName || strings.HasPrefix(name, "."):
+		return "is not a file of its folder"
+	case !slices.Contains(videoExts, strings.ToLower(filepath.Ext(name))):
+		return "is not a video"
+	case j.ownFile(name):
+		return "is another of its files"
+	}
+	return ""
+}
+
 // FullOfVersions reports whether the job has as many versions as it may.
 func (j Job) FullOfVersions() bool { return len(j.Versions) >= MaxVersions }
 
@@ -76,8 +92,7 @@ func (e *Engine) AddVersion(id string, v Version) (Job, error) {
 		return Job{}, ErrUnknownJob
 	}
 	path := j.File(v.File)
-	if path == "" || j.ownFile(v.File) || strings.HasPrefix(v.File, ".") ||
-		!slices.Contains(videoExts, strings.ToLower(filepath.Ext(v.File))) {
+	if path == "" || j.versionProblem(v.File) != "" {
 		return Job{}, fmt.Errorf("%w: %q is not a video of its own in the job's folder", ErrNoVersion, v.File)
 	}
 	if len(j.Versions) >= MaxVersions && !slices.ContainsFunc(j.Versions, func(o Version) bool { return o.File == v.File }) {
@@ -127,10 +142,9 @@ func (e *Engine) DeleteVersion(id, file string) (Job, error) {
 // half-written files a version being made when Vivify stopped leaves, and
 // lists as versions the videos its record does not name (a version whose
 // file was written just before Vivify was stopped, or one copied in by
-// hand, is not lost). Versions whose names are not plain names in the
-// folder are forgotten.
+// hand, is not lost). The versions its record lists passed the gate
+// (admit) already.
 func tidyDone(j *Job) {
-	j.Versions = slices.DeleteFunc(j.Versions, func(v Version) bool { return !localName(v.File) || j.ownFile(v.File) })
 	entries, err := os.ReadDir(j.Folder)
 	listed := make(map[string]bool, len(j.Versions))
 	for _, v := range j.Versions {
@@ -149,8 +163,7 @@ func tidyDone(j *Job) {
 			os.RemoveAll(filepath.Join(j.Folder, name)) // an export's frames, left by a killed process
 			continue
 		}
-		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || j.ownFile(name) || len(name) > maxFileName ||
-			!slices.Contains(videoExts, strings.ToLower(filepath.Ext(name))) || listed[name] || j.FullOfVersions() {
+		if !e.Type().IsRegular() || listed[name] || j.FullOfVersions() || j.versionProblem(name) != "" {
 			continue
 		}
 		info, err := e.Info()
