@@ -2,7 +2,6 @@ package gui
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -155,8 +154,8 @@ func TestManyVersionsListedAPageAtATime(t *testing.T) {
 	if len(rows) != 2+versionsPage+1 { // the heading, the original, a page, "Show more"
 		t.Fatalf("%d rows", len(rows))
 	}
-	if !strings.Contains(fmt.Sprint(labelsOf(rows[2])), "loop 499") {
-		t.Fatalf("the newest is not first: %v", labelsOf(rows[2]))
+	if !strings.Contains(texts(rows[2]), "loop 499") {
+		t.Fatalf("the newest is not first: %v", texts(rows[2]))
 	}
 	more := rows[len(rows)-1].(*widget.Button)
 	if !strings.Contains(more.Text, "25 of 500") {
@@ -165,41 +164,5 @@ func TestManyVersionsListedAPageAtATime(t *testing.T) {
 	test.Tap(more)
 	if n := len(w.details.versions.Objects); n != 2+2*versionsPage+1 {
 		t.Fatalf("after Show more: %d rows", n)
-	}
-}
-
-// labelsOf is the text of every label in o.
-func labelsOf(o fyne.CanvasObject) []string {
-	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *widget.Label:
-			out = append(out, v.Text)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	return out
-}
-
-// The creator's presets as the preferences keep them pass a gate: a name
-// with control or direction characters, a built-in's name, a duplicate,
-// settings Vivify would not send: left out.
-func TestPresetsHeldToTheirGate(t *testing.T) {
-	good := BuiltInPresets()[0].Request
-	bad := good
-	bad.NumFrames = 9999
-	data, _ := json.Marshal([]Preset{{"Mine", good}, {"Mine", good}, {"Subtle motion", good}, {"evil\u202egpj", good},
-		{"Too many frames", bad}, {"", good}})
-	got := decodePresets(string(data))
-	if len(got) != 1 || got[0].Name != "Mine" {
-		t.Fatalf("kept %+v", got)
-	}
-	if decodePresets(`{"not":"a list"}`) != nil || decodePresets(strings.Repeat("[", 2<<20)) != nil {
-		t.Fatal("nonsense kept")
 	}
 }
