@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -76,7 +77,7 @@ func hostileLibrary(t *testing.T, bin, shots string) {
 	versions := []map[string]any{{"file": "source.png"}, {"file": "../../../.profile"}, {"file": filepath.Join(home, ".profile")},
 		{"file": "linked.gif"}, {"file": "a\u202egpj.gif"}}
 	for i := range 2000 {
-		versions = append(versions, map[string]any{"file": "take " + strings.Repeat("x", 3) + string(rune('a'+i%26)) + " " + itoa(i) + ".gif",
+		versions = append(versions, map[string]any{"file": "take " + strings.Repeat("x", 3) + string(rune('a'+i%26)) + " " + strconv.Itoa(i) + ".gif",
 			"label": strings.Repeat("a long label ", 20)})
 	}
 	for _, state := range []string{"done", "failed"} {
@@ -203,12 +204,6 @@ func hashTree(t *testing.T, root string, skip ...string) map[string]string {
 	return out
 }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
-}
 
 // TestHostileLibrary runs hostileLibrary on a program built by hand:
 // VIVIFY_BIN=bin/vivify, under Xvfb (make test runs it on the Linux

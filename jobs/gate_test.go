@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -202,7 +203,7 @@ func TestVersionsAreCapped(t *testing.T) {
 	var versions []map[string]any
 	long := strings.Repeat("a long label ", 40)
 	for i := range 2000 {
-		versions = append(versions, map[string]any{"file": "v" + strings.Repeat("x", 200) + itoa(i) + ".gif", "label": long, "bytes": 1})
+		versions = append(versions, map[string]any{"file": "v" + strings.Repeat("x", 200) + strconv.Itoa(i) + ".gif", "label": long, "bytes": 1})
 	}
 	dir := writeJobFolder(t, w.lib, "2026-12-01 10-00 many", map[string]any{
 		"version": 1, "id": "many", "state": "done", "request": smallRequest("v"), "output": "video.gif",
@@ -236,13 +237,6 @@ func TestVersionsAreCapped(t *testing.T) {
 	}
 }
 
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
-}
 
 // A job never sent, whose folder was copied in from another library, is
 // not sent on its own: it waits for Retry. One made here goes on.
