@@ -204,7 +204,6 @@ func hashTree(t *testing.T, root string, skip ...string) map[string]string {
 	return out
 }
 
-
 // TestHostileLibrary runs hostileLibrary on a program built by hand:
 // VIVIFY_BIN=bin/vivify, under Xvfb (make test runs it on the Linux
 // package's program, in TestLinuxPackage).

@@ -237,7 +237,6 @@ func TestVersionsAreCapped(t *testing.T) {
 	}
 }
 
-
 // A job never sent, whose folder was copied in from another library, is
 // not sent on its own: it waits for Retry. One made here goes on.
 func TestCopiedInQueuedJobIsNotSent(t *testing.T) {
