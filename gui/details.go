@@ -192,11 +192,7 @@ func (d *Details) render() {
 	}
 	fmt.Fprintf(&b, "Model: %s\n", model)
 	if j.Cost != nil {
-		unit := "credits"
-		if j.Practice || j.Cost.Practice {
-			unit = "practice credits"
-		}
-		fmt.Fprintf(&b, "Cost: %s %s (the balance before and after it)\n", strconv.FormatFloat(j.Cost.Amount, 'f', -1, 64), unit)
+		fmt.Fprintf(&b, "Cost: %s\n", costWords(*j.Cost, j.Practice))
 	}
 	if j.Seed != nil {
 		fmt.Fprintf(&b, "Seed (to make it again the same): %d\n", *j.Seed)
@@ -804,4 +800,38 @@ func (d *Details) Refresh() {
 	if d.job != nil {
 		d.render()
 	}
+}
+
+// costWords says a measured cost: "1 practice credit", "0.5 credits: the
+// balance went from 12.0 to 11.5" (older records kept no balances).
+func costWords(c jobs.Cost, practice bool) string {
+	unit := "credit"
+	if practice || c.Practice {
+		unit = "practice credit"
+	}
+	if c.Amount != 1 {
+		unit += "s"
+	}
+	words := creditNumber(c.Amount, 0) + " " + unit
+	if c.Before > 0 || c.After > 0 {
+		words += ": the balance went from " + creditNumber(c.Before, 1) + " to " + creditNumber(c.After, 1)
+	}
+	return words
+}
+
+// creditNumber writes an amount of credits as briefly as it is exact, with
+// at least min decimals (a balance reads "12.0").
+func creditNumber(v float64, min int) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	dot := strings.IndexByte(s, '.')
+	if dot < 0 {
+		if min == 0 {
+			return s
+		}
+		s, dot = s+".", len(s)
+	}
+	for len(s)-dot-1 < min {
+		s += "0"
+	}
+	return s
 }

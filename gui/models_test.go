@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"vivify/client"
+	"vivify/jobs"
 )
 
 // Switching model shows the chosen model's fields only, and keeps the
@@ -220,6 +222,11 @@ func TestCostShownBesideTheModel(t *testing.T) {
 	if !strings.Contains(w.Params().ModelInfo.Text, time.Now().Format("2 Jan 2006")) {
 		t.Fatalf("no date: %q", w.Params().ModelInfo.Text)
 	}
+	// The video's details say it with both balances, in proper words.
+	w.Details().Show(w.deps.Engine.Jobs()[0])
+	if got := w.Details().info.Text; !regexp.MustCompile(`Cost: 0\.2 practice credits: the balance went from \d+\.\d+ to \d+\.\d+\n`).MatchString(got) {
+		t.Fatalf("details: %q", got)
+	}
 	// A window opened on the library says so from the start.
 	again := NewWindow(test.NewApp(), Deps{Engine: w.deps.Engine, Practice: true, RunOnUI: q.post})
 	if !strings.Contains(again.Params().ModelInfo.Text, "Last video: 0.2 practice credits") {
@@ -228,6 +235,27 @@ func TestCostShownBesideTheModel(t *testing.T) {
 	w.Params().Model.SetSelected("LTX 2.3")
 	if strings.Contains(w.Params().ModelInfo.Text, "Last video") {
 		t.Fatalf("LTX never ran: %q", w.Params().ModelInfo.Text)
+	}
+}
+
+// Costs are said in proper words: one credit is singular, and the
+// balances are written as balances.
+func TestCostWords(t *testing.T) {
+	for _, c := range []struct {
+		cost     jobs.Cost
+		practice bool
+		want     string
+	}{
+		{jobs.Cost{Amount: 1}, true, "1 practice credit"},
+		{jobs.Cost{Amount: 1, Practice: true}, false, "1 practice credit"},
+		{jobs.Cost{Amount: 2}, false, "2 credits"},
+		{jobs.Cost{Amount: 0.5, Before: 12, After: 11.5}, false, "0.5 credits: the balance went from 12.0 to 11.5"},
+		{jobs.Cost{Amount: 0.25, Before: 3.25, After: 3}, false, "0.25 credits: the balance went from 3.25 to 3.0"},
+		{jobs.Cost{Amount: 0}, false, "0 credits"},
+	} {
+		if got := costWords(c.cost, c.practice); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.cost, got, c.want)
+		}
 	}
 }
 

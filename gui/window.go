@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -356,11 +355,8 @@ func (w *Window) costNote(m client.Model) string {
 	if !ok {
 		return ""
 	}
-	unit := "credits"
-	if w.Practice() || c.Practice {
-		unit = "practice credits"
-	}
-	return fmt.Sprintf("Last video: %s %s (%s).", strconv.FormatFloat(c.Amount, 'f', -1, 64), unit, c.At.Format("2 Jan 2006"))
+	c.Before, c.After = 0, 0 // the balances are the video's story, told in its details
+	return fmt.Sprintf("Last video: %s (%s).", costWords(c, w.Practice()), c.At.Format("2 Jan 2006"))
 }
 
 func (w *Window) Fyne() fyne.Window    { return w.win }

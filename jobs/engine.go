@@ -163,6 +163,13 @@ func Open(opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("the library folder %s cannot be created: %w", opts.Library, err)
 	}
 	lock, err := lockLibrary(opts.Library)
+	// A Vivify that has just quit may still hold it for a moment (and a
+	// program it started may hold the folder's descriptor between its
+	// fork and its exec): a second is given before it counts as taken.
+	for wait := 0; errors.Is(err, ErrLibraryInUse) && wait < 20; wait++ {
+		time.Sleep(50 * time.Millisecond)
+		lock, err = lockLibrary(opts.Library)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -78,6 +78,18 @@ type Cost struct {
 	Amount   float64   `json:"amount"`
 	At       time.Time `json:"at"`
 	Practice bool      `json:"practice,omitempty"`
+	// Before and After are the balances it was measured by (both zero in
+	// records of Vivify 1.x before they were kept).
+	Before float64 `json:"before,omitempty"`
+	After  float64 `json:"after,omitempty"`
+}
+
+// Meter is the account's balance read just before a job was sent, when it
+// was the only job on the server: kept with the job, so that its cost is
+// measured even when the video is followed again after a restart.
+type Meter struct {
+	Balance float64   `json:"balance"`
+	At      time.Time `json:"at"`
 }
 
 // Step is one change of state and when it happened.
@@ -132,6 +144,9 @@ type Job struct {
 	// Cost is what the video cost, measured by the balance before and
 	// after it; nil when it was not measured (another job ran meanwhile).
 	Cost *Cost `json:"cost,omitempty"`
+	// Meter is the balance before it was sent, while its cost is not yet
+	// known; nil when it was not alone on the server.
+	Meter *Meter `json:"meter,omitempty"`
 
 	Failure *Failure  `json:"failure,omitempty"`
 	Created time.Time `json:"created"`
@@ -187,6 +202,10 @@ func (j *Job) clone() Job {
 	if j.Seed != nil {
 		s := *j.Seed
 		c.Seed = &s
+	}
+	if j.Meter != nil {
+		meter := *j.Meter
+		c.Meter = &meter
 	}
 	if j.Cost != nil {
 		cost := *j.Cost

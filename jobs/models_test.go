@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/gif"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,6 +235,45 @@ func TestCostMeasuredForAJobRunAlone(t *testing.T) {
 			w.srv.PeakActive() > 1 {
 			t.Errorf("job %s ran beside another and got a cost %+v", id, got.Cost)
 		}
+	}
+}
+
+// A video followed again after a restart has its cost measured too: the
+// balance before it was sent is kept with it. The cost says both balances.
+func TestCostMeasuredForAJobResumedAfterARestart(t *testing.T) {
+	w := newWorld(t, []sandbox.Option{sandbox.WithPremiumJobDuration(1500 * time.Millisecond)}, nil)
+	m, _ := client.LookupModel(client.FamilyHD, "ltx-2.3")
+	req := client.NewRequestFor(m, "")
+	req.Resolution, req.NumFrames, req.Prompt = 256, 9, "clouds"
+	j, err := w.eng.Add(jobs.Spec{Request: req, URL: imageHost(t) + "/a.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.waitState(j.ID, 20*time.Second, jobs.Processing, jobs.Failed); got.State != jobs.Processing || got.Meter == nil {
+		t.Fatalf("%s, meter %+v", got.State, got.Meter)
+	}
+	reopen(t, w)
+	got := w.waitState(j.ID, 60*time.Second, jobs.Done, jobs.Failed)
+	want := sandbox.CostPerVideo * sandbox.PriceFactor(client.FamilyHD, "ltx-2.3", "")
+	if got.State != jobs.Done || got.Cost == nil || math.Abs(got.Cost.Amount-want) > 1e-9 {
+		t.Fatalf("%s, cost %+v, want %g", got.State, got.Cost, want)
+	}
+	if c := got.Cost; math.Abs(c.Before-c.After-c.Amount) > 1e-9 || c.After <= 0 || got.Meter != nil {
+		t.Fatalf("balances %+v, meter %+v", c, got.Meter)
+	}
+	reopen(t, w) // the balances are kept on disk
+	if again, _ := w.eng.Job(j.ID); again.Cost == nil || again.Cost.Before != got.Cost.Before || again.Cost.After != got.Cost.After {
+		t.Fatalf("after another restart: %+v", again.Cost)
+	}
+
+	// One sent after it spoils its measure: no cost rather than a wrong one.
+	k, _ := w.eng.Add(jobs.Spec{Request: req, URL: imageHost(t) + "/b.png"})
+	w.waitState(k.ID, 20*time.Second, jobs.Processing)
+	l, _ := w.eng.Add(jobs.Spec{Request: req, URL: imageHost(t) + "/c.png"})
+	w.waitState(l.ID, 20*time.Second, jobs.Processing, jobs.Done)
+	reopen(t, w)
+	if got := w.waitState(k.ID, 60*time.Second, jobs.Done, jobs.Failed); got.State != jobs.Done || got.Cost != nil {
+		t.Fatalf("the first of two: %s, cost %+v", got.State, got.Cost)
 	}
 }
 

@@ -182,6 +182,13 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 
 	if raw.Cost != nil && finiteIn(raw.Cost.Amount, 0, 1e6) {
 		j.Cost = &Cost{Amount: raw.Cost.Amount, At: admitTime(raw.Cost.At), Practice: raw.Cost.Practice}
+		// The balances are kept only as a pair that gives the amount.
+		if b, a := raw.Cost.Before, raw.Cost.After; finiteIn(b, 0, 1e9) && finiteIn(a, 0, 1e9) && math.Abs(b-a-j.Cost.Amount) < 1e-3 {
+			j.Cost.Before, j.Cost.After = b, a
+		}
+	}
+	if raw.Meter != nil && finiteIn(raw.Meter.Balance, 0, 1e9) && raw.Cost == nil {
+		j.Meter = &Meter{Balance: raw.Meter.Balance, At: admitTime(raw.Meter.At)}
 	}
 	if raw.Failure != nil {
 		j.Failure = admitFailure(*raw.Failure)

@@ -53,6 +53,10 @@ func (e *Engine) run(ctx context.Context, id string) {
 
 	state := j.State
 	var meter *costMeter
+	if state == Processing || state == Downloading { // followed again after a restart
+		meter = e.resumeCost(j)
+		defer e.costDone()
+	}
 	for {
 		var err error
 		switch state {
@@ -125,7 +129,36 @@ func (e *Engine) startCost(ctx context.Context, c *client.Client, id string) *co
 	if err != nil {
 		return &costMeter{sent: -1}
 	}
+	// Kept with the job (saved with its submission), for a restart
+	// before it is made.
+	at := e.clock.Now()
+	e.update(id, false, func(j *Job) { j.Meter = &Meter{Balance: b.Amount, At: at} })
 	return &costMeter{balance: b.Amount, sent: n}
+}
+
+// resumeCost takes up the measure of job j's cost when it is followed again
+// after a restart: from the balance kept with it, when it was alone on the
+// server then and no job of the library was sent after it. It counts as
+// busy, like a job sent now, until costDone.
+func (e *Engine) resumeCost(j Job) *costMeter {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.busy++
+	n := e.sent.Load()
+	if e.opts.NoCosts || j.Meter == nil || j.Cost != nil {
+		return &costMeter{sent: -1}
+	}
+	for _, o := range e.jobs {
+		if o.ID == j.ID {
+			continue
+		}
+		for _, s := range o.Steps {
+			if s.State == Submitting && !s.At.Before(j.Meter.At) {
+				return &costMeter{sent: -1} // another was sent meanwhile
+			}
+		}
+	}
+	return &costMeter{balance: j.Meter.Balance, sent: n}
 }
 
 // costDone ends a job's part in the measure of costs.
@@ -152,7 +185,10 @@ func (e *Engine) endCost(ctx context.Context, c *client.Client, id string, m *co
 		return
 	}
 	now := e.clock.Now()
-	e.update(id, false, func(j *Job) { j.Cost = &Cost{Amount: spent, At: now, Practice: j.Practice} }) // saved with Done
+	e.update(id, false, func(j *Job) { // saved with Done
+		j.Cost = &Cost{Amount: spent, At: now, Practice: j.Practice, Before: m.balance, After: b.Amount}
+		j.Meter = nil
+	})
 }
 
 // LastCost is the cost last seen for a video of model id of family f.
