@@ -157,7 +157,10 @@ func NewParamsForm() *ParamsForm {
 	f.TrackID.SetPlaceHolder("a whole number (optional)")
 	f.TrackID.OnChanged = func(string) { changed() }
 	f.Reset = widget.NewButtonWithIcon("Reset to defaults", theme.ContentUndoIcon(), func() {
-		f.SetRequest(client.NewRequestFor(f.model, ""))
+		// The settings, not what the creator wrote.
+		r := client.NewRequestFor(f.model, "")
+		r.Prompt, r.NegativePrompt = f.Prompt.Text, f.NegativePrompt.Text
+		f.SetRequest(r)
 	})
 
 	f.content = f.layout()

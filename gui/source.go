@@ -32,6 +32,7 @@ type SourcePanel struct {
 	// picked is told the chosen picture's size in pixels (0, 0 while
 	// there is none, or a link not yet checked).
 	picked func(w, h int)
+	idle   string // what the info line says while no picture is chosen
 	URL    *SubmitEntry
 	Wheel  *wheelRelay // the link field's mouse wheel, for the form
 	// CheckLink, if set, fetches the start of a link as the service will,
@@ -55,7 +56,8 @@ type SourcePanel struct {
 func NewEndFramePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func())) *SourcePanel {
 	s := NewSourcePanel(win, dialogs, runOnUI, func(int, int) {})
 	s.title.SetText("Last frame")
-	s.info.SetText("The picture the video ends on: type a link, browse, paste, or drop a file here.")
+	s.idle = "The picture the video ends on: type a link, browse, paste, or drop a file here."
+	s.info.SetText(s.idle)
 	return s
 }
 
@@ -83,6 +85,12 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 	s.URL.OnChanged = func(text string) {
 		s.stopCheck()
 		if strings.TrimSpace(text) == "" {
+			if s.file == "" { // emptied: what was said of the link is no longer true
+				s.preview.Image, s.preview.File = nil, ""
+				s.previewChanged()
+				s.setInfo(s.idle, widget.MediumImportance)
+				s.picked(0, 0)
+			}
 			return
 		}
 		s.file = ""
@@ -110,7 +118,8 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 	hint := widget.NewLabelWithStyle("Drop a picture here", fyne.TextAlignCenter, fyne.TextStyle{})
 	hint.Importance = widget.LowImportance
 	s.empty = container.NewStack(frame, container.NewCenter(hint))
-	s.info = widget.NewLabel("Choose a picture: type a link, browse, paste, or drop a file on the window.")
+	s.idle = "Choose a picture: type a link, browse, paste, or drop a file on the window."
+	s.info = widget.NewLabel(s.idle)
 	s.info.Wrapping = fyne.TextWrapWord
 	s.note = widget.NewLabel("")
 	s.note.Wrapping = fyne.TextWrapWord
@@ -291,6 +300,32 @@ func (s *SourcePanel) previewChanged() {
 
 // Content is the panel's widgets.
 func (s *SourcePanel) Content() fyne.CanvasObject { return s.content }
+
+// kept is the picture chosen, for the next start: its file, or the link
+// typed when it is one.
+func (s *SourcePanel) kept() (file, link string) {
+	if s.file != "" {
+		return s.file, ""
+	}
+	if text := strings.TrimSpace(s.URL.Text); linkSyntax(text) == nil {
+		return "", text
+	}
+	return "", ""
+}
+
+// restore chooses again the picture kept last time: a file only while it
+// is still an ordinary file where it was (read through the same checks as
+// one chosen by hand), or the link.
+func (s *SourcePanel) restore(file, link string) {
+	switch {
+	case file != "":
+		if st, err := os.Lstat(file); err == nil && st.Mode().IsRegular() {
+			s.SetFile(file)
+		}
+	case link != "":
+		s.URL.SetText(link)
+	}
+}
 
 // Chosen is the chosen image: a file or a link.
 func (s *SourcePanel) Chosen() (file, link string, err error) {

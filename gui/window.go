@@ -23,6 +23,7 @@ import (
 	"vivify/client"
 	"vivify/internal/atomicfile"
 	"vivify/internal/picture"
+	"vivify/internal/plain"
 	"vivify/jobs"
 	"vivify/keychain"
 )
@@ -450,20 +451,30 @@ const (
 	prefParams = "params"
 )
 
-// savedState is what remember keeps of the window for next time.
+// savedState is what remember keeps of the window for next time: its
+// size, the form's settings, and the pictures chosen (a file, or a link).
 type savedState struct {
-	Width  float32          `json:"width"`
-	Height float32          `json:"height"`
-	Params *json.RawMessage `json:"params,omitempty"`
+	Width      float32          `json:"width"`
+	Height     float32          `json:"height"`
+	Params     *json.RawMessage `json:"params,omitempty"`
+	Picture    string           `json:"picture,omitempty"`
+	Link       string           `json:"link,omitempty"`
+	EndPicture string           `json:"end_picture,omitempty"`
+	EndLink    string           `json:"end_link,omitempty"`
 }
 
 // maxStateFile bounds window.json: a size and a form's settings.
 const maxStateFile = 64 << 10
 
+// maxKeptPath bounds a picture's path or link kept in window.json.
+const maxKeptPath = 4096
+
 // decodeWindowState is the gate for window.json, read through
 // picture.ReadOwnFile (a regular file of its own, bounded): a size that is
-// a window's, and settings that are at most a form's. The settings are
-// checked again as a request before the form takes them.
+// a window's, settings that are at most a form's, pictures as absolute
+// paths of plain text and links as web addresses. The settings are mended
+// as a request before the form takes them (keptRequest), and a picture is
+// read through the same checks as one chosen by hand.
 func decodeWindowState(data []byte) (savedState, bool) {
 	var st savedState
 	if json.Unmarshal(data, &st) != nil {
@@ -476,7 +487,84 @@ func decodeWindowState(data []byte) (savedState, bool) {
 	if st.Params != nil && (len(*st.Params) > maxStateFile/2 || len(*st.Params) == 0 || (*st.Params)[0] != '{') {
 		st.Params = nil
 	}
+	for _, p := range []*string{&st.Picture, &st.EndPicture} {
+		if !plain.Is(*p, maxKeptPath) || !filepath.IsAbs(*p) || !client.IsImageFile(*p) {
+			*p = ""
+		}
+	}
+	for _, l := range []*string{&st.Link, &st.EndLink} {
+		if len(*l) > maxKeptPath || !plain.WebURL(*l, false) {
+			*l = ""
+		}
+	}
 	return st, true
+}
+
+// keptRequest is the form's settings as kept last time, mended: a setting
+// the model does not take as it is goes back to the model's default, and
+// the rest (the kind, the model, the prompt) stays. An incomplete form is
+// kept as it was left: a premium model's missing prompt or last frame is
+// the creator's to give, not a reason to forget the rest.
+func keptRequest(data []byte) (client.Request, bool) {
+	r := client.NewRequest("")
+	if json.Unmarshal(data, &r) != nil {
+		return r, false
+	}
+	r.InitImage, r.EndImage = "", ""
+	m, known := r.Model()
+	if !known && r.Family.Or() != client.FamilySeed {
+		def := client.NewRequest("")
+		def.Prompt, def.NegativePrompt = r.Prompt, r.NegativePrompt
+		r = def
+		m, known = r.Model()
+	}
+	def := client.NewRequest("")
+	if known {
+		def = client.NewRequestFor(m, "")
+	}
+	check := func(r client.Request) []client.FieldError {
+		r.InitImage = "https://example.com/a.png" // the pictures are not the form's
+		if m.EndFrame {
+			r.EndImage = "https://example.com/b.png"
+		}
+		var e *client.Error
+		if err := r.Validate(); errors.As(err, &e) {
+			return e.Fields
+		}
+		return nil
+	}
+	bad := check(r)
+	if len(bad) == 0 {
+		return r, true
+	}
+	// Field by field, by the API's names for them.
+	var have, defaults map[string]json.RawMessage
+	a, _ := json.Marshal(r)
+	b, _ := json.Marshal(def)
+	if json.Unmarshal(a, &have) != nil || json.Unmarshal(b, &defaults) != nil {
+		return def, true
+	}
+	for _, f := range bad {
+		if f.Field == "prompt" && strings.TrimSpace(r.Prompt) == "" {
+			continue // the model asks for one: the creator's to type
+		}
+		if v, ok := defaults[f.Field]; ok {
+			have[f.Field] = v
+		} else {
+			delete(have, f.Field)
+		}
+	}
+	mended := client.NewRequest("")
+	c, _ := json.Marshal(have)
+	if json.Unmarshal(c, &mended) != nil {
+		return def, true
+	}
+	for _, f := range check(mended) {
+		if f.Field != "prompt" || strings.TrimSpace(mended.Prompt) != "" {
+			return def, true // still not a form Vivify would make: the model's defaults
+		}
+	}
+	return mended, true
 }
 
 // stateFile is where remember keeps savedState, in the app's own storage:
@@ -492,7 +580,8 @@ func stateFile(app fyne.App) string {
 	return filepath.Join(root.Path(), "window.json")
 }
 
-// remember keeps the window's size and the last parameters for next time.
+// remember keeps the window's size, the form and the pictures chosen for
+// next time.
 func (w *Window) remember(p fyne.Preferences) {
 	size := w.win.Canvas().Size()
 	st := savedState{Width: size.Width, Height: size.Height}
@@ -500,6 +589,10 @@ func (w *Window) remember(p fyne.Preferences) {
 		raw := json.RawMessage(data)
 		st.Params = &raw
 		p.SetString(prefParams, string(data))
+	}
+	st.Picture, st.Link = w.source.kept()
+	if w.endFrame.Content().Visible() {
+		st.EndPicture, st.EndLink = w.endFrame.kept()
 	}
 	p.SetFloat(prefWidth, float64(size.Width))
 	p.SetFloat(prefHeight, float64(size.Height))
@@ -512,7 +605,8 @@ func (w *Window) remember(p fyne.Preferences) {
 	}
 }
 
-// restore brings back what remember kept.
+// restore brings back what remember kept: the size, the form, and the
+// pictures that are still there.
 func (w *Window) restore(p fyne.Preferences) {
 	st := savedState{Width: float32(p.Float(prefWidth)), Height: float32(p.Float(prefHeight))}
 	if params := p.String(prefParams); params != "" {
@@ -529,17 +623,14 @@ func (w *Window) restore(p fyne.Preferences) {
 	if st.Width >= 640 && st.Height >= 480 {
 		w.win.Resize(fyne.NewSize(st.Width, st.Height))
 	}
-	if st.Params == nil {
-		return
+	if st.Params != nil {
+		if r, ok := keptRequest(*st.Params); ok {
+			w.params.SetRequest(r)
+		}
 	}
-	r := client.NewRequest("")
-	if json.Unmarshal(*st.Params, &r) != nil {
-		return // nothing kept, or not readable
-	}
-	check := r
-	check.InitImage = "https://example.com/a.png" // the form holds no picture
-	if check.Validate() == nil {
-		w.params.SetRequest(r)
+	w.source.restore(st.Picture, st.Link)
+	if w.endFrame.Content().Visible() {
+		w.endFrame.restore(st.EndPicture, st.EndLink)
 	}
 }
 

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"bytes"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
 	"vivify/client/sandbox"
@@ -28,6 +30,18 @@ import (
 type uiQueue chan func()
 
 func (q uiQueue) post(f func()) { q <- f }
+
+// drain runs the work posted so far.
+func (q uiQueue) drain() {
+	for {
+		select {
+		case f := <-q:
+			f()
+		default:
+			return
+		}
+	}
+}
 
 // until runs posted work until cond holds.
 func (q uiQueue) until(t *testing.T, timeout time.Duration, what string, cond func() bool) {
@@ -377,5 +391,119 @@ func TestCtrlEnterWhileTyping(t *testing.T) {
 	p.TypedShortcut(&fyne.ShortcutCopy{Clipboard: clip})
 	if clip.Content() != "waves" {
 		t.Fatalf("copy in the prompt gave %q", clip.Content())
+	}
+}
+
+// The form is kept across restarts for every model: the kind, the model,
+// its length, the prompt, and the pictures that are still there, even when
+// the form was left incomplete (a premium model's prompt not yet typed, a
+// last frame not yet chosen: before, such a form was forgotten whole and
+// the next start was back to Standard).
+func TestFormKeptAcrossRestartsForEveryModel(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	pic, end := writePicture(t), writePicture(t)
+	for _, m := range client.Catalogue {
+		for _, prompt := range []string{"", "a heron lifts off"} {
+			p := w.Params()
+			p.Family.SetSelected(familyNames[m.Family])
+			p.Model.SetSelected(m.Label())
+			if len(m.Durations) > 0 {
+				p.Duration.SetSelected(m.Durations[len(m.Durations)-1] + " s")
+			}
+			p.Prompt.SetText(prompt)
+			w.Source().SetFile(pic)
+			if m.EndFrame {
+				w.EndFrame().SetFile(end)
+			}
+			want := p.read()
+			w.remember(fyne.CurrentApp().Preferences())
+
+			again := NewWindow(fyne.CurrentApp(), w.deps)
+			got := again.Params().read()
+			if got.Family.Or() != m.Family || got.ModelID != m.ID || got.Prompt != prompt || got.Duration != want.Duration {
+				t.Fatalf("%s %q: came back as %s/%s %q %q (want %q)", m.ID, prompt, got.Family, got.ModelID, got.Prompt, got.Duration, want.Duration)
+			}
+			if file, _, _ := again.Source().Chosen(); file != pic {
+				t.Fatalf("%s: the picture came back as %q", m.ID, file)
+			}
+			if file, _, _ := again.EndFrame().Chosen(); m.EndFrame && file != end {
+				t.Fatalf("%s: the last frame came back as %q", m.ID, file)
+			}
+			q.drain()
+		}
+	}
+	// A picture that is gone is not chosen again; a link is.
+	w.Source().SetFile(filepath.Join(t.TempDir(), "moved.png"))
+	w.remember(fyne.CurrentApp().Preferences())
+	if file, link, _ := NewWindow(fyne.CurrentApp(), w.deps).Source().Chosen(); file != "" || link != "" {
+		t.Fatalf("a picture no longer there came back: %q %q", file, link)
+	}
+	w.Source().URL.SetText("https://example.com/pier.jpg")
+	w.remember(fyne.CurrentApp().Preferences())
+	if _, link, _ := NewWindow(fyne.CurrentApp(), w.deps).Source().Chosen(); link != "https://example.com/pier.jpg" {
+		t.Fatalf("the link came back as %q", link)
+	}
+}
+
+// A kept form with settings out of the model's range is mended setting by
+// setting: the model and prompt stay, the wrong value goes back to its
+// default.
+func TestKeptFormMended(t *testing.T) {
+	ltx, _ := client.LookupModel(client.FamilyHD, "ltx-2.3")
+	r := client.NewRequestFor(ltx, "")
+	r.Prompt, r.Resolution, r.NumFrames = "fog over a lake", 99999, -4
+	data, _ := json.Marshal(r)
+	got, ok := keptRequest(data)
+	def := client.NewRequestFor(ltx, "")
+	if !ok || got.ModelID != "ltx-2.3" || got.Prompt != r.Prompt || got.Resolution != def.Resolution || got.NumFrames != def.NumFrames {
+		t.Fatalf("%v %+v", ok, got)
+	}
+	unknown := client.NewRequest("")
+	unknown.Family, unknown.ModelID, unknown.Prompt = client.FamilyPremium, "no-such-model", "kept"
+	data, _ = json.Marshal(unknown)
+	if got, ok := keptRequest(data); !ok || got.Prompt != "kept" || got.Validate() == nil && got.ModelID == "no-such-model" {
+		t.Fatalf("an unknown model: %v %+v", ok, got)
+	}
+	if _, ok := keptRequest([]byte(`{"width":`)); ok {
+		t.Fatal("a broken form was kept")
+	}
+}
+
+// Reset to defaults resets the settings, not what the creator wrote.
+func TestResetKeepsThePrompt(t *testing.T) {
+	test.NewTempApp(t)
+	f := NewParamsForm()
+	f.Prompt.SetText("lanterns drift up")
+	f.NegativePrompt.SetText("blur")
+	f.Frames.SetValue(5)
+	test.Tap(f.Reset)
+	r := f.read()
+	if r.Prompt != "lanterns drift up" || r.NegativePrompt != "blur" || r.NumFrames != client.DefaultFrames {
+		t.Fatalf("after Reset: %q %q %d frames", r.Prompt, r.NegativePrompt, r.NumFrames)
+	}
+}
+
+// A link field emptied takes its note with it: no red words about a link
+// that is no longer there.
+func TestEmptiedLinkClearsItsNote(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.Source().URL.SetText("ftp:/nowhere")
+	if w.Source().info.Importance != widget.WarningImportance {
+		t.Fatalf("no warning for a wrong link: %q", w.Source().info.Text)
+	}
+	w.Source().URL.SetText("")
+	q.drain()
+	if w.Source().info.Importance != widget.MediumImportance || !strings.HasPrefix(w.Source().info.Text, "Choose a picture") {
+		t.Fatalf("after emptying: %q (%v)", w.Source().info.Text, w.Source().info.Importance)
+	}
+	// and so does the message above Generate about it
+	w.Source().URL.SetText("ftp:/nowhere")
+	w.Generate()
+	if !strings.Contains(w.Message(), "link is not valid") {
+		t.Fatalf("Generate with a wrong link: %q", w.Message())
+	}
+	w.Source().URL.SetText("")
+	if w.Message() != "" {
+		t.Fatalf("a message about a link that is gone: %q", w.Message())
 	}
 }
