@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"vivify/internal/plain"
 	"vivify/jobs"
 )
 
@@ -66,6 +67,8 @@ func FuzzWindowState(f *testing.F) {
 	f.Add([]byte(`{"width":1200,"height":800,"params":{"prompt":"waves"}}`))
 	f.Add([]byte(`{"width":-1,"height":1e38,"params":[1,2]}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(`{"picture":"/home/a/b.png","link":"https://x.example/a.png","end_picture":"../../etc/passwd","end_link":"file:///etc/passwd"}`))
+	f.Add([]byte(`{"params":{"family":"video-fusion","model_id":"kling-v2-1-i2v","duration":"99","prompt":""}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, ok := decodeWindowState(data)
 		if !ok {
@@ -76,6 +79,19 @@ func FuzzWindowState(f *testing.F) {
 		}
 		if st.Params != nil && (len(*st.Params) > maxStateFile/2 || (*st.Params)[0] != '{') {
 			t.Fatalf("params kept: %q", *st.Params)
+		}
+		for _, p := range []string{st.Picture, st.EndPicture} {
+			if p != "" && (!filepath.IsAbs(p) || !plain.Is(p, maxKeptPath)) {
+				t.Fatalf("picture kept: %q", p)
+			}
+		}
+		for _, l := range []string{st.Link, st.EndLink} {
+			if l != "" && !plain.WebURL(l, false) {
+				t.Fatalf("link kept: %q", l)
+			}
+		}
+		if st.Params != nil {
+			keptRequest(*st.Params) // never panics
 		}
 	})
 }
