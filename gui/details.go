@@ -53,6 +53,9 @@ type Details struct {
 	// OnUseAsLastFrame, set while the chosen model takes a last frame, is
 	// given a picture for it.
 	OnUseAsLastFrame func(path string)
+	// OnFinishing is told when the Finish panel opens (true) and closes:
+	// the window gives it the gallery's room meanwhile.
+	OnFinishing func(open bool)
 	// OnSay is given news for the status line.
 	OnSay   func(msg string)
 	content fyne.CanvasObject
@@ -306,19 +309,27 @@ func (d *Details) open(path string) {
 		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
 			what = "the folder"
 		}
-		msg := widget.NewLabel("Your desktop could not open " + what + ". It is here:\n" + path)
-		msg.Wrapping = fyne.TextWrapWord
-		var dlg dialog.Dialog
-		copyPath := widget.NewButtonWithIcon("Copy the path", theme.ContentCopyIcon(), func() {
-			fyne.CurrentApp().Clipboard().SetContent(path)
-			dlg.Hide()
-		})
-		copyPath.Importance = widget.HighImportance
-		dlg = dialog.NewCustom("Could not open "+what, "Close", container.NewVBox(msg, container.NewCenter(copyPath)), d.win)
-		dlg.Resize(fyne.NewSize(460, 200))
-		d.deps.dialogs.Show(dlg)
+		d.cannotOpen(what, path)
 		log.Printf("open %s: %v", path, err)
 	}
+}
+
+// cannotOpen says the desktop could not open what (the video, the folder)
+// at path, and offers to copy the path; the button says when it has.
+func (d *Details) cannotOpen(what, path string) {
+	msg := widget.NewLabel("Your desktop could not open " + what + ". It is here:\n" + path)
+	msg.Wrapping = fyne.TextWrapBreak // a long path breaks anywhere rather than widening the dialog
+	var copyPath *widget.Button
+	copyPath = widget.NewButtonWithIcon("Copy the path", theme.ContentCopyIcon(), func() {
+		fyne.CurrentApp().Clipboard().SetContent(path)
+		copyPath.SetText("Copied: paste it in your file manager")
+		copyPath.SetIcon(theme.ConfirmIcon())
+	})
+	copyPath.Importance = widget.HighImportance
+	dlg := dialog.NewCustom("Could not open "+what, "Close",
+		container.NewVScroll(container.NewVBox(msg, container.NewCenter(copyPath))), d.win)
+	dlg.Resize(fitDialog(d.win, fyne.NewSize(520, 240)))
+	d.deps.dialogs.Show(dlg)
 }
 
 // FileURL is the file:// link for path: on Windows a drive path becomes
@@ -583,10 +594,13 @@ func (d *Details) openFinish() {
 	}
 	d.finishing = true
 	d.offset = d.split.Offset
-	d.split.SetOffset(min(d.offset, 0.62)) // the panel has more to show than the column
+	d.split.SetOffset(min(d.offset, 0.55)) // the panel has more to show than the column
 	d.side.Objects = []fyne.CanvasObject{d.finish.panel}
 	d.side.Refresh()
 	d.finish.open(*d.job, d.base)
+	if d.OnFinishing != nil {
+		d.OnFinishing(true)
+	}
 }
 
 // closeFinish goes back from the Finish panel to the video as made.
@@ -599,6 +613,9 @@ func (d *Details) closeFinish() {
 	d.split.SetOffset(d.offset)
 	d.side.Objects = []fyne.CanvasObject{d.about}
 	d.side.Refresh()
+	if d.OnFinishing != nil {
+		d.OnFinishing(false)
+	}
 	if d.base != nil {
 		d.player.SetAnimation(d.base)
 		d.player.Play()

@@ -46,8 +46,8 @@ func (s *Dialogs) ShowError(err error, win fyne.Window) {
 		fyne.CurrentApp().Clipboard().SetContent(f.Message + "\n" + f.Details)
 	})
 	copyDetails.Importance = widget.LowImportance
-	d := dialog.NewCustom("Something went wrong", "Close", container.NewBorder(nil, container.NewHBox(copyDetails), nil, nil, msg), win)
-	d.Resize(fyne.NewSize(440, 220))
+	d := dialog.NewCustom("Something went wrong", "Close", container.NewBorder(nil, container.NewHBox(copyDetails), nil, nil, container.NewVScroll(msg)), win)
+	d.Resize(fitDialog(win, fyne.NewSize(440, 240)))
 	s.Show(d)
 }
 

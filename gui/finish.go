@@ -35,7 +35,7 @@ type FinishPanel struct {
 	base   *preview.Animation // the original, as the player holds it
 	recipe finish.Recipe
 
-	loop        *widget.RadioGroup
+	loop        *widget.Select
 	smoother    *widget.Select
 	smoothFPS   []int // the frame rates smoother offers, by option
 	bigger      *widget.Check
@@ -77,11 +77,12 @@ const (
 
 func newFinishPanel(d *Details) *FinishPanel {
 	f := &FinishPanel{d: d}
-	f.loop = widget.NewRadioGroup([]string{loopNone, loopBoomerang, loopCrossfade}, func(s string) {
+	// A list rather than three radio buttons: on a small screen the
+	// panel's height is what runs out first.
+	f.loop = widget.NewSelect([]string{loopNone, loopBoomerang, loopCrossfade}, func(s string) {
 		f.recipe.Loop = map[string]finish.Loop{loopBoomerang: finish.LoopBoomerang, loopCrossfade: finish.LoopCrossfade}[s]
 		f.changed()
 	})
-	f.loop.Required = true
 	f.smoother = widget.NewSelect(nil, func(s string) {
 		f.recipe.FPS = 0
 		if i := f.smoother.SelectedIndex(); i > 0 {
@@ -154,14 +155,13 @@ func newFinishPanel(d *Details) *FinishPanel {
 		widget.NewLabel("Size"), f.bigger,
 		widget.NewLabel("Speed"), container.NewBorder(nil, nil, nil, f.speedWords, f.speed),
 	)
-	// The choices scroll; the export and Save stay in view below them.
-	f.content = container.NewVScroll(container.NewVBox(f.hint, edits, f.missing))
-	export := container.NewVBox(widget.NewSeparator(),
-		container.New(layout.NewFormLayout(), widget.NewLabel("Export"), f.preset),
-		f.plan, f.save, f.progressRow)
+	// The choices and the export scroll; Save stays in view below them.
+	f.content = container.NewVScroll(container.NewVBox(f.hint, edits, f.missing, widget.NewSeparator(),
+		container.New(layout.NewFormLayout(), widget.NewLabel("Export"), f.preset), f.plan))
 	// Built in the order Tab should walk it: Back, the choices, the export.
 	top := container.NewBorder(nil, nil, nil, back, title)
-	f.panel = container.New(layout.NewBorderLayout(top, export, nil, nil), top, f.content, export)
+	bottom := container.NewVBox(f.save, f.progressRow)
+	f.panel = container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, f.content, bottom)
 	return f
 }
 

@@ -309,7 +309,8 @@ func (w *Window) ShowSettings() {
 		w.newPracticeSwitch(), modeHelp)
 	updates := container.NewVBox(widget.NewLabelWithStyle("Updates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.newUpdateSwitch())
 	body := container.NewVBox(mode, widget.NewSeparator(), w.keys.Content(), widget.NewSeparator(), updates, widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
-	d := dialog.NewCustom("Settings", "Close", container.NewPadded(body), w.win)
-	d.Resize(fyne.NewSize(560, 560))
+	// It scrolls: on a small screen Close sat over the library's folder.
+	d := dialog.NewCustom("Settings", "Close", container.NewVScroll(container.NewPadded(body)), w.win)
+	d.Resize(fitDialog(w.win, fyne.NewSize(560, 640)))
 	w.deps.dialogs.Show(d)
 }

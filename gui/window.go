@@ -96,10 +96,11 @@ type Window struct {
 	gen            *widget.Button
 	message        *widget.Label
 	ring           *focusRing
-	focused        atomic.Bool     // the app is in the foreground (read by the focus ring's ticker too)
-	running        map[string]bool // jobs seen active: their end is news
-	picW, picH     int             // the chosen picture's size, 0 for none
-	aboutPicture   bool            // the message is about the picture chosen
+	focused        atomic.Bool      // the app is in the foreground (read by the focus ring's ticker too)
+	running        map[string]bool  // jobs seen active: their end is news
+	picW, picH     int              // the chosen picture's size, 0 for none
+	aboutPicture   bool             // the message is about the picture chosen
+	right          *container.Split // the gallery over the details
 }
 
 // NewWindow builds the window in app and follows the engine's events.
@@ -157,9 +158,24 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil, form)
 	w.showEndFrame(w.params.ChosenModel())
 	right := container.NewVSplit(w.gallery.Content(), w.details.Content())
+	w.right = right
 	right.SetOffset(0.3) // the video gets the larger part
 	split := container.NewHSplit(left, right)
 	split.SetOffset(0.36)
+	// While a video is finished, the gallery and the form give their room
+	// to the video and the Finish panel: on a small screen the panel
+	// showed one of its choices at a time.
+	var galleryOffset, formOffset float64
+	w.details.OnFinishing = func(open bool) {
+		if open {
+			galleryOffset, formOffset = right.Offset, split.Offset
+			right.SetOffset(0) // each keeps its smallest size
+			split.SetOffset(0)
+		} else {
+			right.SetOffset(galleryOffset)
+			split.SetOffset(formOffset)
+		}
+	}
 	w.balance = widget.NewLabel("")
 	w.keys = NewKeySettings(deps, func(b string) { w.balance.SetText(b) })
 	w.keys.OnCheckFailed = func(text string) {
