@@ -24,6 +24,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
+	"vivify/internal/atomicfile"
+	"vivify/internal/picker"
 	"vivify/internal/picture"
 	"vivify/jobs"
 	"vivify/preview"
@@ -505,33 +507,58 @@ func (d *Details) Do(label string) bool {
 	return false
 }
 
-// saveAs copies the video where the user chooses.
+// saveAs copies the video where the creator chooses, with the system's
+// chooser, started in their Videos folder. The copy is written beside the
+// place and renamed into it whole: a failed copy leaves nothing, and never
+// half a file over one that was there.
 func (d *Details) saveAs(video string) {
-	save := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
+	r := picker.Request{Kind: picker.Save, Title: "Save the video as", Start: picker.InVideos,
+		Name: filepath.Base(video), Filters: videoFilter(filepath.Ext(video))}
+	d.deps.dialogs.choose(d.win, r, func(path string) {
+		if same, _ := sameFile(path, video); same {
+			d.say("That is the video itself: it is already there.")
 			return
 		}
 		go func() {
-			src, _, err := picture.OpenOwnFile(video)
-			if err == nil {
-				_, err = io.Copy(wc, src)
-				src.Close()
-			}
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
+			err := atomicfile.Produce(path, 0o644, func(tmp string) error {
+				src, _, err := picture.OpenOwnFile(video)
+				if err != nil {
+					return err
+				}
+				defer src.Close()
+				dst, err := os.OpenFile(tmp, os.O_WRONLY|os.O_TRUNC, 0)
+				if err != nil {
+					return err
+				}
+				_, err = io.Copy(dst, src)
+				if cerr := dst.Close(); err == nil {
+					err = cerr
+				}
+				return err
+			})
 			d.deps.RunOnUI(func() {
 				switch {
 				case err != nil:
 					d.deps.dialogs.ShowError(fmt.Errorf("the video could not be saved there: %w", err), d.win)
 				case d.OnSaved != nil:
-					d.OnSaved(wc.URI().Path())
+					d.OnSaved(path)
 				}
 			})
 		}()
-	}, d.win)
-	save.SetFileName(filepath.Base(video))
-	d.deps.dialogs.Show(save)
+	})
+}
+
+// sameFile reports whether a and b are the same file on disk.
+func sameFile(a, b string) (bool, error) {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(sa, sb), nil
 }
 
 // useAsInput makes the last frame of the video the next picture: a way to

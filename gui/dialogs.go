@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"context"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vivify/internal/picker"
 	"vivify/jobs"
 )
 
@@ -18,6 +20,11 @@ import (
 // shows dialogs without keeping them.
 type Dialogs struct {
 	open []dialog.Dialog
+	// pick shows the system's file chooser (picker.Pick when nil), and
+	// runOnUI hands its answer to the UI goroutine (fyne.Do when nil).
+	pick    func(context.Context, picker.Request) (string, error)
+	runOnUI func(func())
+	picking bool // a system chooser is open
 }
 
 // Show shows d and keeps it until it closes.

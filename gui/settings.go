@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
+	"vivify/internal/picker"
 	"vivify/jobs"
 	"vivify/keychain"
 )
@@ -292,13 +294,11 @@ func (w *Window) ShowSettings() {
 		next.SetText("From the next start: " + p)
 	}
 	choose := widget.NewButtonWithIcon("Choose another folder…", theme.FolderOpenIcon(), func() {
-		w.deps.dialogs.Show(dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-			if err != nil || u == nil {
-				return
-			}
-			prefs.SetString(PrefLibrary, u.Path())
-			next.SetText("From the next start: " + u.Path() + " (jobs running now finish in the current folder)")
-		}, w.win))
+		r := picker.Request{Kind: picker.Folder, Title: "Choose the folder for Vivify's videos", Folder: filepath.Dir(w.deps.Engine.Library())}
+		w.deps.dialogs.choose(w.win, r, func(path string) {
+			prefs.SetString(PrefLibrary, path)
+			next.SetText("From the next start: " + path + " (jobs running now finish in the current folder)")
+		})
 	})
 	libBox := container.NewVBox(widget.NewLabelWithStyle("Library folder", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		lib, container.NewHBox(choose), next)

@@ -14,12 +14,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
+	"vivify/internal/picker"
 	"vivify/internal/picture"
 )
 
@@ -400,15 +399,12 @@ func pictureProblem(name string, err error) string {
 }
 
 func (s *SourcePanel) browse() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		r.Close()
-		s.SetFile(r.URI().Path())
-	}, s.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".webp"}))
-	s.dialogs.Show(d)
+	title := "Choose a picture"
+	if s.title.Text == "Last frame" {
+		title = "Choose the picture the video ends on"
+	}
+	s.dialogs.choose(s.win, picker.Request{Kind: picker.Open, Title: title, Start: picker.InPictures,
+		Filters: []picker.Filter{pictureFilter}}, s.SetFile)
 }
 
 func (s *SourcePanel) paste() {

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,13 +17,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
 	"vivify/internal/instance"
+	"vivify/internal/picker"
 	"vivify/internal/update"
 	"vivify/jobs"
 	"vivify/keychain"
@@ -44,6 +45,8 @@ type StartOptions struct {
 	// Notice is what was found before the app was made (a settings file
 	// moved aside, prefsfile.Check), for the window to list.
 	Notice string
+	// Pick shows the system's file chooser (picker.Pick when nil).
+	Pick func(context.Context, picker.Request) (string, error)
 }
 
 // quitGrace is how long quitting may take once the window is closed: what
@@ -129,6 +132,7 @@ type starter struct {
 	startedUp bool
 	stopping  atomic.Bool
 	onMain    func() // for tests: called once the main window is filled
+	dialogs   *Dialogs
 
 	mu          sync.Mutex
 	eng         *jobs.Engine
@@ -163,7 +167,7 @@ func (s *starter) showMain(eng *jobs.Engine) {
 	s.mu.Lock()
 	s.eng = eng
 	s.mu.Unlock()
-	w := NewWindow(s.a, Deps{Engine: eng, Practice: s.o.Practice, RunOnUI: s.runOnUI, Keys: keychain.OS{},
+	w := NewWindow(s.a, Deps{Engine: eng, Practice: s.o.Practice, RunOnUI: s.runOnUI, Keys: keychain.OS{}, Pick: s.o.Pick,
 		NewClient: func(key string) (*client.Client, error) { return client.New(key) },
 		UpdateURL: updateURL(), Window: s.win, OnQuit: s.quit, StartNotice: s.o.Notice})
 	s.main = w
@@ -291,14 +295,11 @@ func (s *starter) showProblem(msg string, chooseFolder bool) {
 	if chooseFolder {
 		retry := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { s.tryLibrary(s.o.Library) })
 		choose := widget.NewButtonWithIcon("Choose another folder…", theme.FolderOpenIcon(), func() {
-			d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-				if err != nil || u == nil {
-					return
-				}
-				s.tryLibrary(u.Path())
-			}, s.win)
-			d.Resize(fyne.NewSize(640, 440))
-			d.Show()
+			r := picker.Request{Kind: picker.Folder, Title: "Choose the folder for Vivify's videos", Start: picker.InVideos}
+			if s.dialogs == nil {
+				s.dialogs = &Dialogs{pick: s.o.Pick}
+			}
+			s.dialogs.choose(s.win, r, s.tryLibrary)
 		})
 		choose.Importance = widget.HighImportance
 		buttons = container.NewHBox(choose, retry, quit)

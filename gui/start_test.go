@@ -234,6 +234,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("TMPDIR", dir)
+	// No test opens the system's file chooser on the desktop it runs on:
+	// those that choose give a stand-in, the rest get Fyne's dialog.
+	os.Setenv("VIVIFY_PICKER", "none")
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 
 	"vivify/client"
 	"vivify/internal/atomicfile"
+	"vivify/internal/picker"
 	"vivify/internal/picture"
 	"vivify/internal/plain"
 	"vivify/jobs"
@@ -55,6 +57,9 @@ type Deps struct {
 	// made (a settings file moved aside); it is listed with the library's
 	// problems.
 	StartNotice string
+	// Pick shows the system's file chooser: picker.Pick when nil. Tests
+	// give a stand-in, or one that says there is none.
+	Pick func(context.Context, picker.Request) (string, error)
 
 	dialogs *Dialogs // the window's open dialogs; NewWindow makes it
 }
@@ -109,7 +114,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	if win == nil {
 		win = app.NewWindow(Title)
 	}
-	deps.dialogs = &Dialogs{}
+	deps.dialogs = &Dialogs{pick: deps.Pick, runOnUI: deps.RunOnUI}
 	w := &Window{app: app, deps: deps, win: win, running: map[string]bool{}}
 	w.focused.Store(true)
 	deps.Engine.SetPractice(deps.Practice) // the engine keeps the mode from here on
