@@ -77,6 +77,8 @@ func TestLinuxPackage(t *testing.T) {
 	practiceSurvivesKill(t, bins[0], t.TempDir())
 	// A library of hostile job folders harms nothing.
 	hostileLibrary(t, bins[0], os.Getenv("VIVIFY_SHOTS"))
+	// Browse opens the desktop's own chooser (the portal's, zenity's).
+	systemChoosers(t, bins[0], os.Getenv("VIVIFY_SHOTS"))
 }
 
 // The Windows program is a 64-bit (PE32+) GUI program, so no console window

@@ -11,8 +11,10 @@ build_pkgs="gcc clang pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbc
 # Tests: a real window (Xvfb), a real Secret Service (gnome-keyring on a D-Bus
 # session), screenshots (ImageMagick), MP4 output (ffmpeg), finding the window
 # (xdotool), timing its appearance (xev, in x11-utils), and running the
-# Windows program (wine64; its stand-in DLL is built with mingw-w64, below).
-test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool x11-utils wine64"
+# Windows program (wine64; its stand-in DLL is built with mingw-w64, below);
+# the system's file choosers Browse opens (the desktop portal with its GTK
+# chooser, and zenity, its fallback).
+test_pkgs="xvfb xauth dbus-x11 gnome-keyring imagemagick ffmpeg xdotool x11-utils wine64 xdg-desktop-portal xdg-desktop-portal-gtk zenity"
 
 # Packages: the Windows program is cross-built with mingw-w64; the Linux
 # package is an xz-compressed tar, and a .deb whose desktop entry and
