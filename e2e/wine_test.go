@@ -204,6 +204,31 @@ func TestWindowsUnderWine(t *testing.T) {
 	})
 	folder := filepath.Dir(video)
 	t.Logf("video made: %s", strings.TrimPrefix(video, w.drive()))
+
+	// Browse… opens the Windows file dialog (Wine's GetOpenFileNameW),
+	// titled as Vivify asked; a picture typed into it, as a creator would,
+	// makes the next video.
+	writeTestPicture(t, filepath.Join(home, "lighthouse.png"))
+	exec.Command("xdotool", "windowfocus", "--sync", win).Run()
+	exec.Command("xdotool", "mousemove", "--window", win, "110", "140", "click", "1").Run()
+	var chooser []string
+	waitFor(t, "the Windows file dialog", 30*time.Second, func() bool {
+		chooser = windowsWithName("Choose a picture")
+		return len(chooser) > 0
+	})
+	time.Sleep(time.Second)
+	if shots := os.Getenv("VIVIFY_SHOTS"); shots != "" {
+		exec.Command("import", "-window", "root", filepath.Join(shots, "chooser-windows.png")).Run()
+	}
+	exec.Command("xdotool", "windowfocus", "--sync", chooser[0]).Run()
+	exec.Command("xdotool", "type", "--delay", "50", `C:\users\vivify-test\lighthouse.png`).Run()
+	exec.Command("xdotool", "key", "Return").Run()
+	waitFor(t, "the file dialog to close", 20*time.Second, func() bool { return len(windowsWithName("Choose a picture")) == 0 })
+	generateIn(win)
+	waitFor(t, "a video of the picture chosen in the file dialog", 90*time.Second, func() bool {
+		found, _ := filepath.Glob(filepath.Join(library, "*lighthouse*", "*.gif"))
+		return len(found) > 0
+	})
 	closeAndCheck := func(run int, wantW, wantH float64) {
 		t.Helper()
 		exec.Command("xdotool", "windowfocus", "--sync", win).Run()

@@ -193,7 +193,7 @@ func (d *Details) render() {
 		model = m.Name + " · " + familyNames[m.Family]
 	}
 	if j.Model != "" && j.ModelSubstituted() {
-		model += fmt.Sprintf(" (the service made it with %s)", j.Model)
+		model += fmt.Sprintf(" (the service made it with %s)", madeWith(j))
 	}
 	fmt.Fprintf(&b, "Model: %s\n", model)
 	if j.Cost != nil {

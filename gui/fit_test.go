@@ -121,3 +121,25 @@ func parentOf(root, o fyne.CanvasObject) fyne.CanvasObject {
 	}
 	return nil
 }
+
+// "Saved: …" and other news take the status line's place: nothing above
+// them moves when they come and go (before, they pushed the window up a
+// line).
+func TestNewsDoesNotMoveTheWindow(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	w.Fyne().Resize(smallest)
+	d := fyne.CurrentApp().Driver()
+	before, size := d.AbsolutePositionForObject(w.gen), w.gen.Size()
+	w.inform("Saved: /home/a/Videos/harbour.gif")
+	w.Fyne().Content().Refresh()
+	if after := d.AbsolutePositionForObject(w.gen); after != before || w.gen.Size() != size {
+		t.Fatalf("Generate moved from %v to %v", before, after)
+	}
+	if !w.noticeLine.Visible() || w.status.Visible() {
+		t.Fatal("the news is not where the status line was")
+	}
+	w.notice("")
+	if !w.status.Visible() || w.noticeLine.Visible() {
+		t.Fatal("the status line did not come back")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"vivify/client"
 	"vivify/jobs"
 )
 
@@ -283,7 +284,7 @@ func cardSummary(j jobs.Job) string {
 	m, known := r.Model()
 	var parts []string
 	if known {
-		parts = append(parts, m.ShortName())
+		parts = append(parts, madeWith(j))
 		if m.Takes("motion_bucket_id") {
 			parts = append(parts, strings.ToLower(motionWord(r.MotionBucketID)))
 		}
@@ -295,6 +296,28 @@ func cardSummary(j jobs.Job) string {
 		parts = append(parts, "practice")
 	}
 	return strings.Join(parts, " · ")
+}
+
+// madeWith is the short name of the model that made j, as a creator knows
+// it: the one the service says it ran ("Wan 2.2" for a video asked of SVD,
+// which the service runs as Wan 2.2 today), else the one asked for.
+func madeWith(j jobs.Job) string {
+	m, known := j.Request.Model()
+	if j.ModelSubstituted() {
+		if by, ok := client.LookupModel(j.Request.Family, j.Model); ok {
+			return by.ShortName()
+		}
+		return j.Model
+	}
+	if !known {
+		return j.Request.ModelID
+	}
+	if j.Model == "" && m.ServedBy != "" {
+		if by, ok := client.LookupModel(m.Family, m.ServedBy); ok {
+			return by.ShortName()
+		}
+	}
+	return m.ShortName()
 }
 
 // versionsWords says how many versions a job has: " · 2 versions".

@@ -6,6 +6,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"vivify/client"
+	"vivify/jobs"
 )
 
 func TestFitLine(t *testing.T) {
@@ -44,5 +47,33 @@ func TestFitLine(t *testing.T) {
 				t.Fatalf("%q was cut shorter than needed: %q fits", got, longer)
 			}
 		})
+	}
+}
+
+// A card names the model that made the video by the short name a creator
+// knows: Wan 2.2 for a video asked of SVD, which the service runs as Wan
+// 2.2 (before the answer too), and the asked model when it made it itself.
+func TestCardsNameTheModelThatMadeIt(t *testing.T) {
+	svd := jobs.Job{Request: client.NewRequest("")}
+	ltx := jobs.Job{Request: client.NewRequest("")}
+	ltx.Request.ModelID = "ltx-2.3"
+	kling, _ := client.LookupModel(client.FamilyPremium, "kling-v2-1-master-i2v")
+	premium := jobs.Job{Request: client.NewRequestFor(kling, "")}
+	for _, c := range []struct {
+		j         jobs.Job
+		served    string
+		want, not string
+	}{
+		{svd, "", "Wan 2.2 ·", "SVD"},
+		{svd, "wan2.2", "Wan 2.2 ·", "SVD"},
+		{ltx, "ltx-2.3", "LTX 2.3 ·", "Wan"},
+		{ltx, "wan2.2", "Wan 2.2 ·", "LTX"},
+		{premium, "", "Kling 2.1 Master ·", "kling-"},
+	} {
+		c.j.Model = c.served
+		got := cardSummary(c.j)
+		if !strings.HasPrefix(got, c.want) || strings.Contains(got, c.not) {
+			t.Errorf("%s made by %q: %q, want it to start %q", c.j.Request.ModelID, c.served, got, c.want)
+		}
 	}
 }

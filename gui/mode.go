@@ -85,6 +85,7 @@ func (w *Window) inform(msg string) {
 	w.noticeLine.Importance = widget.MediumImportance
 	w.noticeLine.SetText(msg)
 	w.noticeLine.Show()
+	w.status.Hide()
 	// News goes after a while; a problem stays until it is solved.
 	time.AfterFunc(informFor, func() {
 		w.deps.RunOnUI(func() {
@@ -117,7 +118,9 @@ func (w *Window) notice(msg string) {
 	w.noticeLine.SetText(msg)
 	if msg == "" {
 		w.noticeLine.Hide()
+		w.status.Show()
 	} else {
 		w.noticeLine.Show()
+		w.status.Hide()
 	}
 }

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -351,5 +352,49 @@ func TestEveryModelAfterEveryOther(t *testing.T) {
 	choose(svd)
 	if f.errors["prompt"].Visible() || !strings.Contains(f.hints["prompt"].Text, "Optional") {
 		t.Fatalf("after SVD: note %v %q, hint %q", f.errors["prompt"].Visible(), f.errors["prompt"].Text, f.hints["prompt"].Text)
+	}
+}
+
+// The Model list shows each premium model's strength, length and size
+// beside its name, all at once and wide enough to read, and choosing a
+// line chooses its model.
+func TestModelListComparesPremiumModels(t *testing.T) {
+	w, _, _ := practiceWindow(t)
+	w.Fyne().Resize(smallest)
+	p := w.Params()
+	p.Family.SetSelected(familyNames[client.FamilyPremium])
+	test.Tap(p.Model)
+	if p.Model.list == nil {
+		t.Fatal("no list")
+	}
+	lines := allTexts(p.Model.list)
+	premium := client.ModelsOf(client.FamilyPremium)
+	for _, m := range premium {
+		length := fmt.Sprintf("%g s", m.Video.Seconds)
+		if len(m.Durations) > 0 {
+			length = strings.Join(m.Durations, " or ") + " s"
+		}
+		want := m.Name + " · " + strings.TrimSuffix(m.Blurb, ".") + " · " + length + fmt.Sprintf(" · %dp", m.Video.ShortSide)
+		if !slices.Contains(lines, want) {
+			t.Errorf("no line %q in the list: %q", want, lines)
+		}
+	}
+	size, min := p.Model.list.Size(), p.Model.list.MinSize()
+	if size.Width < min.Width || size.Width > smallest.Width {
+		t.Errorf("the list is %v wide for lines of %v in a %v window", size.Width, min.Width, smallest.Width)
+	}
+	for _, item := range p.Model.menu.Items {
+		if strings.HasPrefix(item.Label, "Kling 2.5 Turbo ·") {
+			item.Action()
+		}
+	}
+	if got := p.ChosenModel().ID; got != "Kling-V2-5-Turbo-i2v" {
+		t.Fatalf("chose %q", got)
+	}
+	// The standard models' lines say what they are good at.
+	p.Family.SetSelected(familyNames[client.FamilySeed])
+	test.Tap(p.Model)
+	if lines := allTexts(p.Model.list); !slices.Contains(lines, "Wan 2.2 · Follows the prompt closely: say what should move") {
+		t.Errorf("the standard list: %q", lines)
 	}
 }

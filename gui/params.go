@@ -38,7 +38,7 @@ type ParamsForm struct {
 	// model by name. ModelInfo says what it is good at, what it makes and
 	// what it last cost.
 	Family    *widget.Select
-	Model     *widget.Select
+	Model     *modelSelect
 	ModelInfo *widget.Label
 	// The HD and premium models' own fields.
 	Resolution     *intSlider
@@ -104,7 +104,15 @@ func NewParamsForm() *ParamsForm {
 		families = append(families, familyNames[fam])
 	}
 	f.Family = widget.NewSelect(families, func(name string) { f.familyChosen(name) })
-	f.Model = widget.NewSelect(nil, func(label string) { f.modelChosen(label) })
+	f.Model = newModelSelect(func(label string) { f.modelChosen(label) })
+	f.Model.line = func(label string) string {
+		for _, m := range client.ModelsOf(f.model.Family) {
+			if m.Label() == label {
+				return modelLine(m)
+			}
+		}
+		return label
+	}
 	f.ModelInfo = widget.NewLabel("")
 	f.ModelInfo.Wrapping = fyne.TextWrapWord
 	f.ModelInfo.SizeName = theme.SizeNameCaptionText

@@ -209,7 +209,10 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.problemsButton = widget.NewButtonWithIcon("", theme.WarningIcon(), w.ShowProblems)
 	w.problemsButton.Importance = widget.LowImportance
 	w.problemsButton.Hide()
-	bottom := container.NewVBox(w.noticeLine, container.NewBorder(nil, nil, nil, container.NewHBox(w.problemsButton, w.updateLink), w.status))
+	// News ("Saved: …") and warnings take the status line's place while
+	// they show, rather than a line of their own: the window above does
+	// not jump when they come and go.
+	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(w.problemsButton, w.updateLink), container.NewStack(w.status, w.noticeLine))
 	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer()))
 	w.showMode()
 	w.win.Resize(fyne.NewSize(1200, 760))
