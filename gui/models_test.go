@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"vivify/client"
+	"vivify/client/sandbox"
 	"vivify/jobs"
 )
 
@@ -396,5 +397,50 @@ func TestModelListComparesPremiumModels(t *testing.T) {
 	test.Tap(p.Model)
 	if lines := allTexts(p.Model.list); !slices.Contains(lines, "Wan 2.2 · Follows the prompt closely: say what should move") {
 		t.Errorf("the standard list: %q", lines)
+	}
+}
+
+// A video is made in practice with every model, each chosen in the window
+// after the one before it in the catalogue (a premium model after another
+// family's too), and Generate succeeds each time: the form never keeps
+// what the model before took. (Every pair, both ways, is checked on the
+// form by TestEveryModelAfterEveryOther; making 300 videos would take
+// minutes.)
+func TestAVideoWithEveryModelAfterAnother(t *testing.T) {
+	w, q, _ := practiceWindow(t, sandbox.WithPremiumJobDuration(200*time.Millisecond))
+	w.Source().SetFile(writePicture(t))
+	end := writePicture(t)
+	q.until(t, 5*time.Second, "the picture", func() bool { return strings.Contains(w.Source().info.Text, "pixels") })
+	order := client.Catalogue
+	p := w.Params()
+	for i, m := range order {
+		p.Family.SetSelected(familyNames[m.Family])
+		p.Model.SetSelected(m.Label())
+		if m.Family == client.FamilySeed { // small, to be quick
+			p.Frames.SetValue(3)
+			p.Width.SetValue(96)
+		}
+		p.Prompt.SetText("waves roll in")
+		if m.EndFrame {
+			w.EndFrame().SetFile(end)
+			q.until(t, 5*time.Second, "the last frame", func() bool { return strings.Contains(w.EndFrame().info.Text, "pixels") })
+		}
+		before := len(w.deps.Engine.Jobs())
+		w.Generate()
+		if w.Message() != "" {
+			t.Fatalf("%d: %s/%s: Generate says %q", i, m.Family, m.ID, w.Message())
+		}
+		q.until(t, 10*time.Second, m.ID+"'s job", func() bool { return len(w.deps.Engine.Jobs()) == before+1 && !w.gen.Disabled() })
+		j := w.deps.Engine.Jobs()[0]
+		if j.Request.ModelID != m.ID || j.Request.Family.Or() != m.Family {
+			t.Fatalf("%s: the job is of %s/%s", m.ID, j.Request.Family, j.Request.ModelID)
+		}
+		q.until(t, 60*time.Second, m.ID+"'s video", func() bool {
+			got, _ := w.deps.Engine.Job(j.ID)
+			if got.State == jobs.Failed {
+				t.Fatalf("%s failed: %+v", m.ID, got.Failure)
+			}
+			return got.State == jobs.Done
+		})
 	}
 }

@@ -60,10 +60,10 @@ func (q uiQueue) until(t *testing.T, timeout time.Duration, what string, cond fu
 
 const practiceKey = "sk-GUI-TEST-KEY-0a1b2c3d"
 
-func practiceWindow(t *testing.T) (*Window, uiQueue, *sandbox.Server) {
+func practiceWindow(t *testing.T, opts ...sandbox.Option) (*Window, uiQueue, *sandbox.Server) {
 	t.Helper()
 	test.NewTempApp(t)
-	srv := sandbox.NewServer(sandbox.WithJobDuration(300*time.Millisecond), sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0))
+	srv := sandbox.NewServer(append([]sandbox.Option{sandbox.WithJobDuration(300 * time.Millisecond), sandbox.WithHoldFor(0), sandbox.WithSpamWindow(0)}, opts...)...)
 	t.Cleanup(srv.Close)
 	c, _ := client.New(practiceKey, client.WithBaseURL(srv.URL))
 	eng, err := jobs.Open(jobs.Options{Library: t.TempDir(), LinkWindow: 5 * time.Second, InPractice: true,
