@@ -384,6 +384,11 @@ func TestModelListComparesPremiumModels(t *testing.T) {
 	if size.Width < min.Width || size.Width > smallest.Width {
 		t.Errorf("the list is %v wide for lines of %v in a %v window", size.Width, min.Width, smallest.Width)
 	}
+	// all in the window, whatever the form's scroll
+	pos := p.Model.list.Position()
+	if pos.Y < 0 || pos.Y+size.Height > smallest.Height+0.5 {
+		t.Errorf("the list runs from %v to %v in a window %v high", pos.Y, pos.Y+size.Height, smallest.Height)
+	}
 	for _, item := range p.Model.menu.Items {
 		if strings.HasPrefix(item.Label, "Kling 2.5 Turbo ·") {
 			item.Action()

@@ -75,7 +75,7 @@ func (s *modelSelect) showList() {
 	if room := c.Size().Width - at.X; width > room && room > s.Size().Width {
 		width = room
 	}
-	pop.Resize(fyne.NewSize(width, pop.MinSize().Height))
+	pop.Resize(fyne.NewSize(width, min(pop.MinSize().Height, c.Size().Height))) // moved up where there is no room below
 	pop.OnDismiss = func() {
 		pop.Hide()
 		s.list = nil
