@@ -28,6 +28,7 @@ import (
 
 	"vivify/client"
 	"vivify/internal/picture"
+	"vivify/internal/plain"
 )
 
 // DefaultMaxInFlight is how many jobs may be on the server at once: the
@@ -131,6 +132,8 @@ type Engine struct {
 	wg       sync.WaitGroup
 	lock     *libraryLock // the library's lock, held until Close
 	library  string       // the library's id (Job.Library)
+
+	sets setSending // the sets' takes, sent one after another
 }
 
 type runHandle struct {
@@ -174,6 +177,7 @@ func Open(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	removeUnplaced(opts.Library)
+	emptyTrash(opts.Library, time.Now())
 	library := libraryID(opts.Library)
 	loaded, warns, err := loadLibrary(opts.Library, library, nil)
 	if err != nil {
@@ -392,11 +396,24 @@ type Spec struct {
 	// EndFile is a local picture for the last frame, for a model that
 	// takes one (otherwise Request.EndImage is its link).
 	EndFile string
+	// Set and Take make the job take Take (from 1) of the set of takes Set
+	// (NewSetID): the set's takes are sent one after another, and once the
+	// account's credits run out the takes not sent yet are not sent.
+	Set  string
+	Take int
 }
+
+// MaxTakes is the most takes a set has.
+const MaxTakes = 4
+
+// NewSetID is a new id for a set of takes.
+func NewSetID() string { return newID() }
 
 // jobMode is what addJobWith is told of a new job besides its request.
 type jobMode struct {
 	practice bool
+	set      string
+	take     int
 }
 
 // Add records a new job and queues it. It checks the settings and, for a
@@ -436,7 +453,14 @@ func (e *Engine) Add(spec Spec) (Job, error) {
 		return Job{}, err
 	}
 	src.Name = sourceName(src)
-	return e.addJobWith(req, src, src.File, spec.EndFile, "", time.Time{}, jobMode{practice: e.InPractice()})
+	mode := jobMode{practice: e.InPractice()}
+	if spec.Set != "" {
+		if !plain.Token(spec.Set, maxIDLen) || spec.Take < 1 || spec.Take > MaxTakes {
+			return Job{}, fmt.Errorf("a take must be 1 to %d of a set with a plain id", MaxTakes)
+		}
+		mode.set, mode.take = spec.Set, spec.Take
+	}
+	return e.addJobWith(req, src, src.File, spec.EndFile, "", time.Time{}, mode)
 }
 
 // addJobWith records a new job in a folder of its own. sourceFrom, when
@@ -460,7 +484,7 @@ func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom,
 	if err != nil {
 		return Job{}, diskErr("create the job's folder", err)
 	}
-	j := &Job{ID: newID(), Request: req, Source: src, Folder: tmp, Practice: mode.practice, Library: e.library}
+	j := &Job{ID: newID(), Request: req, Source: src, Folder: tmp, Practice: mode.practice, Library: e.library, Set: mode.set, Take: mode.take}
 	if sourceFrom != "" {
 		j.SourceFile, err = keepPicture(sourceFrom, tmp, "picture")
 		j.UploadURL, j.UploadedAt = uploadURL, uploadedAt
@@ -609,6 +633,7 @@ func (e *Engine) Retry(id string) error {
 	j.Failure = nil
 	j.Progress = 0
 	j.Library = e.library // sent from here on, it is this library's
+	e.sets.resume(j.Set)  // a retry is the creator's: credits may have been bought
 	if follow {
 		if len(j.Links) > 0 {
 			j.State = Downloading

@@ -137,6 +137,15 @@ type Job struct {
 	// made it, never when its folder was copied into another.
 	Library string `json:"library,omitempty"`
 
+	// Set is the id of the set of takes the job is one of ("" for a job on
+	// its own), and Take its number in it, from 1: takes are made together
+	// (the same picture, another seed or model each) to choose from.
+	Set  string `json:"set,omitempty"`
+	Take int    `json:"take,omitempty"`
+	// Starred marks a video the creator keeps: "Remove the others" never
+	// removes it.
+	Starred bool `json:"starred,omitempty"`
+
 	// Practice is set for a job of practice mode: the built-in practice
 	// server makes it, at no cost, and it stays there when run again.
 	Practice bool `json:"practice,omitempty"`
@@ -263,6 +272,9 @@ func Describe(err error) *Failure {
 			}
 		case client.ErrInsufficientCredits:
 			f.Kind, f.Message, f.Retryable = "no_credits", "The ModelsLab account has no credits left.", true
+			if e.Op == takeNotSent { // a take of a set, held back: its own words
+				f.Message = e.Message
+			}
 		case client.ErrRateLimited, client.ErrQueueFull:
 			f.Kind, f.Message = "rate_limited", "ModelsLab asked Vivify to slow down."
 		case client.ErrValidation:

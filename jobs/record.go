@@ -66,7 +66,12 @@ func (raw *rawJob) admit(folder, library string) (*Job, []string, error) {
 	stop := "" // why what is left cannot be acted on: the job is damaged
 	drop := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
-	j := &Job{Version: raw.Version, ID: raw.ID, Folder: folder, Practice: raw.Practice}
+	j := &Job{Version: raw.Version, ID: raw.ID, Folder: folder, Practice: raw.Practice, Starred: raw.Starred}
+	if plain.Token(raw.Set, maxIDLen) && raw.Take >= 1 && raw.Take <= MaxTakes {
+		j.Set, j.Take = raw.Set, raw.Take
+	} else if raw.Set != "" || raw.Take != 0 {
+		drop("its set of takes was not one Vivify writes; it is shown on its own")
+	}
 	j.Library = raw.Library
 	if !plain.Token(j.Library, maxIDLen) {
 		j.Library = ""

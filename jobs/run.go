@@ -64,11 +64,23 @@ func (e *Engine) run(ctx context.Context, id string) {
 			err = e.prepare(ctx, c, id)
 			state = Submitting
 		case Submitting:
+			// A set's takes are sent one after another; once its
+			// credits ran out, the takes left are not sent at all.
+			endTurn := e.sets.hold(j.Set)
+			if why := e.sets.why(j.Set); why != "" {
+				endTurn()
+				e.fail(ctx, id, creditsOut(why), false)
+				return
+			}
 			if meter == nil {
 				meter = e.startCost(ctx, c, id)
 				defer e.costDone()
 			}
 			resp, sent, serr := e.submit(ctx, c, id, &holding)
+			if errors.Is(serr, client.ErrInsufficientCredits) {
+				e.sets.stop(j.Set, fmt.Sprintf("Not sent: the account's credits ran out at take %d of this set, so the takes after it were not sent (nothing was charged for them).", j.Take))
+			}
+			endTurn()
 			if serr == nil {
 				state = e.acknowledged(id, resp)
 				if state == Downloading {

@@ -55,7 +55,7 @@ func (s *Server) output(j *job) ([]byte, string, error) {
 	if j.p.family == client.FamilyHD || j.p.family == client.FamilyPremium {
 		return s.outputLarge(j, src)
 	}
-	frames := zoomFrames(src, j.p.width, j.p.height, j.p.frames)
+	frames := zoomFrames(src, j.p.width, j.p.height, j.p.frames, j.seed)
 	if j.ext == "mp4" {
 		data, err := s.encodeMP4(frames, j.p.fps)
 		return data, "video/mp4", err
@@ -124,9 +124,11 @@ func (s *Server) loadImage(link string) (image.Image, error) {
 }
 
 // zoomFrames makes n frames of w×h: the image cropped to fill the frame, then
-// a slow zoom into its centre, with a thin bar at the bottom showing the
-// position in the clip.
-func zoomFrames(src image.Image, w, h, n int) []*image.RGBA {
+// a slow zoom, with a thin bar at the bottom showing the position in the
+// clip. The seed chooses where the zoom goes and whether it goes in or out,
+// so takes of one picture with other seeds are told apart at a glance, as
+// the real models' are.
+func zoomFrames(src image.Image, w, h, n int, seed int64) []*image.RGBA {
 	rgba := toRGBA(src, 2*max(w, h))
 	sw, sh := float64(rgba.Rect.Dx()), float64(rgba.Rect.Dy())
 	// The largest crop of the source with the frame's aspect.
@@ -134,15 +136,21 @@ func zoomFrames(src image.Image, w, h, n int) []*image.RGBA {
 	if ch > sh {
 		cw, ch = sh*float64(w)/float64(h), sh
 	}
+	look := seedLook(seed)
 	frames := make([]*image.RGBA, n)
 	for i := range frames {
 		t := 0.0
 		if n > 1 {
 			t = float64(i) / float64(n-1)
 		}
-		zoom := 1 + 0.18*t
+		if look.out {
+			t = 1 - t
+		}
+		zoom := 1 + 0.3*t
 		zw, zh := cw/zoom, ch/zoom
-		x0, y0 := (sw-zw)/2, (sh-zh)/2
+		// towards the seed's point of the picture, kept within it
+		x0 := min(max(look.x*sw-zw/2, 0), sw-zw)
+		y0 := min(max(look.y*sh-zh/2, 0), sh-zh)
 		f := image.NewRGBA(image.Rect(0, 0, w, h))
 		for y := 0; y < h; y++ {
 			fy := y0 + (float64(y)+0.5)*zh/float64(h) - 0.5
@@ -165,6 +173,38 @@ func zoomFrames(src image.Image, w, h, n int) []*image.RGBA {
 		frames[i] = f
 	}
 	return frames
+}
+
+// look is what a seed changes in a practice video: where its zoom goes,
+// whether it zooms out, and its tint.
+type look struct {
+	x, y float64 // the point zoomed to, as parts of the picture
+	out  bool
+	tint color.RGBA
+}
+
+// seedLook is the look of seed: the same seed, the same video.
+func seedLook(seed int64) look {
+	u := uint64(seed)*0x9E3779B97F4A7C15 + 0x632BE59BD9B4E5
+	u ^= u >> 29
+	points := [][2]float64{{0.5, 0.5}, {0.3, 0.3}, {0.7, 0.3}, {0.3, 0.7}, {0.7, 0.7}, {0.5, 0.25}, {0.5, 0.75}, {0.25, 0.5}}
+	p := points[u%uint64(len(points))]
+	tints := []color.RGBA{{255, 120, 80, 255}, {80, 160, 255, 255}, {120, 220, 120, 255}, {220, 120, 255, 255}, {255, 220, 90, 255}}
+	return look{x: p[0], y: p[1], out: (u>>8)%2 == 1, tint: tints[(u>>16)%uint64(len(tints))]}
+}
+
+// tinted is img washed with the seed's tint (a fifth of it), so that the
+// still practice videos of the larger models differ by seed too.
+func tinted(img *image.RGBA, seed int64) *image.RGBA {
+	c := seedLook(seed).tint
+	out := image.NewRGBA(img.Rect)
+	for i := 0; i+3 < len(img.Pix); i += 4 {
+		out.Pix[i] = uint8((int(img.Pix[i])*4 + int(c.R)) / 5)
+		out.Pix[i+1] = uint8((int(img.Pix[i+1])*4 + int(c.G)) / 5)
+		out.Pix[i+2] = uint8((int(img.Pix[i+2])*4 + int(c.B)) / 5)
+		out.Pix[i+3] = img.Pix[i+3]
+	}
+	return out
 }
 
 // toRGBA converts src to RGBA, sampling it down first when it is much larger
@@ -312,7 +352,7 @@ func (s *Server) callWebhook(j *job) {
 // last, ending exactly on the last.
 func (s *Server) outputLarge(j *job, src image.Image) ([]byte, string, error) {
 	w, h, n := j.p.outW, j.p.outH, j.p.outFrames
-	first := fill(src, w, h)
+	first := tinted(fill(src, w, h), j.seed)
 	var last *image.RGBA
 	if j.p.endImage != "" {
 		end, err := s.loadImage(j.p.endImage)
