@@ -1,8 +1,10 @@
 package gui
 
 import (
+	"fmt"
 	"image"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,7 +20,13 @@ import (
 )
 
 // Filters of the gallery, by state.
-var Filters = []string{"All", "Running", "Done", "Failed", "Cancelled"}
+var Filters = []string{"All", "Running", "Done", "Failed", "Cancelled", FilterStarred, FilterPicture}
+
+// The filters of the gallery beyond states.
+const (
+	FilterStarred = "Starred"
+	FilterPicture = "From this picture" // every video of the selected one's picture
+)
 
 // Gallery shows every job, newest first, in a virtualised grid: only the
 // cells on screen exist. It can be filtered by state and searched by
@@ -38,6 +46,16 @@ type Gallery struct {
 	thumbs   *thumbCache
 	cellPath map[*canvas.Image]string // the thumbnail each cell shows
 	content  fyne.CanvasObject
+
+	// A set of takes shows as one stack card, which opens to its takes.
+	stacks  map[int]string // cell → the set it stacks (only while no set is open)
+	openSet string         // the set whose takes are shown, or ""
+	setBar  *fyne.Container
+	setName *widget.Label
+	// OnSetOpened is told the set opened ("" when the gallery goes back to
+	// every video), for the set's actions (Compare, Remove the others).
+	OnSetOpened func(set string)
+	setActions  *fyne.Container // the set's actions, filled by the window
 }
 
 // NewGallery builds the grid; onSelect is called with the job tapped.
@@ -49,6 +67,10 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	g.selIndex = -1
 	g.grid.OnSelected = func(id widget.GridWrapItemID) {
 		g.selIndex = id
+		if set, ok := g.stacks[id]; ok { // a stack card opens to its takes
+			g.OpenSet(set)
+			return
+		}
 		if id < len(g.shown) {
 			if j := g.all[g.shown[id]]; j.ID != g.selected {
 				g.selected = j.ID
@@ -72,7 +94,12 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	g.empty.Importance = widget.LowImportance
 	title := widget.NewLabelWithStyle("Gallery", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	bar := container.NewBorder(nil, nil, title, g.filter, g.search)
-	g.content = container.NewBorder(bar, nil, nil, nil, container.NewStack(g.grid, container.NewCenter(g.empty)))
+	back := widget.NewButtonWithIcon("All videos", theme.NavigateBackIcon(), func() { g.OpenSet("") })
+	g.setName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	g.setActions = container.NewHBox()
+	g.setBar = container.NewBorder(nil, nil, back, g.setActions, g.setName)
+	g.setBar.Hide()
+	g.content = container.NewBorder(container.NewVBox(bar, g.setBar), nil, nil, nil, container.NewStack(g.grid, container.NewCenter(g.empty)))
 	return g
 }
 
@@ -206,16 +233,83 @@ func (g *Gallery) refreshJob(at int) {
 	}
 }
 
+// OpenSet shows the takes of set, or every video again for "".
+func (g *Gallery) OpenSet(set string) {
+	if set == g.openSet {
+		return
+	}
+	g.openSet = set
+	first := ""
+	if set != "" {
+		n := 0
+		for _, j := range g.all {
+			if j.Set == set {
+				n++
+				if first == "" || j.Take == 1 {
+					first = j.ID
+				}
+				g.setName.SetText(fmt.Sprintf("%d takes of %s", n, j.Source.Name))
+			}
+		}
+		g.setBar.Show()
+	} else {
+		first = g.selected
+		g.setBar.Hide()
+	}
+	g.selected = ""
+	g.refilter()
+	if g.OnSetOpened != nil {
+		g.OnSetOpened(set)
+	}
+	if first != "" {
+		g.SelectJob(first)
+	}
+}
+
+// OpenedSet is the set whose takes are shown, or "".
+func (g *Gallery) OpenedSet() string { return g.openSet }
+
+// sameSource reports whether a and b were made from one picture.
+func sameSource(a, b jobs.Job) bool {
+	if a.Source.URL != "" || b.Source.URL != "" {
+		return a.Source.URL == b.Source.URL
+	}
+	return a.Source.File == b.Source.File && a.Source.Name == b.Source.Name
+}
+
 func (g *Gallery) refilter() {
 	q := strings.ToLower(strings.TrimSpace(g.search.Text))
 	g.shown = g.shown[:0]
+	g.stacks = map[int]string{}
+	stacked := map[string]bool{}
+	var picked *jobs.Job // the video "From this picture" follows
+	for i := range g.all {
+		if g.all[i].ID == g.selected {
+			picked = &g.all[i]
+		}
+	}
 	for i, j := range g.all {
-		if !matchFilter(g.filter.Selected, j.State) {
+		switch {
+		case g.openSet != "" && j.Set != g.openSet:
+			continue
+		case g.filter.Selected == FilterStarred && !j.Starred:
+			continue
+		case g.filter.Selected == FilterPicture && picked != nil && !sameSource(j, *picked):
+			continue
+		case !matchFilter(g.filter.Selected, j.State):
 			continue
 		}
 		if q != "" && !strings.Contains(strings.ToLower(j.Request.Prompt), q) && !strings.Contains(strings.ToLower(j.Source.Name), q) &&
 			!strings.Contains(strings.ToLower(j.VersionsText()), q) {
 			continue
+		}
+		// Outside its set, a set is one stack card (its newest take's place).
+		if j.Set != "" && g.openSet == "" && g.filter.Selected != FilterStarred {
+			if stacked[j.Set] {
+				continue
+			}
+			stacked[j.Set] = true
+			g.stacks[len(g.shown)] = j.Set
 		}
 		g.shown = append(g.shown, i)
 	}
@@ -233,10 +327,14 @@ func (g *Gallery) refilter() {
 			break
 		}
 	}
+	if _, stack := g.stacks[at]; stack {
+		at = -1 // a take of a closed set: the stack card is not the take
+	}
 	switch {
 	case at >= 0 && at != g.selIndex:
 		g.grid.Select(at) // the same job: the details are not redrawn
 	case at < 0 && g.selIndex >= 0:
+		g.selIndex = -1
 		g.grid.UnselectAll()
 	}
 	g.grid.Refresh()
@@ -296,6 +394,59 @@ func cardSummary(j jobs.Job) string {
 		parts = append(parts, "practice")
 	}
 	return strings.Join(parts, " · ")
+}
+
+// takes are the set's jobs, by take.
+func (g *Gallery) takes(set string) []jobs.Job {
+	var out []jobs.Job
+	for _, j := range g.all {
+		if j.Set == set {
+			out = append(out, j)
+		}
+	}
+	slices.SortFunc(out, func(a, b jobs.Job) int { return a.Take - b.Take })
+	return out
+}
+
+// stackWords are a stack card's lines: the models (or seeds) of its takes,
+// and their states in a word each ("2 done · 1 being made · 1 failed"); and
+// the state the card is coloured by (any failed, then any running).
+func stackWords(takes []jobs.Job) (summary, states string, state jobs.State) {
+	var models []string
+	count := map[string]int{}
+	var order []string
+	state = jobs.Done
+	for _, t := range takes {
+		if m := madeWith(t); !slices.Contains(models, m) {
+			models = append(models, m)
+		}
+		w := "done"
+		switch {
+		case t.State.Active():
+			w = "being made"
+			if state == jobs.Done {
+				state = jobs.Processing
+			}
+		case t.State == jobs.Failed || t.State == jobs.Interrupted:
+			w, state = "failed", jobs.Failed
+		case t.State == jobs.Cancelled:
+			w = "cancelled"
+		}
+		if count[w] == 0 {
+			order = append(order, w)
+		}
+		count[w]++
+	}
+	if len(models) == 1 {
+		summary = models[0] + " · other seeds"
+	} else {
+		summary = strings.Join(models, ", ")
+	}
+	var parts []string
+	for _, w := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", count[w], w))
+	}
+	return summary, strings.Join(parts, " · "), state
 }
 
 // madeWith is the short name of the model that made j, as a creator knows
@@ -391,10 +542,19 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	}
 	g.showThumb(img, path)
 	room := cardText - 2*theme.InnerPadding()
-	box.Objects[0].(*widget.Label).SetText(fitLine(j.Source.Name, room, theme.TextSize()))
-	box.Objects[1].(*widget.Label).SetText(fitLine(cardSummary(j), room, theme.CaptionTextSize()))
+	name, summary, stateText := j.Source.Name, cardSummary(j), timeLeft(g.eng, j)+versionsWords(j)
+	if j.Starred {
+		name = "★ " + name
+	}
+	if set, ok := g.stacks[id]; ok {
+		takes := g.takes(set)
+		name = fmt.Sprintf("%s · %d takes", j.Source.Name, len(takes))
+		summary, stateText, j.State = stackWords(takes)
+	}
+	box.Objects[0].(*widget.Label).SetText(fitLine(name, room, theme.TextSize()))
+	box.Objects[1].(*widget.Label).SetText(fitLine(summary, room, theme.CaptionTextSize()))
 	state := box.Objects[2].(*widget.Label)
-	state.Text = fitLine(timeLeft(g.eng, j)+versionsWords(j), room, theme.CaptionTextSize())
+	state.Text = fitLine(stateText, room, theme.CaptionTextSize())
 	switch j.State {
 	case jobs.Failed, jobs.Interrupted:
 		state.Importance = widget.DangerImportance

@@ -25,6 +25,9 @@ func (w *Window) SetPractice(on bool) {
 	fyne.CurrentApp().Preferences().SetBool(prefPractice, on)
 	w.showMode()
 	w.params.RefreshCost()
+	w.takes.readBalance()
+	w.takes.updatePrice()
+	w.updateStatus()
 	if on {
 		// Start the practice server now, so a problem shows at once
 		// rather than on the first video.

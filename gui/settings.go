@@ -308,7 +308,7 @@ func (w *Window) ShowSettings() {
 	mode := container.NewVBox(widget.NewLabelWithStyle("Mode", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		w.newPracticeSwitch(), modeHelp)
 	updates := container.NewVBox(widget.NewLabelWithStyle("Updates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.newUpdateSwitch())
-	body := container.NewVBox(mode, widget.NewSeparator(), w.keys.Content(), widget.NewSeparator(), updates, widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
+	body := container.NewVBox(mode, widget.NewSeparator(), w.keys.Content(), widget.NewSeparator(), newAskSetting(), widget.NewSeparator(), updates, widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
 	// It scrolls: on a small screen Close sat over the library's folder.
 	d := dialog.NewCustom("Settings", "Close", container.NewVScroll(container.NewPadded(body)), w.win)
 	d.Resize(fitDialog(w.win, fyne.NewSize(560, 640)))

@@ -106,6 +106,7 @@ type Window struct {
 	picW, picH     int              // the chosen picture's size, 0 for none
 	aboutPicture   bool             // the message is about the picture chosen
 	right          *container.Split // the gallery over the details
+	takes          *takes           // how many takes, which models, and the price
 }
 
 // NewWindow builds the window in app and follows the engine's events.
@@ -123,6 +124,9 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.source.CheckLink = deps.Engine.CheckLink
 	w.params.OnChanged = func(client.Request) {
 		w.videoNote()
+		if w.takes != nil {
+			w.takes.updatePrice()
+		}
 		if w.message != nil && strings.HasPrefix(w.message.Text, settingsNeedAttention) {
 			if _, err := w.params.Request("https://upload.invalid/"); err == nil || onlyEndImage(err) {
 				w.say("") // corrected: the message is no longer true
@@ -160,7 +164,8 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	form := container.NewVScroll(container.NewVBox(w.source.Content(), w.endFrame.Content(), widget.NewSeparator(), w.presets.Content(), w.params.Content()))
 	w.ring = newFocusRing(w.win, form, w.details.finish.content)
 	w.params.Wheel.target, w.source.Wheel.target, w.endFrame.Wheel.target = form, form, form
-	left := container.NewBorder(nil, container.NewVBox(w.message, w.gen), nil, nil, form)
+	w.takes = newTakes(w)
+	left := container.NewBorder(nil, container.NewVBox(w.message, w.takes.row, w.gen), nil, nil, form)
 	w.showEndFrame(w.params.ChosenModel())
 	right := container.NewVSplit(w.gallery.Content(), w.details.Content())
 	w.right = right
@@ -254,6 +259,8 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 			w.notify(e)
 			if e.Kind == jobs.JobChanged && e.Job.State == jobs.Done && e.Job.Cost != nil {
 				w.params.RefreshCost() // the model's line says what it last cost
+				w.takes.updatePrice()
+				w.takes.readBalance()
 			}
 		})
 	})
@@ -405,6 +412,7 @@ func (w *Window) Notice() string {
 // the first paint) and, with none, offering one or practice.
 func (w *Window) Start() {
 	w.gallery.Resume()
+	w.takes.readBalance()
 	w.showProblems()
 	go func() { // the gallery's time left counts down between the engine's news
 		for range time.Tick(time.Second) {
@@ -697,6 +705,9 @@ func (w *Window) updateStatus() {
 	if w.Practice() {
 		text += " · practice mode"
 	}
+	if spent := w.deps.Engine.SpentToday(w.Practice()); spent > 0 {
+		text += " · spent today: " + costWords(jobs.Cost{Amount: spent}, w.Practice())
+	}
 	w.status.SetText(text + " · library: " + w.deps.Engine.Library())
 }
 
@@ -762,12 +773,23 @@ func (w *Window) Generate() {
 				w.say("Nothing was sent: " + linkSummary(err))
 				w.aboutPicture = true
 			default:
-				w.add(spec)
+				w.send(spec)
 			}
 		})
 		return
 	}
-	w.add(spec)
+	w.send(spec)
+}
+
+// send sends spec as Generate asked: one video, or a set of takes; its
+// price is said first, and asked about above the creator's limit.
+func (w *Window) send(spec jobs.Spec) {
+	specs, err := w.takes.specs(spec)
+	if err != nil {
+		w.say(err.Error())
+		return
+	}
+	w.takes.confirm(specs, func() { w.addAll(specs) })
 }
 
 // settingsNeedAttention starts the message of a form with problems.
@@ -792,18 +814,39 @@ func attentionWords(err error) string {
 }
 
 // add queues the job of spec; the job appears in the gallery at once.
-func (w *Window) add(spec jobs.Spec) {
+// addAll adds the jobs of specs (a set's takes, in order), off the UI
+// goroutine; the first is shown, and a set's takes are opened.
+func (w *Window) addAll(specs []jobs.Spec) {
 	w.say("")
 	w.gen.Disable()
 	go func() {
-		j, err := w.deps.Engine.Add(spec) // disk work: not on the UI goroutine
+		var first jobs.Job
+		var err error
+		for i, spec := range specs {
+			var j jobs.Job
+			j, err = w.deps.Engine.Add(spec) // disk work: not on the UI goroutine
+			if err != nil {
+				if i > 0 {
+					err = fmt.Errorf("take %d of %d was not made: %w", i+1, len(specs), err)
+				}
+				break
+			}
+			if i == 0 {
+				first = j
+			}
+		}
 		w.deps.RunOnUI(func() {
 			w.gen.Enable()
 			if err != nil {
 				w.say(err.Error())
-				return
 			}
-			w.gallery.SelectJob(j.ID) // its progress, then its video, in the details
+			switch {
+			case first.ID == "":
+			case first.Set != "":
+				w.gallery.OpenSet(first.Set)
+			default:
+				w.gallery.SelectJob(first.ID) // its progress, then its video, in the details
+			}
 		})
 	}()
 }

@@ -73,6 +73,9 @@ func practiceWindow(t *testing.T, opts ...sandbox.Option) (*Window, uiQueue, *sa
 	}
 	t.Cleanup(eng.Close)
 	q := make(uiQueue, 1024)
+	// Test apps keep their storage in one folder: no test starts with the
+	// form another kept.
+	os.Remove(stateFile(fyne.CurrentApp()))
 	w := NewWindow(test.NewApp(), Deps{Engine: eng, Practice: true, RunOnUI: q.post})
 	w.Fyne().Resize(w.Fyne().Canvas().Size())
 	return w, q, srv
@@ -300,6 +303,9 @@ func TestTimeLeftCountsDown(t *testing.T) {
 	}
 	t.Cleanup(eng.Close)
 	q := make(uiQueue, 1024)
+	// Test apps keep their storage in one folder: no test starts with the
+	// form another kept.
+	os.Remove(stateFile(fyne.CurrentApp()))
 	w := NewWindow(test.NewApp(), Deps{Engine: eng, Practice: true, RunOnUI: q.post})
 	w.Fyne().Resize(fyne.NewSize(1200, 760))
 	smallJob(t, w)

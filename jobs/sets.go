@@ -3,6 +3,7 @@ package jobs
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -210,4 +211,55 @@ func emptyTrash(library string, now time.Time) {
 			os.RemoveAll(filepath.Join(trash, ent.Name()))
 		}
 	}
+}
+
+// costKey is what a video's price depends on: its family and model, and
+// for a premium model its length, for an HD one its resolution and frames.
+func costKey(r client.Request) string {
+	key := string(r.Family.Or()) + "|" + r.ModelID
+	switch r.Family.Or() {
+	case client.FamilyPremium:
+		d := r.Duration
+		if m, ok := r.Model(); ok && d == "" && len(m.Durations) > 0 {
+			d = m.Durations[0]
+		}
+		key += "|" + d
+	case client.FamilyHD:
+		key += fmt.Sprintf("|%d|%d", r.Resolution, r.NumFrames)
+	}
+	return key
+}
+
+// CostFor is what the creator's last video of r's model and setting cost,
+// in the mode practice says (practice credits are not credits).
+func (e *Engine) CostFor(r client.Request, practice bool) (Cost, bool) {
+	key := costKey(r)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var best *Cost
+	for _, j := range e.jobs {
+		if j.Cost != nil && (j.Practice || j.Cost.Practice) == practice && costKey(j.Request) == key && (best == nil || j.Cost.At.After(best.At)) {
+			best = j.Cost
+		}
+	}
+	if best == nil {
+		return Cost{}, false
+	}
+	return *best, true
+}
+
+// SpentToday is what the videos measured since midnight (local time)
+// cost, in the mode practice says.
+func (e *Engine) SpentToday(practice bool) float64 {
+	now := e.clock.Now()
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	total := 0.0
+	for _, j := range e.jobs {
+		if j.Cost != nil && (j.Practice || j.Cost.Practice) == practice && !j.Cost.At.Before(midnight) {
+			total += j.Cost.Amount
+		}
+	}
+	return math.Round(total*1e4) / 1e4
 }
