@@ -55,6 +55,9 @@ type Details struct {
 	// OnUseAsLastFrame, set while the chosen model takes a last frame, is
 	// given a picture for it.
 	OnUseAsLastFrame func(path string)
+	// OnStar stars or unstars the video shown.
+	OnStar func(j jobs.Job)
+	star   *widget.Button
 	// OnFinishing is told when the Finish panel opens (true) and closes:
 	// the window gives it the gallery's room meanwhile.
 	OnFinishing func(open bool)
@@ -92,7 +95,14 @@ func NewDetails(deps Deps, win fyne.Window) *Details {
 	// column with the two actions used most, More, and what the video is.
 	d.actions = container.NewVBox()
 	d.versions = container.NewVBox()
-	d.about = container.NewBorder(container.NewVBox(d.title, d.actions, d.problem), nil, nil, nil,
+	d.star = widget.NewButtonWithIcon("", unstarredIcon, func() {
+		if d.job != nil && d.OnStar != nil {
+			d.OnStar(*d.job)
+		}
+	})
+	d.star.Importance = widget.LowImportance
+	d.star.Hide()
+	d.about = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, d.star, d.title), d.actions, d.problem), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(d.versions, d.info)))
 	d.finish = newFinishPanel(d)
 	d.side = container.NewStack(d.about)
@@ -147,6 +157,7 @@ func (d *Details) Apply(e jobs.Event) {
 		d.versions.Refresh()
 		d.player.Pause()
 		d.title.SetText("")
+		d.star.Hide()
 		d.info.SetText("Select a video in the gallery.")
 		d.problem.Hide()
 		d.actions.Objects, d.more, d.labels = nil, nil, nil
@@ -170,6 +181,16 @@ func (d *Details) render() {
 		title += " · playing the " + name
 	}
 	d.title.SetText(title)
+	// The star: kept, or not; "Remove the others" never removes a starred one.
+	if j.State == jobs.Done {
+		d.star.SetIcon(unstarredIcon)
+		if j.Starred {
+			d.star.SetIcon(starredIcon)
+		}
+		d.star.Show()
+	} else {
+		d.star.Hide()
+	}
 	if j.Practice {
 		b.WriteString("A practice video: simulated on this computer, free.\n")
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -56,6 +57,14 @@ type Gallery struct {
 	// every video), for the set's actions (Compare, Remove the others).
 	OnSetOpened func(set string)
 	setActions  *fyne.Container // the set's actions, filled by the window
+
+	// Videos chosen with Ctrl+click (Shift, or Cmd on a Mac) to compare.
+	marked      []string
+	modifiers   func() fyne.KeyModifier // the keys held: the driver's
+	compareBtn  *widget.Button
+	OnCompare   func(ids []string)
+	OnStar      func(j jobs.Job) // S on the video selected
+	reselecting bool
 }
 
 // NewGallery builds the grid; onSelect is called with the job tapped.
@@ -64,9 +73,33 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	g := &Gallery{eng: eng, onSelect: onSelect, thumbs: newThumbCache(runOnUI, 96, true), cellPath: map[*canvas.Image]string{}}
 	g.grid = newGalleryGrid(func() int { return len(g.shown) }, g.newCell, g.updateCell)
 	g.grid.selected = func() int { return g.selIndex }
+	g.grid.onStar = func() {
+		if j, ok := g.job(g.selected); ok && g.OnStar != nil && j.State == jobs.Done {
+			g.OnStar(j)
+		}
+	}
 	g.selIndex = -1
+	g.modifiers = func() fyne.KeyModifier {
+		if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+			return d.CurrentKeyModifiers()
+		}
+		return 0
+	}
 	g.grid.OnSelected = func(id widget.GridWrapItemID) {
 		g.selIndex = id
+		if g.reselecting {
+			return
+		}
+		if g.modifiers()&(fyne.KeyModifierControl|fyne.KeyModifierShift|fyne.KeyModifierSuper) != 0 && id < len(g.shown) {
+			if _, stack := g.stacks[id]; !stack {
+				g.mark(g.all[g.shown[id]])
+				return
+			}
+		}
+		if len(g.marked) > 0 {
+			g.marked = nil // a plain click ends the choice
+			g.markedChanged()
+		}
 		if set, ok := g.stacks[id]; ok { // a stack card opens to its takes
 			g.OpenSet(set)
 			return
@@ -93,7 +126,14 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	g.empty = widget.NewLabelWithStyle("No videos yet. Choose a picture and press Generate.", fyne.TextAlignCenter, fyne.TextStyle{})
 	g.empty.Importance = widget.LowImportance
 	title := widget.NewLabelWithStyle("Gallery", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	bar := container.NewBorder(nil, nil, title, g.filter, g.search)
+	g.compareBtn = widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), func() {
+		if g.OnCompare != nil && len(g.marked) >= 2 {
+			g.OnCompare(slices.Clone(g.marked))
+		}
+	})
+	g.compareBtn.Importance = widget.HighImportance
+	g.compareBtn.Hide()
+	bar := container.NewBorder(nil, nil, title, container.NewHBox(g.compareBtn, g.filter), g.search)
 	back := widget.NewButtonWithIcon("All videos", theme.NavigateBackIcon(), func() { g.OpenSet("") })
 	g.setName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	g.setActions = container.NewHBox()
@@ -109,6 +149,7 @@ type galleryGrid struct {
 	widget.GridWrap
 	keyed    bool       // the highlight is moving by the keyboard
 	selected func() int // the cell selected, -1 for none
+	onStar   func()     // S stars the video selected, or unstars it
 }
 
 func newGalleryGrid(length func() int, create func() fyne.CanvasObject, update func(widget.GridWrapItemID, fyne.CanvasObject)) *galleryGrid {
@@ -133,6 +174,10 @@ func (g *galleryGrid) FocusGained() {
 
 // TypedKey moves the selection with the arrow keys.
 func (g *galleryGrid) TypedKey(e *fyne.KeyEvent) {
+	if e.Name == fyne.KeyS && g.onStar != nil {
+		g.onStar()
+		return
+	}
 	g.keyed = true
 	defer func() { g.keyed = false }()
 	g.GridWrap.TypedKey(e)
@@ -231,6 +276,60 @@ func (g *Gallery) refreshJob(at int) {
 			g.grid.RefreshItem(i)
 		}
 	}
+}
+
+// mark adds j to the videos chosen to compare, or takes it out; the video
+// shown in the details joins first (Ctrl+click adds to it, as in a file
+// manager). The video shown stays selected.
+func (g *Gallery) mark(j jobs.Job) {
+	if len(g.marked) == 0 && g.selected != "" && g.selected != j.ID {
+		if cur, ok := g.job(g.selected); ok && cur.State == jobs.Done {
+			g.marked = append(g.marked, cur.ID)
+		}
+	}
+	if at := slices.Index(g.marked, j.ID); at >= 0 {
+		g.marked = slices.Delete(g.marked, at, at+1)
+	} else if j.State == jobs.Done && len(g.marked) < jobs.MaxTakes {
+		g.marked = append(g.marked, j.ID)
+	}
+	prev := -1
+	for i, k := range g.shown {
+		if g.all[k].ID == g.selected {
+			prev = i
+		}
+	}
+	g.reselecting = true
+	if prev >= 0 {
+		g.grid.Select(prev)
+	} else {
+		g.grid.UnselectAll()
+		g.selIndex = -1
+	}
+	g.reselecting = false
+	g.markedChanged()
+}
+
+// Marked are the videos chosen to compare.
+func (g *Gallery) Marked() []string { return slices.Clone(g.marked) }
+
+func (g *Gallery) markedChanged() {
+	if len(g.marked) >= 2 {
+		g.compareBtn.SetText(fmt.Sprintf("Compare %d", len(g.marked)))
+		g.compareBtn.Show()
+	} else {
+		g.compareBtn.Hide()
+	}
+	g.grid.Refresh()
+}
+
+// job is the job id as the gallery has it.
+func (g *Gallery) job(id string) (jobs.Job, bool) {
+	for _, j := range g.all {
+		if j.ID == id {
+			return j, true
+		}
+	}
+	return jobs.Job{}, false
 }
 
 // OpenSet shows the takes of set, or every video again for "".
@@ -544,7 +643,10 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	room := cardText - 2*theme.InnerPadding()
 	name, summary, stateText := j.Source.Name, cardSummary(j), timeLeft(g.eng, j)+versionsWords(j)
 	if j.Starred {
-		name = "★ " + name
+		stateText = "starred · " + stateText
+	}
+	if slices.Contains(g.marked, j.ID) {
+		stateText = fmt.Sprintf("chosen to compare (%d) · ", slices.Index(g.marked, j.ID)+1) + stateText
 	}
 	if set, ok := g.stacks[id]; ok {
 		takes := g.takes(set)

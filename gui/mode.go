@@ -122,6 +122,9 @@ func (w *Window) notice(msg string) {
 	if msg == "" {
 		w.noticeLine.Hide()
 		w.status.Show()
+		if w.undo != nil {
+			w.undo.Hide() // Undo goes with the news it belongs to
+		}
 	} else {
 		w.noticeLine.Show()
 		w.status.Hide()

@@ -107,6 +107,9 @@ type Window struct {
 	aboutPicture   bool             // the message is about the picture chosen
 	right          *container.Split // the gallery over the details
 	takes          *takes           // how many takes, which models, and the price
+	undo           *widget.Button   // Undo, in the status line, after a removal
+	cmp            *Compare         // the videos compared, while Compare is open
+	compareHolder  *fyne.Container  // where Compare shows, over the gallery and details
 }
 
 // NewWindow builds the window in app and follows the engine's events.
@@ -151,6 +154,18 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.details.OnUseAsInput = w.source.SetFile
 	w.gallery = NewGallery(deps.Engine, deps.RunOnUI, w.details.Show)
 	w.details.OnNewJob = w.gallery.SelectJob // Run again: the new job, in view
+	w.details.OnStar = w.toggleStar
+	w.gallery.OnStar = w.toggleStar
+	w.gallery.OnSetOpened = w.setOpened
+	w.gallery.OnCompare = func(ids []string) {
+		var list []jobs.Job
+		for _, id := range ids {
+			if j, ok := deps.Engine.Job(id); ok && j.State == jobs.Done {
+				list = append(list, j)
+			}
+		}
+		w.compareJobs(list)
+	}
 	w.details.OnSaved = func(path string) { w.inform("Saved: " + path) }
 	w.details.OnSay = w.inform
 	w.status = widget.NewLabel("")
@@ -170,7 +185,9 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	right := container.NewVSplit(w.gallery.Content(), w.details.Content())
 	w.right = right
 	right.SetOffset(0.3) // the video gets the larger part
-	split := container.NewHSplit(left, right)
+	w.compareHolder = container.NewStack()
+	w.compareHolder.Hide()
+	split := container.NewHSplit(left, container.NewStack(right, w.compareHolder))
 	split.SetOffset(0.36)
 	// While a video is finished, the gallery and the form give their room
 	// to the video and the Finish panel: on a small screen the panel
@@ -217,7 +234,9 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	// News ("Saved: …") and warnings take the status line's place while
 	// they show, rather than a line of their own: the window above does
 	// not jump when they come and go.
-	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(w.problemsButton, w.updateLink), container.NewStack(w.status, w.noticeLine))
+	w.undo = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), nil)
+	w.undo.Hide()
+	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(w.undo, w.problemsButton, w.updateLink), container.NewStack(w.status, w.noticeLine))
 	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer()))
 	w.showMode()
 	w.win.Resize(fyne.NewSize(1200, 760))
@@ -246,6 +265,15 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	// Escape closes the dialog on top (a text field in a dialog passes it
 	// on), or else leaves the Finish panel.
 	w.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if w.cmp != nil && deps.dialogs.Open() == 0 {
+			if k.Name == fyne.KeyEscape {
+				w.closeCompare()
+				return
+			}
+			if w.cmp.typedKey(k) {
+				return
+			}
+		}
 		if k.Name == fyne.KeyEscape && !deps.dialogs.Escape() {
 			w.details.closeFinish()
 		}
