@@ -26,7 +26,7 @@ ifeq ($(origin CC),default)
 export CC = $(shell command -v clang >/dev/null 2>&1 && echo clang || echo cc)
 endif
 
-.PHONY: all deps test-deps package-deps build deb installer release-linux macos-app checksums demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-start bench-full full-size clean
+.PHONY: all deps test-deps package-deps build deb installer release-linux macos-app checksums demo demo-terminal sandbox test test-window-race lint package fuzz bench bench-window bench-compare bench-start bench-full full-size clean
 
 all: build
 
@@ -173,6 +173,12 @@ full-size: test-deps
 bench-window: test-deps
 	$(GO) build -o bin/playbench ./cmd/playbench
 	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bin/playbench -seconds 10
+
+# Compare of four 720p, 5 s, 24 fps videos in a real window, against one
+# player of the same video: CPU and the frames each tile keeps.
+bench-compare: test-deps
+	$(GO) build -o bin/comparebench ./cmd/comparebench
+	dbus-run-session -- xvfb-run -a -s "-screen 0 1366x800x24" bin/comparebench -seconds 10
 
 # Start-up against a hello-world Fyne window, under Xvfb: time to the window
 # and memory, with a library of 1,000 jobs.

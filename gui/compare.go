@@ -83,7 +83,9 @@ type compareTile struct {
 // Compare plays 2 to 4 finished videos side by side in sync: one Play,
 // one scrub bar, frame steps, speed and loop for all; for two, a wipe.
 type Compare struct {
-	w       *Window
+	runOnUI func(func())     // hands work to the UI goroutine
+	star    func(j jobs.Job) // stars j, or unstars it
+	closed  bool
 	tiles   []*compareTile
 	clock   syncClock
 	last    time.Time
@@ -135,7 +137,21 @@ func (w *Window) compareJobs(list []jobs.Job) {
 		list = list[:jobs.MaxTakes]
 	}
 	w.closeCompare()
-	c := &Compare{w: w, stop: make(chan struct{}), wipeAt: 0.5, chosen: -1}
+	c := NewCompare(list, w.deps.RunOnUI, w.toggleStar, w.closeCompare)
+	w.cmp = c
+	w.compareHolder.Objects = []fyne.CanvasObject{c.content}
+	w.compareHolder.Show()
+	w.right.Hide()
+	w.compareHolder.Refresh()
+	w.details.player.Pause()
+	c.load()
+}
+
+// NewCompare builds the Compare view of list (2 to 4 finished videos):
+// runOnUI hands work to the UI goroutine, star stars a video, back closes
+// the view. Load reads the videos and starts playing them.
+func NewCompare(list []jobs.Job, runOnUI func(func()), star func(jobs.Job), back func()) *Compare {
+	c := &Compare{runOnUI: runOnUI, star: star, stop: make(chan struct{}), wipeAt: 0.5, chosen: -1}
 	c.clock.speed, c.clock.loop = 1, true
 	words := differences(list)
 	for i, j := range list {
@@ -157,7 +173,7 @@ func (w *Window) compareJobs(list []jobs.Job) {
 		c.tiles = append(c.tiles, t)
 	}
 	c.play = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), c.togglePlay)
-	back := widget.NewButtonWithIcon("", theme.MediaSkipPreviousIcon(), func() { c.stepBy(-1) })
+	prev := widget.NewButtonWithIcon("", theme.MediaSkipPreviousIcon(), func() { c.stepBy(-1) })
 	fwd := widget.NewButtonWithIcon("", theme.MediaSkipNextIcon(), func() { c.stepBy(1) })
 	c.slider = widget.NewSlider(0, 1)
 	c.slider.Step = 0.001
@@ -181,22 +197,47 @@ func (w *Window) compareJobs(list []jobs.Job) {
 	c.note = widget.NewLabel("Loading the videos…")
 	c.note.Wrapping = fyne.TextWrapWord
 	c.note.SizeName = theme.SizeNameCaptionText
-	closeBtn := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.closeCompare)
+	closeBtn := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), back)
 	title := widget.NewLabelWithStyle(fmt.Sprintf("Compare %d videos", len(list)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewBorder(nil, c.note, nil, closeBtn, title)
-	controls := container.NewBorder(nil, nil, container.NewHBox(back, c.play, fwd, c.when), container.NewHBox(c.speed, c.loop, c.wipe), c.slider)
+	controls := container.NewBorder(nil, nil, container.NewHBox(prev, c.play, fwd, c.when), container.NewHBox(c.speed, c.loop, c.wipe), c.slider)
 	c.grid = container.NewGridWithColumns(compareColumns(list), tileBoxes(c.tiles)...)
 	c.wiper = newWipeView(c)
 	c.stage = container.NewStack(c.grid)
 	c.content = container.NewBorder(top, controls, nil, nil, c.stage)
-	w.cmp = c
-	w.compareHolder.Objects = []fyne.CanvasObject{c.content}
-	w.compareHolder.Show()
-	w.right.Hide()
-	w.compareHolder.Refresh()
-	w.details.player.Pause()
-	c.load()
+	return c
 }
+
+// Content is the view's widgets.
+func (c *Compare) Content() fyne.CanvasObject { return c.content }
+
+// Load reads the videos off the UI goroutine and plays them once read.
+func (c *Compare) Load() { c.load() }
+
+// Close stops the view's clock and lets its frames go.
+func (c *Compare) Close() {
+	c.closed = true
+	c.once.Do(func() { close(c.stop) })
+	for _, t := range c.tiles {
+		t.anim = nil
+	}
+}
+
+// KeptBytes is the memory the tiles' frames hold.
+func (c *Compare) KeptBytes() []int {
+	var out []int
+	for _, t := range c.tiles {
+		n := 0
+		if t.anim != nil {
+			n = t.anim.Bytes()
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// Playing reports whether the videos are read and playing.
+func (c *Compare) Playing() bool { return c.clock.playing }
 
 func tileBoxes(tiles []*compareTile) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
@@ -249,7 +290,7 @@ func (c *Compare) load() {
 			if path != "" {
 				a, err = preview.Open(ctx, path, box, box)
 			}
-			c.w.deps.RunOnUI(func() {
+			c.runOnUI(func() {
 				if err != nil {
 					t.words.SetText(t.words.Text + "\nThis video cannot be played: " + plainError(err))
 					t.words.Importance = widget.DangerImportance
@@ -262,13 +303,13 @@ func (c *Compare) load() {
 	}
 	go func() {
 		wg.Wait()
-		c.w.deps.RunOnUI(c.ready)
+		c.runOnUI(c.ready)
 	}()
 }
 
 // ready starts the clock once every video is read.
 func (c *Compare) ready() {
-	if c.w.cmp != c {
+	if c.closed {
 		return // closed meanwhile
 	}
 	var rates []string
@@ -299,7 +340,7 @@ func (c *Compare) ready() {
 			case <-c.stop:
 				return
 			case <-tick.C:
-				c.w.deps.RunOnUI(c.tick)
+				c.runOnUI(c.tick)
 			}
 		}
 	}()
@@ -334,7 +375,7 @@ func dedupe(list []string) []string {
 
 // tick moves the clock on by the time since the last tick.
 func (c *Compare) tick() {
-	if c.w.cmp != c {
+	if c.closed {
 		return
 	}
 	now := time.Now()
@@ -412,7 +453,7 @@ func (c *Compare) toggleStar(t *compareTile) {
 	} else {
 		t.star.SetIcon(unstarredIcon)
 	}
-	c.w.toggleStar(jobs.Job{ID: t.job.ID, Starred: !t.job.Starred})
+	c.star(jobs.Job{ID: t.job.ID, Starred: !t.job.Starred})
 }
 
 func (c *Compare) setWipe(on bool) {
@@ -450,10 +491,7 @@ func (w *Window) closeCompare() {
 		return
 	}
 	w.cmp = nil
-	c.once.Do(func() { close(c.stop) })
-	for _, t := range c.tiles {
-		t.anim = nil // the frames go with the view
-	}
+	c.Close() // the frames go with the view
 	w.compareHolder.Objects = nil
 	w.compareHolder.Hide()
 	w.right.Show()

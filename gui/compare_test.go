@@ -10,6 +10,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"vivify/client"
+	"vivify/client/sandbox"
+	"vivify/jobs"
 	"vivify/preview"
 )
 
@@ -232,4 +235,46 @@ func TestChooseVideosToCompareInTheGallery(t *testing.T) {
 	g.grid.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
 	id := g.Shown()[1].ID
 	q.until(t, 5*time.Second, "the star", func() bool { j, _ := w.deps.Engine.Job(id); return j.Starred })
+}
+
+// A GIF of 512 px beside a premium 720p MP4, portrait beside landscape:
+// both compare, and the panel says how their rates and lengths are kept
+// in step.
+func TestCompareMixedVideos(t *testing.T) {
+	w, q, _ := practiceWindow(t, sandbox.WithPremiumJobDuration(200*time.Millisecond))
+	fyne.CurrentApp().Preferences().SetFloat(PrefAskAbove, 0)
+	smallTakes(t, w, q)
+	w.Params().Prompt.SetText("a kite rises")
+	svd := w.Params().ChosenModel()
+	seedance, _ := client.LookupModel(client.FamilyPremium, "seedance-i2v")
+	w.takes.setModels([]client.Model{svd, seedance})
+	w.Generate()
+	list := waitDone(t, w, q, 2)
+	w.compareJobs(list)
+	c := w.Comparing()
+	q.until(t, 60*time.Second, "both read", func() bool { return c.clock.playing })
+	for _, tile := range c.tiles {
+		if tile.anim == nil {
+			t.Fatalf("%s did not load: %q", tile.job.Request.ModelID, tile.words.Text)
+		}
+	}
+	if !strings.Contains(c.note.Text, "frame rates differ") || !strings.Contains(c.note.Text, "lengths differ") {
+		t.Fatalf("the note: %q", c.note.Text)
+	}
+	if got := compareColumns(list); got != 1 {
+		t.Fatalf("two landscape videos in %d columns, not stacked", got)
+	}
+	// Portraits side by side; four landscapes two by two.
+	tall := list[0]
+	if tall.Request.ModelID != "svd" {
+		tall = list[1]
+	}
+	tall.Request.Width, tall.Request.Height = 288, 512
+	if got := compareColumns([]jobs.Job{tall, tall}); got != 2 {
+		t.Fatalf("two portraits in %d columns", got)
+	}
+	if got := compareColumns([]jobs.Job{list[1], list[1], list[1], list[1]}); got != 2 {
+		t.Fatalf("four landscapes in %d columns", got)
+	}
+	w.closeCompare()
 }
