@@ -194,6 +194,9 @@ func (d *Details) render() {
 	if j.Practice {
 		b.WriteString("A practice video: simulated on this computer, free.\n")
 	}
+	if j.Take > 0 {
+		fmt.Fprintf(&b, "Take %d of a set: the takes are made together to choose from; Compare takes shows them side by side.\n", j.Take)
+	}
 	if j.Request.Prompt != "" {
 		fmt.Fprintf(&b, "Prompt: %s\n", j.Request.Prompt)
 	}

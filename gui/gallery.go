@@ -412,6 +412,9 @@ func (g *Gallery) refilter() {
 		}
 		g.shown = append(g.shown, i)
 	}
+	if g.openSet != "" { // a set's takes in their order: take 1 first
+		slices.SortStableFunc(g.shown, func(a, b int) int { return g.all[a].Take - g.all[b].Take })
+	}
 	if len(g.all) == 0 {
 		g.empty.Show()
 	} else {
@@ -491,6 +494,9 @@ func cardSummary(j jobs.Job) string {
 	}
 	if j.Practice {
 		parts = append(parts, "practice")
+	}
+	if j.Take > 0 {
+		parts = append([]string{fmt.Sprintf("take %d", j.Take)}, parts...)
 	}
 	return strings.Join(parts, " · ")
 }

@@ -801,6 +801,7 @@ func (w *Window) Generate() {
 				w.say("Nothing was sent: " + linkSummary(err))
 				w.aboutPicture = true
 			default:
+				w.say("") // checked: the question, if any, comes next
 				w.send(spec)
 			}
 		})
