@@ -458,7 +458,11 @@ func (c *Compare) toggleStar(t *compareTile) {
 
 func (c *Compare) setWipe(on bool) {
 	if on && len(c.tiles) == 2 {
-		c.stage.Objects = []fyne.CanvasObject{c.wiper}
+		// Which is which: the tiles' words, by side.
+		sides := widget.NewLabel("Left of the line: " + c.tiles[0].words.Text + ".   Right: " + c.tiles[1].words.Text + ". Drag the line, or click where it should be.")
+		sides.Wrapping = fyne.TextWrapWord
+		sides.SizeName = theme.SizeNameCaptionText
+		c.stage.Objects = []fyne.CanvasObject{container.NewBorder(nil, sides, nil, nil, c.wiper)}
 	} else {
 		c.stage.Objects = []fyne.CanvasObject{c.grid}
 	}

@@ -130,8 +130,8 @@ func TestCompareTakesInTheWindow(t *testing.T) {
 	c = w.Comparing()
 	q.until(t, 20*time.Second, "the two read", func() bool { return c.clock.playing })
 	c.wipe.SetChecked(true)
-	if c.stage.Objects[0] != c.wiper {
-		t.Fatal("no wipe")
+	if words := strings.Join(allTexts(c.stage), " "); !strings.Contains(words, "Left of the line: 1 · take") || !strings.Contains(words, "Right: 2 · take") {
+		t.Fatalf("the wipe does not say which is which: %q", words)
 	}
 	c.wipeAt = 0.5
 	img := c.wiper.draw(200, 100).(*image.RGBA)
