@@ -3,6 +3,7 @@ package gui
 import (
 	"fmt"
 	"image"
+	"image/draw"
 	"math"
 	"slices"
 	"strconv"
@@ -645,7 +646,11 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	if path == "" {
 		path = j.Path(j.SourceFile)
 	}
-	g.showThumb(img, path)
+	if set, ok := g.stacks[id]; ok {
+		g.showStack(img, g.takes(set))
+	} else {
+		g.showThumb(img, path)
+	}
 	room := cardText - 2*theme.InnerPadding()
 	name, summary, stateText := j.Source.Name, cardSummary(j), timeLeft(g.eng, j)+versionsWords(j)
 	if j.Starred {
@@ -678,6 +683,59 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 		bar.Show()
 	} else {
 		bar.Hide()
+	}
+}
+
+// showStack puts the thumbnails of a set's takes (up to four) in a cell's
+// image, two by two, once they are decoded.
+func (g *Gallery) showStack(img *canvas.Image, takes []jobs.Job) {
+	var paths []string
+	for _, t := range takes {
+		p := t.Path(t.Thumbnail)
+		if p == "" {
+			p = t.Path(t.SourceFile)
+		}
+		if p != "" && len(paths) < jobs.MaxTakes {
+			paths = append(paths, p)
+		}
+	}
+	key := "stack:" + strings.Join(paths, "\x00")
+	if g.cellPath[img] == key {
+		return
+	}
+	g.cellPath[img] = key
+	img.Image, img.Resource = placeholder, nil
+	img.Refresh()
+	if len(paths) == 0 {
+		return
+	}
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(img); c != nil {
+		scale = c.Scale()
+	}
+	box := image.Pt(int(thumbBox.Width*scale+0.5), int(thumbBox.Height*scale+0.5))
+	half := image.Pt(max(1, box.X/2), max(1, box.Y/2))
+	pics := make([]image.Image, len(paths))
+	left := len(paths)
+	for i, p := range paths {
+		g.thumbs.get(p, half, func(pic image.Image) {
+			pics[i] = pic
+			if left--; left > 0 || g.cellPath[img] != key {
+				return
+			}
+			mosaic := image.NewRGBA(image.Rectangle{Max: box})
+			for k, pic := range pics {
+				if pic == nil {
+					continue
+				}
+				cell := image.Rect((k%2)*half.X, (k/2)*half.Y, (k%2+1)*half.X, (k/2+1)*half.Y)
+				b := pic.Bounds()
+				at := cell.Min.Add(image.Pt((half.X-b.Dx())/2, (half.Y-b.Dy())/2))
+				draw.Draw(mosaic, image.Rectangle{Min: at, Max: at.Add(b.Size())}.Intersect(cell), pic, b.Min, draw.Src)
+			}
+			img.Resource, img.Image = nil, mosaic
+			img.Refresh()
+		})
 	}
 }
 

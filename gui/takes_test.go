@@ -75,6 +75,16 @@ func TestFourTakesFromTheWindow(t *testing.T) {
 		summary, states, _ := stackWords(g.takes(list[0].Set))
 		return summary == "Wan 2.2 · other seeds" && states == "4 done"
 	})
+	// Its picture is its takes' thumbnails, two by two.
+	g.Resume()
+	q.until(t, 10*time.Second, "the stack's thumbnails", func() bool {
+		for img, key := range g.cellPath {
+			if strings.HasPrefix(key, "stack:") && img.Image != placeholder && img.Image != nil {
+				return strings.Count(key, "\x00") == 3 // four takes
+			}
+		}
+		return false
+	})
 	g.grid.Select(0) // the stack card opens to its takes
 	if g.OpenedSet() != list[0].Set {
 		t.Fatal("the stack card did not open")
