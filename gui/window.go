@@ -285,10 +285,12 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 			w.details.Apply(e)
 			w.updateStatus()
 			w.notify(e)
-			if e.Kind == jobs.JobChanged && e.Job.State == jobs.Done && e.Job.Cost != nil {
-				w.params.RefreshCost() // the model's line says what it last cost
-				w.takes.updatePrice()
-				w.takes.readBalance()
+			if e.Kind == jobs.JobChanged && e.Job.State == jobs.Done {
+				if e.Job.Cost != nil {
+					w.params.RefreshCost() // the model's line says what it last cost
+					w.takes.updatePrice()
+				}
+				w.takes.readBalance() // "the balance after" starts from the balance now
 			}
 		})
 	})

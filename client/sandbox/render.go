@@ -129,7 +129,7 @@ func (s *Server) loadImage(link string) (image.Image, error) {
 // so takes of one picture with other seeds are told apart at a glance, as
 // the real models' are.
 func zoomFrames(src image.Image, w, h, n int, seed int64) []*image.RGBA {
-	rgba := toRGBA(src, 2*max(w, h))
+	rgba := tinted(toRGBA(src, 2*max(w, h)), seed)
 	sw, sh := float64(rgba.Rect.Dx()), float64(rgba.Rect.Dy())
 	// The largest crop of the source with the frame's aspect.
 	cw, ch := sw, sw*float64(h)/float64(w)
@@ -146,7 +146,7 @@ func zoomFrames(src image.Image, w, h, n int, seed int64) []*image.RGBA {
 		if look.out {
 			t = 1 - t
 		}
-		zoom := 1 + 0.3*t
+		zoom := 1 + 0.45*t
 		zw, zh := cw/zoom, ch/zoom
 		// towards the seed's point of the picture, kept within it
 		x0 := min(max(look.x*sw-zw/2, 0), sw-zw)
