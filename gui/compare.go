@@ -560,6 +560,8 @@ func differences(list []jobs.Job) []string {
 		}
 		if j.Cost != nil {
 			parts = append(parts, costWords(jobs.Cost{Amount: j.Cost.Amount, Practice: j.Cost.Practice}, j.Practice))
+		} else {
+			parts = append(parts, "cost not measured (made beside others)")
 		}
 		if j.Starred {
 			parts = append(parts, "starred")
