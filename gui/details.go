@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -890,7 +891,9 @@ func costWords(c jobs.Cost, practice bool) string {
 // creditNumber writes an amount of credits as briefly as it is exact, with
 // at least min decimals (a balance reads "12.0").
 func creditNumber(v float64, min int) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
+	// Sums of credits carry binary noise (0.2 × 3 is 0.6000000000000001):
+	// credits are counted to four places at most.
+	s := strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
 	dot := strings.IndexByte(s, '.')
 	if dot < 0 {
 		if min == 0 {

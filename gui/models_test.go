@@ -254,6 +254,8 @@ func TestCostWords(t *testing.T) {
 		{jobs.Cost{Amount: 0.5, Before: 12, After: 11.5}, false, "0.5 credits: the balance went from 12.0 to 11.5"},
 		{jobs.Cost{Amount: 0.25, Before: 3.25, After: 3}, false, "0.25 credits: the balance went from 3.25 to 3.0"},
 		{jobs.Cost{Amount: 0}, false, "0 credits"},
+		{jobs.Cost{Amount: 0.2 * 3}, true, "0.6 practice credits"},
+		{jobs.Cost{Amount: 0.6, Before: 98.2, After: 98.2 - 0.6}, false, "0.6 credits: the balance went from 98.2 to 97.6"},
 	} {
 		if got := costWords(c.cost, c.practice); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.cost, got, c.want)
