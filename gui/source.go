@@ -45,6 +45,7 @@ type SourcePanel struct {
 	OnSubmit func()
 	preview  *canvas.Image
 	empty    fyne.CanvasObject // "Drop a picture here", while there is none
+	hint     *widget.Label     // its words
 	info     *widget.Label
 	title    *widget.Label
 	content  fyne.CanvasObject
@@ -114,9 +115,10 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 	frame.StrokeColor = theme.Color(theme.ColorNameDisabled)
 	frame.StrokeWidth = 1
 	frame.CornerRadius = theme.InputRadiusSize()
-	hint := widget.NewLabelWithStyle("Drop a picture here", fyne.TextAlignCenter, fyne.TextStyle{})
-	hint.Importance = widget.LowImportance
-	s.empty = container.NewStack(frame, container.NewCenter(hint))
+	s.hint = widget.NewLabelWithStyle(dropHere, fyne.TextAlignCenter, fyne.TextStyle{})
+	s.hint.Importance = widget.LowImportance
+	s.hint.Wrapping = fyne.TextWrapWord
+	s.empty = container.NewStack(frame, container.NewCenter(s.hint))
 	s.idle = "Choose a picture: type a link, browse, paste, or drop a file on the window."
 	s.info = widget.NewLabel(s.idle)
 	s.info.Wrapping = fyne.TextWrapWord
@@ -201,6 +203,9 @@ func (s *SourcePanel) startCheck(link string) {
 			} else {
 				s.setInfo(fmt.Sprintf("✓ A picture, %d × %d pixels (%s). The server fetches it itself when the job starts.",
 					info.Width, info.Height, strings.ToUpper(info.Format)), widget.SuccessImportance)
+				// The box says a picture is chosen: a link's is not
+				// downloaded here, only checked.
+				s.hint.SetText(fmt.Sprintf("The picture at the link (%d × %d) is chosen. Drop another here to change it.", info.Width, info.Height))
 				s.picked(info.Width, info.Height)
 			}
 			waiters := s.link.waiters
@@ -288,8 +293,12 @@ func shortLink(link string) string {
 
 // previewChanged redraws the preview, and the hint in its place while
 // there is no picture.
+// dropHere is what the picture's box says while no picture is chosen.
+const dropHere = "Drop a picture here"
+
 func (s *SourcePanel) previewChanged() {
 	s.preview.Refresh()
+	s.hint.SetText(dropHere) // a link checked says otherwise, once checked
 	if s.preview.Image == nil {
 		s.empty.Show()
 	} else {

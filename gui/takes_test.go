@@ -89,6 +89,12 @@ func TestFourTakesFromTheWindow(t *testing.T) {
 	if g.OpenedSet() != list[0].Set {
 		t.Fatal("the stack card did not open")
 	}
+	// At the next start the gallery shows every video, the newest set's
+	// first take in the details.
+	again := NewWindow(test.NewApp(), Deps{Engine: w.deps.Engine, Practice: true, RunOnUI: q.post})
+	if j, _ := again.Details().Job(); again.Gallery().OpenedSet() != "" || j.Take != 1 || j.Set != list[0].Set {
+		t.Fatalf("at start: set %q open, take %d shown", again.Gallery().OpenedSet(), j.Take)
+	}
 }
 
 // Try with…: the same picture and prompt on the models ticked, one take

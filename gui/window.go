@@ -300,7 +300,15 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.win.SetCloseIntercept(w.close)
 	w.gallery.Load(deps.Engine.Jobs())
 	if len(w.gallery.Shown()) > 0 {
-		w.gallery.grid.Select(0) // the newest job, in the details
+		if set, stack := w.gallery.stacks[0]; stack {
+			// The newest is a set: its first take in the details, the
+			// gallery showing every video still.
+			if takes := w.gallery.takes(set); len(takes) > 0 {
+				w.details.Show(takes[0])
+			}
+		} else {
+			w.gallery.grid.Select(0) // the newest job, in the details
+		}
 	}
 	w.updateStatus()
 	return w

@@ -513,3 +513,21 @@ func TestEmptiedLinkClearsItsNote(t *testing.T) {
 		t.Fatalf("a message about a link that is gone: %q", w.Message())
 	}
 }
+
+// A link checked as a picture says so in the picture's box too, which
+// otherwise still asked for a picture to be dropped.
+func TestCheckedLinkFillsThePictureBox(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	if w.Source().hint.Text != dropHere {
+		t.Fatalf("empty: %q", w.Source().hint.Text)
+	}
+	w.Source().URL.SetText(imageURL(t))
+	q.until(t, 10*time.Second, "the link checked", func() bool { return strings.HasPrefix(w.Source().info.Text, "✓") })
+	if !strings.Contains(w.Source().hint.Text, "The picture at the link (300 × 200) is chosen") {
+		t.Fatalf("the box says %q", w.Source().hint.Text)
+	}
+	w.Source().URL.SetText("")
+	if w.Source().hint.Text != dropHere {
+		t.Fatalf("emptied: %q", w.Source().hint.Text)
+	}
+}
