@@ -177,9 +177,7 @@ func TestStarAndRemoveTheOthersInTheWindow(t *testing.T) {
 	if j := w.deps.Engine.Jobs()[0]; j.ID != keep.ID {
 		t.Fatalf("kept %s, not the starred one", j.ID)
 	}
-	if !w.undo.Visible() {
-		t.Fatal("no Undo")
-	}
+	q.until(t, 5*time.Second, "Undo", func() bool { return w.undo.Visible() })
 	test.Tap(w.undo)
 	q.until(t, 5*time.Second, "the takes back", func() bool { return len(w.deps.Engine.Jobs()) == 3 })
 	w.Gallery().OpenSet("")

@@ -179,9 +179,7 @@ func TestPriceFirst(t *testing.T) {
 		return strings.Contains(w.takes.price.Text, "Price: about 0.2 practice credits, what your last SVD video cost.") &&
 			strings.Contains(w.takes.price.Text, "The balance after: about 99.6.")
 	})
-	if !strings.Contains(w.status.Text, "spent today: 0.2 practice credits") {
-		t.Fatalf("status %q", w.status.Text)
-	}
+	q.until(t, 5*time.Second, "today's total", func() bool { return strings.Contains(w.status.Text, "spent today: 0.2 practice credits") })
 	w.takes.count.SetSelected("4 takes")
 	if p := w.takes.price.Text; !strings.Contains(p, "about 0.8 practice credits for 4 takes (0.2 each") {
 		t.Fatalf("4 takes: %q", p)
