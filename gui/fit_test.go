@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"vivify/jobs"
 )
 
 // errTest is an error to show.
@@ -47,13 +49,16 @@ func TestEveryDialogFitsTheSmallestWindow(t *testing.T) {
 	w, q, _ := finishedJob(t)
 	w.Fyne().Resize(smallest)
 	open := map[string]func(){
-		"Settings":    w.ShowSettings,
-		"About":       w.ShowAbout,
-		"the library": w.ShowProblems,
-		"an error":    func() { w.deps.dialogs.ShowError(errTest, w.win) },
-		"the welcome": w.welcome,
-		"a preset":    w.presets.askName,
-		"Delete":      func() { w.details.Do("Delete") },
+		"Settings":          w.ShowSettings,
+		"About":             w.ShowAbout,
+		"the library":       w.ShowProblems,
+		"an error":          func() { w.deps.dialogs.ShowError(errTest, w.win) },
+		"the welcome":       w.welcome,
+		"a preset":          w.presets.askName,
+		"Delete":            func() { w.details.Do("Delete") },
+		"Try with":          func() { w.takes.chooseModels() },
+		"the price":         func() { w.takes.confirm(make([]jobs.Spec, 4), func() {}) },
+		"Remove the others": func() { w.removeOthers("no-such-set") },
 		"a failed open": func() {
 			w.details.cannotOpen("the video", "/nowhere/"+strings.Repeat("a-long-folder-name/", 20)+"video.mp4")
 		},

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -118,7 +119,8 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 	s.hint = widget.NewLabelWithStyle(dropHere, fyne.TextAlignCenter, fyne.TextStyle{})
 	s.hint.Importance = widget.LowImportance
 	s.hint.Wrapping = fyne.TextWrapWord
-	s.empty = container.NewStack(frame, container.NewCenter(s.hint))
+	// In a box as wide as the frame, so longer words wrap inside it.
+	s.empty = container.NewStack(frame, container.NewVBox(layout.NewSpacer(), s.hint, layout.NewSpacer()))
 	s.idle = "Choose a picture: type a link, browse, paste, or drop a file on the window."
 	s.info = widget.NewLabel(s.idle)
 	s.info.Wrapping = fyne.TextWrapWord
@@ -205,7 +207,7 @@ func (s *SourcePanel) startCheck(link string) {
 					info.Width, info.Height, strings.ToUpper(info.Format)), widget.SuccessImportance)
 				// The box says a picture is chosen: a link's is not
 				// downloaded here, only checked.
-				s.hint.SetText(fmt.Sprintf("The picture at the link (%d × %d) is chosen. Drop another here to change it.", info.Width, info.Height))
+				s.hint.SetText(fmt.Sprintf("The picture at the link (%d × %d) is chosen.", info.Width, info.Height))
 				s.picked(info.Width, info.Height)
 			}
 			waiters := s.link.waiters
