@@ -283,7 +283,12 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		deps.RunOnUI(func() {
 			w.gallery.Apply(e)
 			w.details.Apply(e)
-			w.updateStatus()
+			if e.Kind != jobs.JobProgress {
+				// Progress changes neither the count on the server nor
+				// what was spent: the status line (which sums today's
+				// costs over the whole library) is not redone for it.
+				w.updateStatus()
+			}
 			w.notify(e)
 			if e.Kind == jobs.JobChanged && e.Job.State == jobs.Done {
 				if e.Job.Cost != nil {
