@@ -149,6 +149,11 @@ func (r Request) DurationSeconds() float64 {
 type FieldError struct {
 	Field   string
 	Message string
+	// Format and Args are Message's English and what fills it in, for a
+	// window that says it in another language; empty when the server
+	// wrote the message.
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
 }
 
 // Validate checks every field against the endpoint's limits and reports all
@@ -157,7 +162,7 @@ type FieldError struct {
 func (r Request) Validate() error {
 	var errs []FieldError
 	add := func(field, format string, args ...any) {
-		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args})
 	}
 	switch r.Family.Or() {
 	case FamilySeed:

@@ -23,7 +23,7 @@ import (
 //go:embed licences/*.txt
 var licenceFiles embed.FS
 
-// licences names each embedded licence: what it covers.
+// licences names each embedded licence: what it covers. words: keys, shown through T
 var licences = []struct{ file, what string }{
 	{"fyne.txt", "Fyne, the toolkit of the window (BSD 3-Clause)"},
 	{"noto-fonts.txt", "Noto Sans, the typeface (SIL Open Font Licence 1.1)"},
@@ -46,10 +46,10 @@ const (
 // ShowAbout opens the About box: the version, where the library is, the
 // update check's switch, and the licences.
 func (w *Window) ShowAbout() {
-	title := widget.NewLabelWithStyle("Vivify "+client.Version, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	what := widget.NewLabel("Turns a still picture into a short video with ModelsLab's image-to-video models.")
+	title := widget.NewLabelWithStyle(Tf("Vivify %s", client.Version), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	what := widget.NewLabel(T("Turns a still picture into a short video with ModelsLab's image-to-video models."))
 	what.Wrapping = fyne.TextWrapWord
-	lib := widget.NewLabel("Your videos are kept in " + w.deps.Engine.Library())
+	lib := widget.NewLabel(Tf("Your videos are kept in %s", w.deps.Engine.Library()))
 	lib.Wrapping = fyne.TextWrapBreak
 	var items []*widget.AccordionItem
 	for _, l := range licences {
@@ -60,13 +60,13 @@ func (w *Window) ShowAbout() {
 		text := widget.NewLabel(strings.TrimSpace(string(data)))
 		text.Wrapping = fyne.TextWrapWord
 		text.SizeName = theme.SizeNameCaptionText
-		items = append(items, widget.NewAccordionItem(l.what, text))
+		items = append(items, widget.NewAccordionItem(T(l.what), text))
 	}
-	made := widget.NewLabel("Vivify is built with these, each under its own licence:")
+	made := widget.NewLabel(T("Vivify is built with these, each under its own licence:"))
 	made.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(title, what, lib, widget.NewSeparator(), w.newUpdateSwitch(), widget.NewSeparator(), made,
 		widget.NewAccordion(items...))
-	d := dialog.NewCustom("About Vivify", "Close", container.NewVScroll(body), w.win)
+	d := dialog.NewCustom(T("About Vivify"), T("Close"), container.NewVScroll(body), w.win)
 	d.Resize(fyne.NewSize(560, 520))
 	w.deps.dialogs.Show(d)
 }
@@ -74,7 +74,7 @@ func (w *Window) ShowAbout() {
 // newUpdateSwitch is the update check's switch, for About and Settings.
 func (w *Window) newUpdateSwitch() fyne.CanvasObject {
 	prefs := fyne.CurrentApp().Preferences()
-	c := widget.NewCheck("Tell me when a newer Vivify is out (it looks once a day; nothing is downloaded)", func(on bool) {
+	c := widget.NewCheck(T("Tell me when a newer Vivify is out (it looks once a day; nothing is downloaded)"), func(on bool) {
 		prefs.SetBool(prefUpdates, on)
 		prefs.SetBool(prefUpdatesAsked, true)
 		if on {
@@ -115,7 +115,7 @@ func (w *Window) showUpdate(r update.Release) {
 	if err != nil {
 		return
 	}
-	w.updateLink.SetText("Vivify " + r.Version + " is out: see what is new")
+	w.updateLink.SetText(Tf("Vivify %s is out: see what is new", r.Version))
 	w.updateLink.SetURL(u)
 	w.updateLink.Show()
 }

@@ -130,7 +130,7 @@ func (w *Window) compareSet(set string) {
 // the gallery and the details.
 func (w *Window) compareJobs(list []jobs.Job) {
 	if len(list) < 2 {
-		w.inform("Compare needs two finished videos at least: wait for the takes, or choose others.")
+		w.inform(T("Compare needs two finished videos at least: wait for the takes, or choose others."))
 		return
 	}
 	if len(list) > jobs.MaxTakes {
@@ -159,7 +159,7 @@ func NewCompare(list []jobs.Job, runOnUI func(func()), star func(jobs.Job), back
 		t.img = canvas.NewImageFromImage(nil)
 		t.img.FillMode = canvas.ImageFillContain
 		t.img.SetMinSize(fyne.NewSize(120, 90))
-		t.words = widget.NewLabel(fmt.Sprintf("%d · %s", i+1, words[i]))
+		t.words = widget.NewLabel(Tf("%d · %s", i+1, words[i]))
 		t.words.Wrapping = fyne.TextWrapWord
 		t.words.SizeName = theme.SizeNameCaptionText
 		t.frame = canvas.NewRectangle(color.Transparent)
@@ -183,22 +183,22 @@ func NewCompare(list []jobs.Job, runOnUI func(func()), star func(jobs.Job), back
 			c.show()
 		}
 	}
-	c.when = widget.NewLabel("0.0 s")
+	c.when = widget.NewLabel(Tf("%.1f s", 0.0))
 	c.speed = widget.NewSelect([]string{"0.25×", "0.5×", "1×", "2×"}, func(s string) {
 		c.clock.speed, _ = strconv.ParseFloat(strings.TrimSuffix(s, "×"), 64)
 	})
 	c.speed.Selected = "1×"
-	c.loop = widget.NewCheck("Loop", func(on bool) { c.clock.loop = on })
+	c.loop = widget.NewCheck(T("Loop"), func(on bool) { c.clock.loop = on })
 	c.loop.Checked = true
-	c.wipe = widget.NewCheck("Wipe", func(on bool) { c.setWipe(on) })
+	c.wipe = widget.NewCheck(T("Wipe"), func(on bool) { c.setWipe(on) })
 	if len(list) != 2 {
 		c.wipe.Hide()
 	}
-	c.note = widget.NewLabel("Loading the videos…")
+	c.note = widget.NewLabel(T("Loading the videos…"))
 	c.note.Wrapping = fyne.TextWrapWord
 	c.note.SizeName = theme.SizeNameCaptionText
-	closeBtn := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), back)
-	title := widget.NewLabelWithStyle(fmt.Sprintf("Compare %d videos", len(list)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	closeBtn := widget.NewButtonWithIcon(T("Back"), theme.NavigateBackIcon(), back)
+	title := widget.NewLabelWithStyle(Tf("Compare %d videos", len(list)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	top := container.NewBorder(nil, c.note, nil, closeBtn, title)
 	controls := container.NewBorder(nil, nil, container.NewHBox(prev, c.play, fwd, c.when), container.NewHBox(c.speed, c.loop, c.wipe), c.slider)
 	c.grid = container.NewGridWithColumns(compareColumns(list), tileBoxes(c.tiles)...)
@@ -292,7 +292,7 @@ func (c *Compare) load() {
 			}
 			c.runOnUI(func() {
 				if err != nil {
-					t.words.SetText(t.words.Text + "\nThis video cannot be played: " + plainError(err))
+					t.words.SetText(Tf("%s\nThis video cannot be played: %s", t.words.Text, plainError(err)))
 					t.words.Importance = widget.DangerImportance
 					t.words.Refresh()
 					return
@@ -348,17 +348,17 @@ func (c *Compare) ready() {
 
 // syncWords says how videos of other rates and lengths are kept in step.
 func syncWords(rates []string, lengths []time.Duration, longest time.Duration) string {
-	words := "In step by time: every video shows its frame of the same moment."
+	words := T("In step by time: every video shows its frame of the same moment.")
 	sameRate, sameLength := true, true
 	for i := range rates {
 		sameRate = sameRate && rates[i] == rates[0]
 		sameLength = sameLength && (lengths[i]-lengths[0]).Abs() < 50*time.Millisecond
 	}
 	if !sameRate {
-		words += " Their frame rates differ (" + strings.Join(dedupe(rates), ", ") + " a second): a slower one holds each frame longer."
+		words += Tf(" Their frame rates differ (%s a second): a slower one holds each frame longer.", strings.Join(dedupe(rates), ", "))
 	}
 	if !sameLength {
-		words += fmt.Sprintf(" Their lengths differ: a shorter one holds its last frame until the longest (%.1f s) ends.", longest.Seconds())
+		words += Tf(" Their lengths differ: a shorter one holds its last frame until the longest (%.1f s) ends.", longest.Seconds())
 	}
 	return words
 }
@@ -402,7 +402,7 @@ func (c *Compare) show() {
 		c.slider.Value = float64(c.clock.pos) / float64(c.clock.longest)
 		c.slider.Refresh()
 	}
-	c.when.SetText(fmt.Sprintf("%.1f s", c.clock.pos.Seconds()))
+	c.when.SetText(Tf("%.1f s", c.clock.pos.Seconds()))
 	if c.wipe.Checked {
 		c.wiper.Refresh()
 	}
@@ -459,7 +459,7 @@ func (c *Compare) toggleStar(t *compareTile) {
 func (c *Compare) setWipe(on bool) {
 	if on && len(c.tiles) == 2 {
 		// Which is which: the tiles' words, by side.
-		sides := widget.NewLabel("Left of the line: " + c.tiles[0].words.Text + ".   Right: " + c.tiles[1].words.Text + ". Drag the line, or click where it should be.")
+		sides := widget.NewLabel(Tf("Left of the line: %s.   Right: %s. Drag the line, or click where it should be.", c.tiles[0].words.Text, c.tiles[1].words.Text))
 		sides.Wrapping = fyne.TextWrapWord
 		sides.SizeName = theme.SizeNameCaptionText
 		c.stage.Objects = []fyne.CanvasObject{container.NewBorder(nil, sides, nil, nil, c.wiper)}
@@ -544,13 +544,13 @@ func differences(list []jobs.Job) []string {
 	for i, j := range list {
 		parts := []string{madeWith(j)}
 		if j.Set != "" {
-			parts[0] = fmt.Sprintf("take %d · %s", j.Take, parts[0])
+			parts[0] = Tf("take %d · %s", j.Take, parts[0])
 		}
 		if s := seed(j); s != "" && differs(seed) {
-			parts = append(parts, "seed "+s)
+			parts = append(parts, Tf("seed %s", s))
 		}
 		if m := motion(j); m != "" && differs(motion) {
-			parts = append(parts, m+" motion")
+			parts = append(parts, Tf("%s motion", m))
 		}
 		if differs(prompt) {
 			parts = append(parts, "“"+fitWords(j.Request.Prompt, 8)+"”")
@@ -561,10 +561,10 @@ func differences(list []jobs.Job) []string {
 		if j.Cost != nil {
 			parts = append(parts, costWords(jobs.Cost{Amount: j.Cost.Amount, Practice: j.Cost.Practice}, j.Practice))
 		} else {
-			parts = append(parts, "cost not measured (made beside others)")
+			parts = append(parts, T("cost not measured (made beside others)"))
 		}
 		if j.Starred {
-			parts = append(parts, "starred")
+			parts = append(parts, T("starred"))
 		}
 		out[i] = strings.Join(parts, " · ")
 	}

@@ -78,7 +78,7 @@ func TestCompareTakesInTheWindow(t *testing.T) {
 	w, q, _ := practiceWindow(t)
 	fyne.CurrentApp().Preferences().SetFloat(PrefAskAbove, 0)
 	smallTakes(t, w, q)
-	w.takes.count.SetSelected("3 takes")
+	w.takes.count.SetSelected(Tn("%d takes", 3, 3))
 	w.Generate()
 	list := waitDone(t, w, q, 3)
 	set := list[0].Set
@@ -152,7 +152,7 @@ func TestStarAndRemoveTheOthersInTheWindow(t *testing.T) {
 	w, q, _ := practiceWindow(t)
 	fyne.CurrentApp().Preferences().SetFloat(PrefAskAbove, 0)
 	smallTakes(t, w, q)
-	w.takes.count.SetSelected("3 takes")
+	w.takes.count.SetSelected(Tn("%d takes", 3, 3))
 	w.Generate()
 	list := waitDone(t, w, q, 3)
 	set := list[0].Set
@@ -181,7 +181,7 @@ func TestStarAndRemoveTheOthersInTheWindow(t *testing.T) {
 	test.Tap(w.undo)
 	q.until(t, 5*time.Second, "the takes back", func() bool { return len(w.deps.Engine.Jobs()) == 3 })
 	w.Gallery().OpenSet("")
-	w.Gallery().Filter().SetSelected(FilterStarred)
+	w.Gallery().Filter().SetSelected(T(FilterStarred))
 	q.until(t, 5*time.Second, "the starred filter", func() bool {
 		s := w.Gallery().Shown()
 		return len(s) == 1 && s[0].ID == keep.ID

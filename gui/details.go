@@ -85,7 +85,7 @@ func NewDetails(deps Deps, win fyne.Window) *Details {
 	d := &Details{deps: deps, win: win, player: preview.NewPlayer()}
 	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.title.Wrapping = fyne.TextWrapWord
-	d.info = widget.NewLabel("Select a video in the gallery.")
+	d.info = widget.NewLabel(T("Select a video in the gallery."))
 	d.info.Wrapping = fyne.TextWrapWord
 	d.info.SizeName = theme.SizeNameCaptionText
 	d.problem = widget.NewLabel("")
@@ -159,7 +159,7 @@ func (d *Details) Apply(e jobs.Event) {
 		d.player.Pause()
 		d.title.SetText("")
 		d.star.Hide()
-		d.info.SetText("Select a video in the gallery.")
+		d.info.SetText(T("Select a video in the gallery."))
 		d.problem.Hide()
 		d.actions.Objects, d.more, d.labels = nil, nil, nil
 		d.actions.Refresh()
@@ -179,7 +179,7 @@ func (d *Details) render() {
 	title := j.Source.Name + ": " + stateWords(j)
 	if v, ok := d.playingVersion(j); ok {
 		name, _ := versionWords(v)
-		title += " · playing the " + name
+		title += Tf(" · playing the %s", name)
 	}
 	d.title.SetText(title)
 	// The star: kept, or not; "Remove the others" never removes a starred one.
@@ -193,47 +193,47 @@ func (d *Details) render() {
 		d.star.Hide()
 	}
 	if j.Practice {
-		b.WriteString("A practice video: simulated on this computer, free.\n")
+		b.WriteString(T("A practice video: simulated on this computer, free.\n"))
 	}
 	if j.Take > 0 {
-		fmt.Fprintf(&b, "Take %d of a set: the takes are made together to choose from; Compare takes shows them side by side.\n", j.Take)
+		b.WriteString(Tf("Take %d of a set: the takes are made together to choose from; Compare takes shows them side by side.\n", j.Take))
 	}
 	if j.Request.Prompt != "" {
-		fmt.Fprintf(&b, "Prompt: %s\n", j.Request.Prompt)
+		b.WriteString(Tf("Prompt: %s\n", j.Request.Prompt))
 	}
 	r := j.Request
 	m, known := r.Model()
 	switch {
 	case !known || m.Video.SizeFromRequest:
-		fmt.Fprintf(&b, "%d × %d pixels, %.1f seconds (%d frames at %d a second), %s\n", r.Width, r.Height, r.DurationSeconds(), r.NumFrames, r.FPS, strings.ToUpper(r.OutputType))
+		b.WriteString(Tf("%d × %d pixels, %.1f seconds (%d frames at %d a second), %s\n", r.Width, r.Height, r.DurationSeconds(), r.NumFrames, r.FPS, strings.ToUpper(r.OutputType)))
 		if !known || m.Takes("motion_bucket_id") {
-			fmt.Fprintf(&b, "Motion: %s (%d)\n", strings.ToLower(motionWord(r.MotionBucketID)), r.MotionBucketID)
+			b.WriteString(Tf("Motion: %s (%d)\n", strings.ToLower(motionWord(r.MotionBucketID)), r.MotionBucketID))
 		}
 	default:
 		w, h := m.Size(r)
-		fmt.Fprintf(&b, "%d × %d pixels, %.1f seconds, MP4\n", w, h, m.Seconds(r))
+		b.WriteString(Tf("%d × %d pixels, %.1f seconds, MP4\n", w, h, m.Seconds(r)))
 	}
 	model := r.ModelID
 	if known {
-		model = m.Name + " · " + familyNames[m.Family]
+		model = m.Name + " · " + T(familyNames[m.Family])
 	}
 	if j.Model != "" && j.ModelSubstituted() {
-		model += fmt.Sprintf(" (the service made it with %s)", madeWith(j))
+		model += Tf(" (the service made it with %s)", madeWith(j))
 	}
-	fmt.Fprintf(&b, "Model: %s\n", model)
+	b.WriteString(Tf("Model: %s\n", model))
 	if j.Cost != nil {
-		fmt.Fprintf(&b, "Cost: %s\n", costWords(*j.Cost, j.Practice))
+		b.WriteString(Tf("Cost: %s\n", costWords(*j.Cost, j.Practice)))
 	}
 	if j.Seed != nil {
-		fmt.Fprintf(&b, "Seed (to make it again the same): %d\n", *j.Seed)
+		b.WriteString(Tf("Seed (to make it again the same): %d\n", *j.Seed))
 	}
 	if j.GenerationTime > 0 {
-		fmt.Fprintf(&b, "Made in %s\n", j.GenerationTime.Round(100*time.Millisecond))
+		b.WriteString(Tf("Made in %s\n", j.GenerationTime.Round(100*time.Millisecond)))
 	}
-	fmt.Fprintf(&b, "Folder: %s", j.Folder)
+	b.WriteString(Tf("Folder: %s", j.Folder))
 	d.info.SetText(b.String())
 	if j.Failure != nil {
-		d.problem.SetText(strings.TrimSpace(j.Failure.Message + " " + j.Failure.Advice))
+		d.problem.SetText(strings.TrimSpace(Tk(j.Failure.Message) + " " + Tk(j.Failure.Advice)))
 		d.problem.Show()
 	} else {
 		d.problem.Hide()
@@ -245,17 +245,26 @@ func (d *Details) render() {
 	}
 }
 
+// stateNames are the states a job ends in, in a word. words: keys, shown through T
+var stateNames = map[jobs.State]string{
+	jobs.Failed: "failed", jobs.Cancelled: "cancelled", jobs.Interrupted: "interrupted",
+	jobs.Submitting: "sending", jobs.Downloading: "saving", jobs.Preparing: "getting ready",
+}
+
 func stateWords(j jobs.Job) string {
 	switch j.State {
 	case jobs.Done:
-		return "done"
+		return T("done")
 	case jobs.Queued:
 		if j.Note != "" {
-			return j.Note
+			return Tk(j.Note)
 		}
-		return "waiting for its turn"
+		return T("waiting for its turn")
 	case jobs.Processing:
-		return "being made on the server"
+		return T("being made on the server")
+	}
+	if w, ok := stateNames[j.State]; ok {
+		return T(w)
 	}
 	return string(j.State)
 }
@@ -266,9 +275,9 @@ func (d *Details) loadVideo(j jobs.Job) {
 	if j.State != jobs.Done || j.Output == "" {
 		d.loaded = ""
 		if j.State.Active() {
-			d.player.SetPoster(nil, "The video plays here once it is made.", "", nil)
+			d.player.SetPoster(nil, T("The video plays here once it is made."), "", nil)
 		} else {
-			d.player.SetPoster(nil, "No video was made.", "", nil)
+			d.player.SetPoster(nil, T("No video was made."), "", nil)
 		}
 		return
 	}
@@ -307,15 +316,14 @@ func (d *Details) loadVideo(j jobs.Job) {
 				d.player.SetAnimation(a)
 				d.player.Play() // a finished video is shown moving
 			case errors.Is(err, preview.ErrNoFFmpeg):
-				d.player.SetPoster(nil, "MP4 videos play here once ffmpeg is installed.", "Open in player", func() { d.open(path) })
+				d.player.SetPoster(nil, T("MP4 videos play here once ffmpeg is installed."), T("Open in player"), func() { d.open(path) })
 			case errors.Is(err, fs.ErrNotExist):
 				d.player.SetPoster(nil, "", "", nil)
-				d.problem.SetText("The video is no longer in its folder: it may have been moved, renamed or deleted. " +
-					"Run again makes it anew.")
+				d.problem.SetText(T("The video is no longer in its folder: it may have been moved, renamed or deleted. Run again makes it anew."))
 				d.problem.Show()
 			default:
 				d.player.SetPoster(nil, "", "", nil)
-				d.problem.SetText("The video cannot be played: " + err.Error())
+				d.problem.SetText(Tf("The video cannot be played: %s", err.Error()))
 				d.problem.Show()
 			}
 		})
@@ -327,14 +335,14 @@ func (d *Details) loadVideo(j jobs.Job) {
 // the file is and can copy its path.
 func (d *Details) open(path string) {
 	if st, err := os.Lstat(path); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
-		d.problem.SetText("This video is not a file of its own in the job's folder (it is a link or a pipe), so Vivify does not open it.")
+		d.problem.SetText(T("This video is not a file of its own in the job's folder (it is a link or a pipe), so Vivify does not open it."))
 		d.problem.Show()
 		return
 	}
 	if err := fyne.CurrentApp().OpenURL(FileURL(path, runtime.GOOS == "windows")); err != nil {
-		what := "the video"
+		what := T("the video")
 		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
-			what = "the folder"
+			what = T("the folder")
 		}
 		d.cannotOpen(what, path)
 		log.Printf("open %s: %v", path, err)
@@ -344,16 +352,16 @@ func (d *Details) open(path string) {
 // cannotOpen says the desktop could not open what (the video, the folder)
 // at path, and offers to copy the path; the button says when it has.
 func (d *Details) cannotOpen(what, path string) {
-	msg := widget.NewLabel("Your desktop could not open " + what + ". It is here:\n" + path)
+	msg := widget.NewLabel(Tf("Your desktop could not open %s. It is here:\n%s", what, path))
 	msg.Wrapping = fyne.TextWrapBreak // a long path breaks anywhere rather than widening the dialog
 	var copyPath *widget.Button
-	copyPath = widget.NewButtonWithIcon("Copy the path", theme.ContentCopyIcon(), func() {
+	copyPath = widget.NewButtonWithIcon(T("Copy the path"), theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(path)
-		copyPath.SetText("Copied: paste it in your file manager")
+		copyPath.SetText(T("Copied: paste it in your file manager"))
 		copyPath.SetIcon(theme.ConfirmIcon())
 	})
 	copyPath.Importance = widget.HighImportance
-	dlg := dialog.NewCustom("Could not open "+what, "Close",
+	dlg := dialog.NewCustom(Tf("Could not open %s", what), T("Close"),
 		container.NewVScroll(container.NewVBox(msg, container.NewCenter(copyPath))), d.win)
 	dlg.Resize(fitDialog(d.win, fyne.NewSize(520, 240)))
 	d.deps.dialogs.Show(dlg)
@@ -409,61 +417,61 @@ func (d *Details) setActions(j jobs.Job) {
 	// The first two are the ones a creator uses most with a job in this
 	// state; the rest go under More.
 	if j.State.Active() {
-		add("Cancel", theme.CancelIcon(), run(func() error { return eng.Cancel(j.ID) }))
+		add(T("Cancel"), theme.CancelIcon(), run(func() error { return eng.Cancel(j.ID) }))
 	}
 	done := j.State == jobs.Done && j.Output != ""
 	video := d.shownFile(j)
 	if done {
-		add("Save as…", theme.DocumentSaveIcon(), func() { d.saveAs(video) })
-		add("Finish…", theme.ColorPaletteIcon(), d.openFinish)
+		add(T("Save as…"), theme.DocumentSaveIcon(), func() { d.saveAs(video) })
+		add(T("Finish…"), theme.ColorPaletteIcon(), d.openFinish)
 	}
 	if (j.State == jobs.Failed || j.State == jobs.Cancelled || j.State == jobs.Interrupted) && !j.Damaged() {
-		add("Retry", theme.ViewRefreshIcon(), run(func() error { return eng.Retry(j.ID) }))
+		add(T("Retry"), theme.ViewRefreshIcon(), run(func() error { return eng.Retry(j.ID) }))
 	}
 	if j.State.Ended() {
-		add("Run again", theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgain(j.ID, false) }))
+		add(T("Run again"), theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgain(j.ID, false) }))
 	}
 	if j.Failure != nil {
-		add("Copy details", theme.ContentCopyIcon(), func() {
+		add(T("Copy details"), theme.ContentCopyIcon(), func() {
 			fyne.CurrentApp().Clipboard().SetContent(j.Failure.Message + "\n" + j.Failure.Details)
 		})
 	}
 	if done {
-		add("Open in player", theme.MediaPlayIcon(), func() { d.open(video) })
-		add("Show in folder", theme.FolderOpenIcon(), func() { d.open(j.Folder) })
-		add("Use as next input", theme.NavigateNextIcon(), func() { d.useAsInput(j) })
+		add(T("Open in player"), theme.MediaPlayIcon(), func() { d.open(video) })
+		add(T("Show in folder"), theme.FolderOpenIcon(), func() { d.open(j.Folder) })
+		add(T("Use as next input"), theme.NavigateNextIcon(), func() { d.useAsInput(j) })
 		if d.OnUseAsLastFrame != nil {
-			add("Use as last frame", theme.NavigateNextIcon(), func() { d.useLastFrame(j, d.OnUseAsLastFrame) })
+			add(T("Use as last frame"), theme.NavigateNextIcon(), func() { d.useLastFrame(j, d.OnUseAsLastFrame) })
 		}
 	}
 	if j.State.Ended() {
 		if j.Seed != nil {
-			add("Run again with the same seed", theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgain(j.ID, true) }))
+			add(T("Run again with the same seed"), theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgain(j.ID, true) }))
 		}
 		if j.Practice && !eng.InPractice() {
-			add("Run again as a real video (uses credits)", theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgainIn(j.ID, false, false) }))
+			add(T("Run again as a real video (uses credits)"), theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgainIn(j.ID, false, false) }))
 		}
 		if !j.Practice && eng.InPractice() {
-			add("Run again in practice (free)", theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgainIn(j.ID, false, true) }))
+			add(T("Run again in practice (free)"), theme.MediaReplayIcon(), again(func() (jobs.Job, error) { return eng.RunAgainIn(j.ID, false, true) }))
 		}
 	}
-	add("Reuse settings", theme.ContentCopyIcon(), func() {
+	add(T("Reuse settings"), theme.ContentCopyIcon(), func() {
 		if d.OnReuse != nil {
 			d.OnReuse(j.Request)
 		}
 	})
 	if len(j.Links) > 0 && !j.Practice { // a practice link is this computer's: no use to anyone else
-		add("Copy link", theme.ContentCopyIcon(), func() { fyne.CurrentApp().Clipboard().SetContent(j.Links[0]) })
+		add(T("Copy link"), theme.ContentCopyIcon(), func() { fyne.CurrentApp().Clipboard().SetContent(j.Links[0]) })
 	}
-	add("Delete", theme.DeleteIcon(), func() {
-		what := "Its folder and everything in it are removed from the library."
+	add(T("Delete"), theme.DeleteIcon(), func() {
+		what := T("Its folder and everything in it are removed from the library.")
 		switch n := len(j.Versions); {
 		case n == 1:
-			what = "Its folder and everything in it, the version made from it too, are removed from the library."
+			what = T("Its folder and everything in it, the version made from it too, are removed from the library.")
 		case n > 1:
-			what = fmt.Sprintf("Its folder and everything in it, the %d versions made from it too, are removed from the library.", n)
+			what = Tn("Its folder and everything in it, the %d versions made from it too, are removed from the library.", n, n)
 		}
-		d.deps.dialogs.Show(dialog.NewConfirm("Delete this video?", what, func(ok bool) {
+		d.deps.dialogs.Show(dialog.NewConfirm(T("Delete this video?"), what, func(ok bool) {
 			if ok {
 				run(func() error { return eng.Delete(j.ID) })()
 			}
@@ -489,7 +497,7 @@ func (d *Details) setActions(j jobs.Job) {
 	d.more = list[first:]
 	if len(d.more) > 0 {
 		var more *widget.Button
-		more = widget.NewButtonWithIcon("More…", theme.MoreHorizontalIcon(), func() { d.showMore(more) })
+		more = widget.NewButtonWithIcon(T("More…"), theme.MoreHorizontalIcon(), func() { d.showMore(more) })
 		objs = append(objs, more)
 	}
 	d.actions.Objects = objs
@@ -537,11 +545,11 @@ func (d *Details) Do(label string) bool {
 // place and renamed into it whole: a failed copy leaves nothing, and never
 // half a file over one that was there.
 func (d *Details) saveAs(video string) {
-	r := picker.Request{Kind: picker.Save, Title: "Save the video as", Start: picker.InVideos,
+	r := picker.Request{Kind: picker.Save, Title: T("Save the video as"), Start: picker.InVideos,
 		Name: filepath.Base(video), Filters: videoFilter(filepath.Ext(video))}
 	d.deps.dialogs.choose(d.win, r, func(path string) {
 		if same, _ := sameFile(path, video); same {
-			d.say("That is the video itself: it is already there.")
+			d.say(T("That is the video itself: it is already there."))
 			return
 		}
 		go func() {
@@ -634,13 +642,13 @@ func (d *Details) openFinish() {
 		if d.playing != "" {
 			d.playing = ""
 			d.loadVideo(*d.job)
-			d.say("Loading the original video: choose Finish again in a moment.")
+			d.say(T("Loading the original video: choose Finish again in a moment."))
 			return
 		}
 		if strings.EqualFold(filepath.Ext(d.job.Output), ".mp4") && !preview.HasFFmpeg() {
-			d.say("Finishing an MP4 needs ffmpeg, which is not here. " + ffmpegAdvice(runtime.GOOS))
+			d.say(Tf("Finishing an MP4 needs ffmpeg, which is not here. %s", ffmpegAdvice(runtime.GOOS)))
 		} else {
-			d.say("The video is still loading: choose Finish again in a moment.")
+			d.say(T("The video is still loading: choose Finish again in a moment."))
 		}
 		return
 	}
@@ -722,9 +730,9 @@ const versionsPage = 25
 func (d *Details) showVersions(j jobs.Job) {
 	var objs []fyne.CanvasObject // set at once: Add lays the list out again each time
 	if len(j.Versions) > 0 {
-		objs = append(objs, widget.NewLabelWithStyle("Versions", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		objs = append(objs, widget.NewLabelWithStyle(T("Versions"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		about := strings.ToUpper(strings.TrimPrefix(filepath.Ext(j.Output), ".")) + " · " + j.Output
-		objs = append(objs, d.versionRow(j, "", "Original, as made", about, j.Output))
+		objs = append(objs, d.versionRow(j, "", T("Original, as made"), about, j.Output))
 		if d.versionsOf != j.ID {
 			d.versionsOf, d.versionsShown = j.ID, versionsPage
 		}
@@ -741,14 +749,14 @@ func (d *Details) showVersions(j jobs.Job) {
 			}
 			about += sizeWords(v.Bytes)
 			if v.Width > 0 {
-				about += fmt.Sprintf(" · %d × %d · %.1f s", v.Width, v.Height, v.Seconds)
+				about += Tf(" · %d × %d · %.1f s", v.Width, v.Height, v.Seconds)
 			}
 			objs = append(objs, d.versionRow(j, v.File, name, about+" · "+v.File, v.File))
 		}
 		// Thousands of versions are listed a page at a time: each row is
 		// a few widgets, and the window builds only what is shown.
 		if left := len(j.Versions) - len(shown); left > 0 {
-			more := widget.NewButtonWithIcon(fmt.Sprintf("Show more versions (%d of %d shown)", len(shown), len(j.Versions)),
+			more := widget.NewButtonWithIcon(Tf("Show more versions (%d of %d shown)", len(shown), len(j.Versions)),
 				theme.MoreHorizontalIcon(), func() {
 					d.versionsShown += versionsPage
 					if cur, ok := d.Job(); ok && cur.ID == j.ID {
@@ -781,13 +789,13 @@ func (d *Details) versionRow(j jobs.Job, version, name, about, file string) fyne
 	var menu *widget.Button
 	menu = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() {
 		items := []*fyne.MenuItem{
-			fyne.NewMenuItem("Play here", func() { d.PlayVersion(version) }),
-			fyne.NewMenuItem("Save as…", func() { d.saveAs(path) }),
-			fyne.NewMenuItem("Open in player", func() { d.open(path) }),
-			fyne.NewMenuItem("Show in folder", func() { d.open(j.Folder) }),
+			fyne.NewMenuItem(T("Play here"), func() { d.PlayVersion(version) }),
+			fyne.NewMenuItem(T("Save as…"), func() { d.saveAs(path) }),
+			fyne.NewMenuItem(T("Open in player"), func() { d.open(path) }),
+			fyne.NewMenuItem(T("Show in folder"), func() { d.open(j.Folder) }),
 		}
 		if version != "" {
-			items = append(items, fyne.NewMenuItem("Delete this version", func() { d.deleteVersion(j, version) }))
+			items = append(items, fyne.NewMenuItem(T("Delete this version"), func() { d.deleteVersion(j, version) }))
 		}
 		showMenuBy(menu, items)
 	})
@@ -849,7 +857,7 @@ func (d *Details) PlayVersion(file string) {
 }
 
 func (d *Details) deleteVersion(j jobs.Job, file string) {
-	d.deps.dialogs.Show(dialog.NewConfirm("Delete this version?", file+" is removed from the job's folder. The original stays.", func(ok bool) {
+	d.deps.dialogs.Show(dialog.NewConfirm(T("Delete this version?"), Tf("%s is removed from the job's folder. The original stays.", file), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -874,16 +882,16 @@ func (d *Details) Refresh() {
 // costWords says a measured cost: "1 practice credit", "0.5 credits: the
 // balance went from 12.0 to 11.5" (older records kept no balances).
 func costWords(c jobs.Cost, practice bool) string {
-	unit := "credit"
+	n := 2 // a part of a credit reads as many
+	if c.Amount == math.Trunc(c.Amount) && c.Amount < 1e9 {
+		n = int(c.Amount)
+	}
+	words := Tn("%s credits", n, creditNumber(c.Amount, 0))
 	if practice || c.Practice {
-		unit = "practice credit"
+		words = Tn("%s practice credits", n, creditNumber(c.Amount, 0))
 	}
-	if c.Amount != 1 {
-		unit += "s"
-	}
-	words := creditNumber(c.Amount, 0) + " " + unit
 	if c.Before > 0 || c.After > 0 {
-		words += ": the balance went from " + creditNumber(c.Before, 1) + " to " + creditNumber(c.After, 1)
+		words += Tf(": the balance went from %s to %s", creditNumber(c.Before, 1), creditNumber(c.After, 1))
 	}
 	return words
 }
@@ -904,5 +912,5 @@ func creditNumber(v float64, min int) string {
 	for len(s)-dot-1 < min {
 		s += "0"
 	}
-	return s
+	return strings.Replace(s, ".", decimalMark(), 1)
 }

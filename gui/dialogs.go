@@ -43,17 +43,17 @@ func (s *Dialogs) Show(d dialog.Dialog) {
 // Copy details.
 func (s *Dialogs) ShowError(err error, win fyne.Window) {
 	f := jobs.Describe(err)
-	text := f.Message
+	text := Tk(f.Message)
 	if f.Advice != "" {
-		text += "\n\n" + f.Advice
+		text += "\n\n" + Tk(f.Advice)
 	}
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
-	copyDetails := widget.NewButtonWithIcon("Copy details", theme.ContentCopyIcon(), func() {
+	copyDetails := widget.NewButtonWithIcon(T("Copy details"), theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(f.Message + "\n" + f.Details)
 	})
 	copyDetails.Importance = widget.LowImportance
-	d := dialog.NewCustom("Something went wrong", "Close", container.NewBorder(nil, container.NewHBox(copyDetails), nil, nil, container.NewVScroll(msg)), win)
+	d := dialog.NewCustom(T("Something went wrong"), T("Close"), container.NewBorder(nil, container.NewHBox(copyDetails), nil, nil, container.NewVScroll(msg)), win)
 	d.Resize(fitDialog(win, fyne.NewSize(440, 240)))
 	s.Show(d)
 }

@@ -79,8 +79,8 @@ func newFinishPanel(d *Details) *FinishPanel {
 	f := &FinishPanel{d: d}
 	// A list rather than three radio buttons: on a small screen the
 	// panel's height is what runs out first.
-	f.loop = widget.NewSelect([]string{loopNone, loopBoomerang, loopCrossfade}, func(s string) {
-		f.recipe.Loop = map[string]finish.Loop{loopBoomerang: finish.LoopBoomerang, loopCrossfade: finish.LoopCrossfade}[s]
+	f.loop = widget.NewSelect([]string{T(loopNone), T(loopBoomerang), T(loopCrossfade)}, func(s string) {
+		f.recipe.Loop = map[string]finish.Loop{T(loopBoomerang): finish.LoopBoomerang, T(loopCrossfade): finish.LoopCrossfade}[s]
 		f.changed()
 	})
 	f.smoother = widget.NewSelect(nil, func(s string) {
@@ -90,7 +90,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 		}
 		f.changed()
 	})
-	f.bigger = widget.NewCheck("2x bigger", func(on bool) {
+	f.bigger = widget.NewCheck(T("2x bigger"), func(on bool) {
 		f.recipe.Double = on
 		f.changed()
 	})
@@ -102,12 +102,12 @@ func newFinishPanel(d *Details) *FinishPanel {
 	}
 	f.trimWords = widget.NewLabel("")
 	f.trimWords.SizeName = theme.SizeNameCaptionText
-	whole := widget.NewButton("Whole clip", func() {
+	whole := widget.NewButton(T("Whole clip"), func() {
 		f.trim.SetRange(0, len(f.base.Frames))
 		f.recipe.From, f.recipe.To = 0, 0
 		f.changed()
 	})
-	f.trimRow = container.NewBorder(nil, nil, widget.NewLabel("Trim"), container.NewCenter(whole), container.NewVBox(f.trim, f.trimWords))
+	f.trimRow = container.NewBorder(nil, nil, widget.NewLabel(T("Trim")), container.NewCenter(whole), container.NewVBox(f.trim, f.trimWords))
 	f.trimRow.Hide()
 	f.speed = widget.NewSlider(0.5, 2)
 	f.speed.Step = 0.25
@@ -126,7 +126,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 	f.missing.Wrapping = fyne.TextWrapWord
 	f.missing.Importance = widget.WarningImportance
 	f.missing.Hide()
-	f.save = widget.NewButtonWithIcon("Save this version", theme.DocumentSaveIcon(), f.export)
+	f.save = widget.NewButtonWithIcon(T("Save this version"), theme.DocumentSaveIcon(), f.export)
 	f.save.Importance = widget.HighImportance
 	f.progress = widget.NewProgressBar()
 	f.progress.TextFormatter = func() string {
@@ -139,25 +139,23 @@ func newFinishPanel(d *Details) *FinishPanel {
 	f.left = widget.NewLabel("")
 	f.left.Wrapping = fyne.TextWrapWord
 	f.left.SizeName = theme.SizeNameCaptionText
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), f.cancelExport)
+	cancel := widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), f.cancelExport)
 	f.progressRow = container.NewVBox(f.left, container.NewBorder(nil, nil, nil, cancel, f.progress))
 	f.progressRow.Hide()
-	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), d.closeFinish)
-	title := widget.NewLabelWithStyle("Finish", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	f.hint = widget.NewLabel("Boomerang plays it forwards, then back; Crossfade dissolves the end into the start: " +
-		"either loops without a jump. Smoother makes the frames in between by following the motion. " +
-		"Changes play at once; saving adds a version and the original stays as it is.")
+	back := widget.NewButtonWithIcon(T("Back"), theme.NavigateBackIcon(), d.closeFinish)
+	title := widget.NewLabelWithStyle(T("Finish"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	f.hint = widget.NewLabel(T("Boomerang plays it forwards, then back; Crossfade dissolves the end into the start: either loops without a jump. Smoother makes the frames in between by following the motion. Changes play at once; saving adds a version and the original stays as it is."))
 	f.hint.Wrapping = fyne.TextWrapWord
 	f.hint.SizeName = theme.SizeNameCaptionText
 	edits := container.New(layout.NewFormLayout(),
-		widget.NewLabel("Loop"), f.loop,
-		widget.NewLabel("Smoother"), f.smoother,
-		widget.NewLabel("Size"), f.bigger,
-		widget.NewLabel("Speed"), container.NewBorder(nil, nil, nil, f.speedWords, f.speed),
+		widget.NewLabel(T("Loop")), f.loop,
+		widget.NewLabel(T("Smoother")), f.smoother,
+		widget.NewLabel(T("Size")), f.bigger,
+		widget.NewLabel(T("Speed")), container.NewBorder(nil, nil, nil, f.speedWords, f.speed),
 	)
 	// The choices and the export scroll; Save stays in view below them.
 	f.content = container.NewVScroll(container.NewVBox(f.hint, edits, f.missing, widget.NewSeparator(),
-		container.New(layout.NewFormLayout(), widget.NewLabel("Export"), f.preset), f.plan))
+		container.New(layout.NewFormLayout(), widget.NewLabel(T("Export")), f.preset), f.plan))
 	// Built in the order Tab should walk it: Back, the choices, the export.
 	top := container.NewBorder(nil, nil, nil, back, title)
 	bottom := container.NewVBox(f.save, f.progressRow)
@@ -174,22 +172,22 @@ func (f *FinishPanel) open(j jobs.Job, a *preview.Animation) {
 	f.hasShown = false
 	f.smoothFrames = nil
 	f.trim.SetFrames(len(a.Frames))
-	f.loop.SetSelected(loopNone)
+	f.loop.SetSelected(T(loopNone))
 	f.bigger.SetChecked(false)
 	f.speed.SetValue(1)
 	f.speedWords.SetText(speedWords(1))
 	w, h := a.Width, a.Height
-	f.bigger.Text = fmt.Sprintf("2x: %d × %d", 2*w, 2*h)
+	f.bigger.Text = Tf("2x: %d × %d", 2*w, 2*h)
 	f.bigger.Refresh()
 
 	hasFFmpeg := preview.FFmpeg != ""
 	rate := finish.FrameRate(a.Frames)
 	f.smoothFPS = []int{0}
-	opts := []string{"As made"} // its rate is in what the file will be
+	opts := []string{T("As made")} // its rate is in what the file will be
 	for _, fps := range []int{24, 30} {
 		if float64(fps) > rate+1 {
 			f.smoothFPS = append(f.smoothFPS, fps)
-			opts = append(opts, fmt.Sprintf("%d fps", fps))
+			opts = append(opts, Tf("%d fps", fps))
 		}
 	}
 	f.smoother.Options = opts
@@ -219,8 +217,7 @@ func (f *FinishPanel) open(j jobs.Job, a *preview.Animation) {
 	if hasFFmpeg {
 		f.missing.Hide()
 	} else {
-		f.missing.SetText("Smoother motion and the MP4 and WebM exports need ffmpeg, which is not here. " +
-			ffmpegAdvice(runtime.GOOS) + " Loops, trims, speed, 2x and GIFs work without it.")
+		f.missing.SetText(Tf("Smoother motion and the MP4 and WebM exports need ffmpeg, which is not here. %s Loops, trims, speed, 2x and GIFs work without it.", ffmpegAdvice(runtime.GOOS)))
 		f.missing.Show()
 	}
 	f.trimRow.Show()
@@ -234,10 +231,18 @@ func fpsWords(r float64) string {
 	return strconv.FormatFloat(r, 'f', 1, 64)
 }
 
+// presetName is the export's name in the window's language.
+func presetName(p finish.Preset) string {
+	if p.Suffix == "" && p.Limit == 0 && p.Aspect == [2]int{} && p.Name == finish.Original(p.Ext).Name {
+		return Tf("Same kind as made (%s)", strings.ToUpper(strings.TrimPrefix(p.Ext, ".")))
+	}
+	return T(p.Name)
+}
+
 func presetWords(p finish.Preset) string {
-	s := p.Name
+	s := presetName(p)
 	if p.Limit > 0 {
-		s += " · under " + sizeWords(p.Limit)
+		s += Tf(" · under %s", sizeWords(p.Limit))
 	}
 	return s
 }
@@ -246,11 +251,11 @@ func presetWords(p finish.Preset) string {
 func sizeWords(n int64) string {
 	switch {
 	case n >= 1_000_000:
-		return strings.TrimSuffix(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".0") + " MB"
+		return Tf("%s MB", strings.TrimSuffix(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".0"))
 	case n >= 1000:
-		return strconv.FormatInt(n/1000, 10) + " KB"
+		return Tf("%s KB", strconv.FormatInt(n/1000, 10))
 	}
-	return strconv.FormatInt(n, 10) + " bytes"
+	return Tf("%s bytes", strconv.FormatInt(n, 10))
 }
 
 // close stops the preview's work (not an export: it goes on) and hides the
@@ -283,8 +288,7 @@ func (f *FinishPanel) changed() {
 		return
 	}
 	from, to := f.trim.Range()
-	f.trimWords.SetText(fmt.Sprintf("Frames %d to %d of %d: %.1f s of %.1f s kept", from+1, to, len(f.base.Frames),
-		(f.base.Start(to-1) + f.base.Frames[to-1].Delay - f.base.Start(from)).Seconds(), f.base.Duration.Seconds()))
+	f.trimWords.SetText(Tf("Frames %d to %d of %d: %.1f s of %.1f s kept", from+1, to, len(f.base.Frames), (f.base.Start(to-1) + f.base.Frames[to-1].Delay - f.base.Start(from)).Seconds(), f.base.Duration.Seconds()))
 	if f.previewStop != nil {
 		f.previewStop()
 		f.previewStop = nil
@@ -303,7 +307,7 @@ func (f *FinishPanel) changed() {
 	gen := f.previewGen
 	frames, err := finish.Apply(f.base.Frames, f.recipe)
 	if err != nil {
-		f.plan.SetText("This cannot be done: " + err.Error())
+		f.plan.SetText(Tf("This cannot be done: %s", err.Error()))
 		return
 	}
 	f.showPlan()
@@ -325,7 +329,7 @@ func (f *FinishPanel) changed() {
 	ctx, stop := context.WithCancel(context.Background())
 	f.previewStop = stop
 	if smooth {
-		f.d.player.SetPoster(f.base.Frames[0].Image, "Working out the frames in between…", "", nil)
+		f.d.player.SetPoster(f.base.Frames[0].Image, T("Working out the frames in between…"), "", nil)
 	}
 	long := max(f.base.Frames[0].Image.Rect.Dx(), f.base.Frames[0].Image.Rect.Dy())
 	go func() {
@@ -340,7 +344,7 @@ func (f *FinishPanel) changed() {
 				last = time.Now()
 				f.d.deps.RunOnUI(func() {
 					if gen == f.previewGen {
-						f.d.player.SetPoster(f.base.Frames[0].Image, fmt.Sprintf("Working out the frames in between… %d%%", int(p*100)), "", nil)
+						f.d.player.SetPoster(f.base.Frames[0].Image, Tf("Working out the frames in between… %d%%", int(p*100)), "", nil)
 					}
 				})
 			})
@@ -358,7 +362,7 @@ func (f *FinishPanel) changed() {
 			}
 			f.previewStop = nil
 			if err != nil {
-				f.d.player.SetPoster(nil, "The preview could not be made: "+err.Error(), "", nil)
+				f.d.player.SetPoster(nil, Tf("The preview could not be made: %s", err.Error()), "", nil)
 				return
 			}
 			play(frames)
@@ -394,18 +398,18 @@ func (f *FinishPanel) showPlan() {
 		return
 	}
 	kind := strings.ToUpper(strings.TrimPrefix(p.Ext, "."))
-	s := fmt.Sprintf("For %s.\nIt will be: %s, %d × %d, %.1f s, %s frames a second (fps).", p.For, kind, pl.Width, pl.Height, pl.Seconds, fpsWords(pl.FPS))
+	s := Tf("For %s.\nIt will be: %s, %d × %d, %.1f s, %s frames a second (fps).", T(p.For), kind, pl.Width, pl.Height, pl.Seconds, fpsWords(pl.FPS))
 	switch {
 	case p.Limit > 0 && p.Ext == ".gif":
-		s += fmt.Sprintf(" Under %s: if it is larger, it gives up colours, then size, then frames, until it fits.", sizeWords(p.Limit))
+		s += Tf(" Under %s: if it is larger, it gives up colours, then size, then frames, until it fits.", sizeWords(p.Limit))
 	case p.Limit > 0:
-		s += fmt.Sprintf(" Under %s: if it is larger, it is made again at a lower quality.", sizeWords(p.Limit))
+		s += Tf(" Under %s: if it is larger, it is made again at a lower quality.", sizeWords(p.Limit))
 	}
 	if p.Aspect != [2]int{} {
-		s += " The video is fitted inside, over a blurred, darker copy of itself."
+		s += T(" The video is fitted inside, over a blurred, darker copy of itself.")
 	}
 	if f.job.FullOfVersions() {
-		s += "\n" + fullOfVersions
+		s += "\n" + fullOfVersions()
 		f.save.Disable()
 	} else {
 		f.save.Enable()
@@ -414,7 +418,9 @@ func (f *FinishPanel) showPlan() {
 }
 
 // fullOfVersions says why Save is off when a video has all its versions.
-var fullOfVersions = fmt.Sprintf("This video has %d versions, the most Vivify keeps for one video. Delete one of them (its menu, in the list of versions) to save another.", jobs.MaxVersions)
+func fullOfVersions() string {
+	return Tf("This video has %d versions, the most Vivify keeps for one video. Delete one of them (its menu, in the list of versions) to save another.", jobs.MaxVersions)
+}
 
 // versionName is what the version is called: what was done, then where it
 // is for ("boomerang 24fps chat").
@@ -422,11 +428,11 @@ func (f *FinishPanel) versionName(p finish.Preset) (file, label string) {
 	words := f.recipe.Words(len(f.base.Frames))
 	what := strings.TrimSpace(words + " " + p.Suffix)
 	if what == "" {
-		what = "copy"
+		what = "copy" // words: not shown (the file's name)
 	}
-	label = p.Name
+	label = presetName(p)
 	if words != "" {
-		label = words + " · " + p.Name
+		label = words + " · " + presetName(p)
 	}
 	return jobs.VersionFile(f.job, what, p.Ext), label
 }
@@ -443,7 +449,7 @@ func (f *FinishPanel) export() {
 		return
 	}
 	if f.job.FullOfVersions() {
-		f.d.say(fullOfVersions)
+		f.d.say(fullOfVersions())
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -455,13 +461,13 @@ func (f *FinishPanel) export() {
 	if src == "" {
 		cancel()
 		f.exporting = nil
-		f.d.say("The video is not in its folder as a file of its own, so no version can be made of it.")
+		f.d.say(T("The video is not in its folder as a file of its own, so no version can be made of it."))
 		return
 	}
 	f.save.Hide()
 	f.timeLeft = ""
 	f.progress.SetValue(0)
-	f.left.SetText("Reading the video…")
+	f.left.SetText(T("Reading the video…"))
 	f.progressRow.Show()
 	go func() {
 		// What the previews left behind goes back to the system first:
@@ -484,7 +490,7 @@ func (f *FinishPanel) export() {
 			f.d.deps.RunOnUI(func() {
 				f.timeLeft = left
 				f.progress.SetValue(done)
-				f.left.SetText("Making " + file + "…")
+				f.left.SetText(Tf("Making %s…", file))
 			})
 		})
 		if err == nil {
@@ -497,21 +503,20 @@ func (f *FinishPanel) export() {
 			f.progressRow.Hide()
 			switch {
 			case errors.Is(err, context.Canceled):
-				f.d.say("The export was cancelled; nothing was written.")
+				f.d.say(T("The export was cancelled; nothing was written."))
 			case errors.Is(err, diskspace.ErrNoRoom):
-				f.d.say("There is not enough room on the disk: " + err.Error() + ". Free some space, or trim the video, and save again. Nothing was written.")
+				f.d.say(Tf("There is not enough room on the disk: %s. Free some space, or trim the video, and save again. Nothing was written.", err.Error()))
 			case errors.Is(err, finish.ErrCannotFit):
-				f.d.say(fmt.Sprintf("%s cannot be made under %s, even with fewer colours, a smaller size and fewer frames. "+
-					"Trim it or make it faster, or choose another export. Nothing was written.", p.Name, sizeWords(p.Limit)))
+				f.d.say(Tf("%s cannot be made under %s, even with fewer colours, a smaller size and fewer frames. Trim it or make it faster, or choose another export. Nothing was written.", presetName(p), sizeWords(p.Limit)))
 			case err != nil:
-				f.d.say("The version could not be made: " + err.Error() + ". Nothing was written.")
+				f.d.say(Tf("The version could not be made: %s. Nothing was written.", err.Error()))
 			default:
-				msg := fmt.Sprintf("Saved a version: %s, %s", file, sizeWords(res.Bytes))
+				msg := Tf("Saved a version: %s, %s", file, sizeWords(res.Bytes))
 				if p.Limit > 0 {
-					msg += " (under " + sizeWords(p.Limit) + ")"
+					msg += Tf(" (under %s)", sizeWords(p.Limit))
 				}
 				if res.GaveUp != "" {
-					msg += "; to fit it has " + res.GaveUp
+					msg += Tf("; to fit it has %s", res.GaveUp)
 				}
 				f.d.say(msg + ".")
 			}
@@ -523,22 +528,22 @@ func (f *FinishPanel) export() {
 func ffmpegAdvice(goos string) string {
 	switch goos {
 	case "windows":
-		return "Vivify's installer (Vivify-…-setup.exe) carries it: install Vivify with it, or put ffmpeg.exe and ffprobe.exe beside Vivify.exe, then start Vivify again."
+		return T("Vivify's installer (Vivify-…-setup.exe) carries it: install Vivify with it, or put ffmpeg.exe and ffprobe.exe beside Vivify.exe, then start Vivify again.")
 	case "darwin":
-		return "The Vivify app carries it: if it is missing, download the app again (or install ffmpeg with Homebrew), then start Vivify again."
+		return T("The Vivify app carries it: if it is missing, download the app again (or install ffmpeg with Homebrew), then start Vivify again.")
 	}
-	return "Install it (on Debian or Ubuntu: sudo apt install ffmpeg), then start Vivify again."
+	return T("Install it (on Debian or Ubuntu: sudo apt install ffmpeg), then start Vivify again.")
 }
 
 // timeLeftWords is a time left in words.
 func timeLeftWords(d time.Duration) string {
 	switch {
 	case d < 5*time.Second:
-		return "almost done"
+		return T("almost done")
 	case d < time.Minute:
-		return fmt.Sprintf("about %d seconds left", int(d.Seconds()/5+0.5)*5)
+		return Tn("about %d seconds left", int(d.Seconds()/5+0.5)*5, int(d.Seconds()/5+0.5)*5)
 	}
-	return fmt.Sprintf("about %d min left", int(d.Minutes()+0.5))
+	return Tn("about %d min left", int(d.Minutes()+0.5), int(d.Minutes()+0.5))
 }
 
 // cancelExport stops the export running; it leaves no file.

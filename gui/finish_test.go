@@ -42,7 +42,7 @@ func TestFinishPanelMakesAVersion(t *testing.T) {
 	if n < 3 || !f.trimRow.Visible() {
 		t.Fatalf("%d frames; trim bar shown %v", n, f.trimRow.Visible())
 	}
-	f.loop.SetSelected(loopBoomerang)
+	f.loop.SetSelected(T(loopBoomerang))
 	if got := len(d.Player().Animation().Frames); got != 2*n-2 {
 		t.Fatalf("the boomerang plays %d frames, want %d", got, 2*n-2)
 	}
@@ -159,7 +159,7 @@ func TestFinishPanelWithoutFFmpeg(t *testing.T) {
 		!strings.Contains(f.missing.Text, "need ffmpeg") || !strings.Contains(f.missing.Text, ffmpegAdvice(runtime.GOOS)) {
 		t.Errorf("options %v; smoother disabled %v; note %q", f.preset.Options, f.smoother.Disabled(), f.missing.Text)
 	}
-	f.loop.SetSelected(loopCrossfade)
+	f.loop.SetSelected(T(loopCrossfade))
 	want, _ := finish.Apply(f.base.Frames, f.recipe)
 	if a := f.d.player.Animation(); a == nil || len(a.Frames) != len(want) || len(want) >= len(f.base.Frames) {
 		t.Error("a crossfade does not play without ffmpeg")

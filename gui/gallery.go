@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"image"
 	"image/draw"
 	"math"
@@ -21,8 +20,17 @@ import (
 	"vivify/jobs"
 )
 
-// Filters of the gallery, by state.
+// Filters of the gallery, by state. words: keys, shown through T
 var Filters = []string{"All", "Running", "Done", "Failed", "Cancelled", FilterStarred, FilterPicture}
+
+// filterNames are the Filters as the window shows them.
+func filterNames() []string {
+	out := make([]string, len(Filters))
+	for i, f := range Filters {
+		out[i] = T(f)
+	}
+	return out
+}
 
 // The filters of the gallery beyond states.
 const (
@@ -117,16 +125,16 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 			g.selIndex = -1
 		}
 	}
-	g.filter = widget.NewSelect(Filters, func(string) { g.refilter() })
-	g.filter.Selected = "All"
+	g.filter = widget.NewSelect(filterNames(), func(string) { g.refilter() })
+	g.filter.Selected = T("All")
 	g.search = widget.NewEntry()
-	g.search.SetPlaceHolder("Search prompts, pictures and versions")
+	g.search.SetPlaceHolder(T("Search prompts, pictures and versions"))
 	g.search.OnChanged = func(string) { g.refilter() }
 	// Plain, not italic: each text style loads its own set of fonts, and
 	// this label alone would cost the app a third set.
-	g.empty = widget.NewLabelWithStyle("No videos yet. Choose a picture and press Generate.", fyne.TextAlignCenter, fyne.TextStyle{})
+	g.empty = widget.NewLabelWithStyle(T("No videos yet. Choose a picture and press Generate."), fyne.TextAlignCenter, fyne.TextStyle{})
 	g.empty.Importance = widget.LowImportance
-	title := widget.NewLabelWithStyle("Gallery", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(T("Gallery"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	g.compareBtn = widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), func() {
 		if g.OnCompare != nil && len(g.marked) >= 2 {
 			g.OnCompare(slices.Clone(g.marked))
@@ -135,7 +143,7 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 	g.compareBtn.Importance = widget.HighImportance
 	g.compareBtn.Hide()
 	bar := container.NewBorder(nil, nil, title, container.NewHBox(g.compareBtn, g.filter), g.search)
-	back := widget.NewButtonWithIcon("All videos", theme.NavigateBackIcon(), func() { g.OpenSet("") })
+	back := widget.NewButtonWithIcon(T("All videos"), theme.NavigateBackIcon(), func() { g.OpenSet("") })
 	g.setName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	g.setActions = container.NewHBox()
 	g.setBar = container.NewBorder(nil, nil, back, g.setActions, g.setName)
@@ -315,7 +323,7 @@ func (g *Gallery) Marked() []string { return slices.Clone(g.marked) }
 
 func (g *Gallery) markedChanged() {
 	if len(g.marked) >= 2 {
-		g.compareBtn.SetText(fmt.Sprintf("Compare %d", len(g.marked)))
+		g.compareBtn.SetText(Tf("Compare %d", len(g.marked)))
 		g.compareBtn.Show()
 	} else {
 		g.compareBtn.Hide()
@@ -348,7 +356,7 @@ func (g *Gallery) OpenSet(set string) {
 				if first == "" || j.Take == 1 {
 					first = j.ID
 				}
-				g.setName.SetText(fmt.Sprintf("%d takes of %s", n, j.Source.Name))
+				g.setName.SetText(Tn("%d takes of %s", n, n, j.Source.Name))
 			}
 		}
 		g.setBar.Show()
@@ -392,9 +400,9 @@ func (g *Gallery) refilter() {
 		switch {
 		case g.openSet != "" && j.Set != g.openSet:
 			continue
-		case g.filter.Selected == FilterStarred && !j.Starred:
+		case g.filter.Selected == T(FilterStarred) && !j.Starred:
 			continue
-		case g.filter.Selected == FilterPicture && picked != nil && !sameSource(j, *picked):
+		case g.filter.Selected == T(FilterPicture) && picked != nil && !sameSource(j, *picked):
 			continue
 		case !matchFilter(g.filter.Selected, j.State):
 			continue
@@ -404,7 +412,7 @@ func (g *Gallery) refilter() {
 			continue
 		}
 		// Outside its set, a set is one stack card (its newest take's place).
-		if j.Set != "" && g.openSet == "" && g.filter.Selected != FilterStarred {
+		if j.Set != "" && g.openSet == "" && g.filter.Selected != T(FilterStarred) {
 			if stacked[j.Set] {
 				continue
 			}
@@ -443,7 +451,13 @@ func (g *Gallery) refilter() {
 	g.grid.Refresh()
 }
 
-func matchFilter(f string, s jobs.State) bool {
+func matchFilter(shown string, s jobs.State) bool {
+	f := shown
+	for _, k := range Filters {
+		if T(k) == shown {
+			f = k
+		}
+	}
 	switch f {
 	case "Running":
 		return s.Active()
@@ -489,15 +503,15 @@ func cardSummary(j jobs.Job) string {
 		if m.Takes("motion_bucket_id") {
 			parts = append(parts, strings.ToLower(motionWord(r.MotionBucketID)))
 		}
-		parts = append(parts, strconv.FormatFloat(math.Round(m.Seconds(r)*10)/10, 'f', -1, 64)+" s")
+		parts = append(parts, Tf("%s s", Num(math.Round(m.Seconds(r)*10)/10, 1)))
 	} else {
 		parts = append(parts, r.ModelID)
 	}
 	if j.Practice {
-		parts = append(parts, "practice")
+		parts = append(parts, T("practice"))
 	}
 	if j.Take > 0 {
-		parts = append([]string{fmt.Sprintf("take %d", j.Take)}, parts...)
+		parts = append([]string{Tf("take %d", j.Take)}, parts...)
 	}
 	return strings.Join(parts, " · ")
 }
@@ -526,17 +540,17 @@ func stackWords(takes []jobs.Job) (summary, states string, state jobs.State) {
 		if m := madeWith(t); !slices.Contains(models, m) {
 			models = append(models, m)
 		}
-		w := "done"
+		w := "%d done"
 		switch {
 		case t.State.Active():
-			w = "being made"
+			w = "%d being made"
 			if state == jobs.Done {
 				state = jobs.Processing
 			}
 		case t.State == jobs.Failed || t.State == jobs.Interrupted:
-			w, state = "failed", jobs.Failed
+			w, state = "%d failed", jobs.Failed
 		case t.State == jobs.Cancelled:
-			w = "cancelled"
+			w = "%d cancelled"
 		}
 		if count[w] == 0 {
 			order = append(order, w)
@@ -544,13 +558,24 @@ func stackWords(takes []jobs.Job) (summary, states string, state jobs.State) {
 		count[w]++
 	}
 	if len(models) == 1 {
-		summary = models[0] + " · other seeds"
+		summary = Tf("%s · other seeds", models[0])
 	} else {
 		summary = strings.Join(models, ", ")
 	}
 	var parts []string
 	for _, w := range order {
-		parts = append(parts, fmt.Sprintf("%d %s", count[w], w))
+		n := count[w]
+		switch w { // each said by its literal, so the words test finds it
+		case "%d being made":
+			w = Tn("%d being made", n, n)
+		case "%d failed":
+			w = Tn("%d failed", n, n)
+		case "%d cancelled":
+			w = Tn("%d cancelled", n, n)
+		default:
+			w = Tn("%d done", n, n)
+		}
+		parts = append(parts, w)
 	}
 	return summary, strings.Join(parts, " · "), state
 }
@@ -583,9 +608,9 @@ func versionsWords(j jobs.Job) string {
 	case 0:
 		return ""
 	case 1:
-		return " · 1 version"
+		return T(" · 1 version")
 	default:
-		return " · " + strconv.Itoa(n) + " versions"
+		return Tf(" · %s versions", strconv.Itoa(n))
 	}
 }
 
@@ -654,14 +679,14 @@ func (g *Gallery) updateCell(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	room := cardText - 2*theme.InnerPadding()
 	name, summary, stateText := j.Source.Name, cardSummary(j), timeLeft(g.eng, j)+versionsWords(j)
 	if j.Starred {
-		stateText = "starred · " + stateText
+		stateText = Tf("starred · %s", stateText)
 	}
 	if slices.Contains(g.marked, j.ID) {
-		stateText = fmt.Sprintf("chosen to compare (%d) · ", slices.Index(g.marked, j.ID)+1) + stateText
+		stateText = Tf("chosen to compare (%d) · ", slices.Index(g.marked, j.ID)+1) + stateText
 	}
 	if set, ok := g.stacks[id]; ok {
 		takes := g.takes(set)
-		name = fmt.Sprintf("%s · %d takes", j.Source.Name, len(takes))
+		name = Tn("%s · %d takes", len(takes), j.Source.Name, len(takes))
 		summary, stateText, j.State = stackWords(takes)
 	}
 	box.Objects[0].(*widget.Label).SetText(fitLine(name, room, theme.TextSize()))

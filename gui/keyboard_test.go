@@ -200,7 +200,7 @@ func TestWindowMinimumSize(t *testing.T) {
 	d := w.Details()
 	q.until(t, 10*time.Second, "the video in the player", func() bool { return d.base != nil })
 	d.Do("Finish…")
-	d.finish.loop.SetSelected(loopCrossfade)
+	d.finish.loop.SetSelected(T(loopCrossfade))
 	d.finish.bigger.SetChecked(true)
 	d.finish.preset.SetSelectedIndex(len(d.finish.presets) - 1)
 	min = w.Fyne().Content().MinSize()

@@ -37,7 +37,7 @@ func (w *Window) SetPractice(on bool) {
 			_, err := w.deps.Engine.Balance(ctx)
 			w.deps.RunOnUI(func() {
 				if err != nil && w.Practice() {
-					w.notice("Practice mode could not start: " + plainError(err) + ". Try again from Settings.")
+					w.notice(Tf("Practice mode could not start: %s. Try again from Settings.", plainError(err)))
 				}
 			})
 		}()
@@ -50,7 +50,7 @@ func (w *Window) SetPractice(on bool) {
 		if found {
 			w.keys.check()
 		} else {
-			w.notice("Real videos need your ModelsLab API key: enter it in Settings.")
+			w.notice(T("Real videos need your ModelsLab API key: enter it in Settings."))
 			if w.win.Canvas().Overlays().Top() == nil { // switched in Settings: it is open already
 				w.ShowSettings()
 			}
@@ -66,12 +66,12 @@ func (w *Window) showMode() {
 		w.banner.Show()
 		w.balance.Hide()
 		w.credits.Hide()
-		w.keys.Status.SetText("Practice mode: no key is needed, and nothing is charged.")
+		w.keys.Status.SetText(T("Practice mode: no key is needed, and nothing is charged."))
 	} else {
 		w.banner.Hide()
 		w.balance.Show()
 		w.credits.Show()
-		if w.keys.Status.Text == "Practice mode: no key is needed, and nothing is charged." {
+		if w.keys.Status.Text == T("Practice mode: no key is needed, and nothing is charged.") {
 			w.keys.Status.SetText("")
 		}
 	}
@@ -104,7 +104,7 @@ var informFor = 10 * time.Second
 
 // newPracticeSwitch is the mode's switch, for Settings.
 func (w *Window) newPracticeSwitch() *widget.Check {
-	c := widget.NewCheck("Practice mode: simulated videos, made on this computer for free", func(on bool) {
+	c := widget.NewCheck(T("Practice mode: simulated videos, made on this computer for free"), func(on bool) {
 		if on != w.Practice() {
 			w.SetPractice(on)
 		}

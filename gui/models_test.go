@@ -305,8 +305,8 @@ func TestEveryModelAfterEveryOther(t *testing.T) {
 	test.NewTempApp(t)
 	f := NewParamsForm()
 	choose := func(m client.Model) {
-		f.Family.SetSelected(familyNames[m.Family])
-		f.Model.SetSelected(m.Label())
+		f.Family.SetSelected(T(familyNames[m.Family]))
+		f.Model.SetSelected(modelLabel(m))
 		if f.ChosenModel().ID != m.ID {
 			t.Fatalf("chose %s, the form has %s", m.ID, f.ChosenModel().ID)
 		}
@@ -365,7 +365,7 @@ func TestModelListComparesPremiumModels(t *testing.T) {
 	w, _, _ := practiceWindow(t)
 	w.Fyne().Resize(smallest)
 	p := w.Params()
-	p.Family.SetSelected(familyNames[client.FamilyPremium])
+	p.Family.SetSelected(T(familyNames[client.FamilyPremium]))
 	test.Tap(p.Model)
 	if p.Model.list == nil {
 		t.Fatal("no list")
@@ -400,7 +400,7 @@ func TestModelListComparesPremiumModels(t *testing.T) {
 		t.Fatalf("chose %q", got)
 	}
 	// The standard models' lines say what they are good at.
-	p.Family.SetSelected(familyNames[client.FamilySeed])
+	p.Family.SetSelected(T(familyNames[client.FamilySeed]))
 	test.Tap(p.Model)
 	if lines := allTexts(p.Model.list); !slices.Contains(lines, "Wan 2.2 · Follows the prompt closely: say what should move") {
 		t.Errorf("the standard list: %q", lines)
@@ -421,8 +421,8 @@ func TestAVideoWithEveryModelAfterAnother(t *testing.T) {
 	order := client.Catalogue
 	p := w.Params()
 	for i, m := range order {
-		p.Family.SetSelected(familyNames[m.Family])
-		p.Model.SetSelected(m.Label())
+		p.Family.SetSelected(T(familyNames[m.Family]))
+		p.Model.SetSelected(modelLabel(m))
 		if m.Family == client.FamilySeed { // small, to be quick
 			p.Frames.SetValue(3)
 			p.Width.SetValue(96)

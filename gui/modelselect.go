@@ -86,15 +86,15 @@ func (s *modelSelect) showList() {
 // modelLine is the list's line for m: its name, what it is good at, how
 // long and how large its videos are (a premium model's are fixed).
 func modelLine(m client.Model) string {
-	parts := []string{m.Label(), strings.TrimSuffix(m.Blurb, ".")}
+	parts := []string{modelLabel(m), strings.TrimSuffix(T(m.Blurb), ".")}
 	if m.Family != client.FamilyPremium {
 		return strings.Join(parts, " · ") // their blurbs say their size; the form sets their length
 	}
 	switch {
 	case len(m.Durations) > 0:
-		parts = append(parts, strings.Join(m.Durations, " or ")+" s")
+		parts = append(parts, Tf("%s s", strings.Join(m.Durations, T(" or "))))
 	case m.Video.Seconds > 0:
-		parts = append(parts, fmt.Sprintf("%g s", m.Video.Seconds))
+		parts = append(parts, Tf("%g s", m.Video.Seconds))
 	}
 	if m.Video.ShortSide > 0 {
 		parts = append(parts, fmt.Sprintf("%dp", m.Video.ShortSide))

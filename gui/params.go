@@ -8,7 +8,6 @@ package gui
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -23,7 +22,7 @@ import (
 	"vivify/client"
 )
 
-// familyNames are the family chooser's words.
+// familyNames are the family chooser's words. words: keys, shown through T
 var familyNames = map[client.Family]string{
 	client.FamilySeed:    "Standard",
 	client.FamilyHD:      "HD",
@@ -101,13 +100,13 @@ func NewParamsForm() *ParamsForm {
 	changed := func() { f.changed() }
 	var families []string
 	for _, fam := range client.Families {
-		families = append(families, familyNames[fam])
+		families = append(families, T(familyNames[fam]))
 	}
 	f.Family = widget.NewSelect(families, func(name string) { f.familyChosen(name) })
 	f.Model = newModelSelect(func(label string) { f.modelChosen(label) })
 	f.Model.line = func(label string) string {
 		for _, m := range client.ModelsOf(f.model.Family) {
-			if m.Label() == label {
+			if modelLabel(m) == label {
 				return modelLine(m)
 			}
 		}
@@ -116,8 +115,8 @@ func NewParamsForm() *ParamsForm {
 	f.ModelInfo = widget.NewLabel("")
 	f.ModelInfo.Wrapping = fyne.TextWrapWord
 	f.ModelInfo.SizeName = theme.SizeNameCaptionText
-	f.Resolution = newIntSlider(client.MinResolution, client.MaxResolution, 16, " px", func(int) { changed() })
-	f.Portrait = widget.NewCheck("Tall video (9:16), for phones", func(bool) {
+	f.Resolution = newIntSlider(client.MinResolution, client.MaxResolution, 16, T(" px"), func(int) { changed() })
+	f.Portrait = widget.NewCheck(T("Tall video (9:16), for phones"), func(bool) {
 		if !f.setting {
 			f.portrait = true // the creator's choice now, not the picture's
 		}
@@ -129,20 +128,20 @@ func NewParamsForm() *ParamsForm {
 	f.Duration.Horizontal = true
 	f.Duration.Required = true
 	f.Prompt = newSubmitEntry(true, &f.OnSubmit)
-	f.Prompt.SetPlaceHolder("Waves rolling onto the beach, clouds drifting")
+	f.Prompt.SetPlaceHolder(T("Waves rolling onto the beach, clouds drifting"))
 	f.Prompt.SetMinRowsVisible(2)
 	f.Prompt.OnChanged = func(string) { changed() }
 	f.NegativePrompt = newSubmitEntry(false, &f.OnSubmit)
-	f.NegativePrompt.SetPlaceHolder("blurry, distorted faces")
+	f.NegativePrompt.SetPlaceHolder(T("blurry, distorted faces"))
 	f.NegativePrompt.OnChanged = func(string) { changed() }
-	f.EnhancePrompt = widget.NewCheck("Let the service improve my prompt", func(bool) { changed() })
+	f.EnhancePrompt = widget.NewCheck(T("Let the service improve my prompt"), func(bool) { changed() })
 
-	f.Width = newIntSlider(client.MinSize, client.MaxSize, 8, " px", func(int) { f.sizeChanged(true) })
-	f.Height = newIntSlider(client.MinSize, client.MaxSize, 8, " px", func(int) { f.sizeChanged(false) })
-	f.LockAspect = widget.NewCheck("Keep the picture's shape", func(bool) { f.sizeChanged(true) })
+	f.Width = newIntSlider(client.MinSize, client.MaxSize, 8, T(" px"), func(int) { f.sizeChanged(true) })
+	f.Height = newIntSlider(client.MinSize, client.MaxSize, 8, T(" px"), func(int) { f.sizeChanged(false) })
+	f.LockAspect = widget.NewCheck(T("Keep the picture's shape"), func(bool) { f.sizeChanged(true) })
 	f.LockAspect.Checked = true // a video the shape of its picture, unless asked otherwise
 	f.Frames = newIntSlider(1, client.MaxFrames, 1, "", func(int) { changed() })
-	f.FPS = newIntSlider(1, client.MaxFPS, 1, " fps", func(int) { changed() })
+	f.FPS = newIntSlider(1, client.MaxFPS, 1, T(" fps"), func(int) { changed() })
 	f.Length = widget.NewLabel("")
 	f.Steps = newIntSlider(1, client.MaxInferenceSteps, 1, "", func(int) { changed() })
 	f.MinGuidance = newFloatSlider(client.MinGuidance, client.MaxGuidance, 0.5, func(float64) { f.guidanceChanged(true) })
@@ -151,20 +150,20 @@ func NewParamsForm() *ParamsForm {
 		func(s *widget.Slider) int { return int(math.Round(s.Value)) }, motionWord)
 	f.MotionExact = newIntSlider(client.MinMotionBucket, client.MaxMotionBucket, 1, "", func(v int) { f.motionMoved(v, f.Motion) })
 	f.Noise = newFloatSlider(0, 1, 0.01, func(float64) { changed() })
-	f.Output = widget.NewRadioGroup([]string{"GIF", "MP4"}, func(string) { changed() })
+	f.Output = widget.NewRadioGroup([]string{T("GIF"), T("MP4")}, func(string) { changed() })
 	f.Output.Horizontal = true
 	f.Output.Required = true
-	f.Interpolation = widget.NewSelect(blendNames, func(string) { changed() })
-	f.ClipSkip = widget.NewSelect([]string{"Default", "1", "2"}, func(string) { changed() })
-	f.Instant = widget.NewCheck("Reply at once; Vivify checks back until the video is ready", func(bool) { changed() })
-	f.Temp = widget.NewCheck("Temporary storage (the server deletes it after 24 h)", func(bool) { changed() })
+	f.Interpolation = widget.NewSelect([]string{T(blendNames[0]), T(blendNames[1])}, func(string) { changed() })
+	f.ClipSkip = widget.NewSelect([]string{T("Default"), "1", "2"}, func(string) { changed() })
+	f.Instant = widget.NewCheck(T("Reply at once; Vivify checks back until the video is ready"), func(bool) { changed() })
+	f.Temp = widget.NewCheck(T("Temporary storage (the server deletes it after 24 h)"), func(bool) { changed() })
 	f.Webhook = newSubmitEntry(false, &f.OnSubmit)
-	f.Webhook.SetPlaceHolder("https://my-server.example/hook (optional)")
+	f.Webhook.SetPlaceHolder(T("https://my-server.example/hook (optional)"))
 	f.Webhook.OnChanged = func(string) { changed() }
 	f.TrackID = newSubmitEntry(false, &f.OnSubmit)
-	f.TrackID.SetPlaceHolder("a whole number (optional)")
+	f.TrackID.SetPlaceHolder(T("a whole number (optional)"))
 	f.TrackID.OnChanged = func(string) { changed() }
-	f.Reset = widget.NewButtonWithIcon("Reset to defaults", theme.ContentUndoIcon(), func() {
+	f.Reset = widget.NewButtonWithIcon(T("Reset to defaults"), theme.ContentUndoIcon(), func() {
 		// The settings, not what the creator wrote.
 		r := client.NewRequestFor(f.model, "")
 		r.Prompt, r.NegativePrompt = f.Prompt.Text, f.NegativePrompt.Text
@@ -199,7 +198,7 @@ func (f *ParamsForm) ChosenModel() client.Model { return f.model }
 // what still means something for it.
 func (f *ParamsForm) familyChosen(name string) {
 	for _, fam := range client.Families {
-		if familyNames[fam] == name && fam != f.model.Family {
+		if T(familyNames[fam]) == name && fam != f.model.Family {
 			f.chooseModel(client.ModelsOf(fam)[0])
 			return
 		}
@@ -209,7 +208,7 @@ func (f *ParamsForm) familyChosen(name string) {
 // modelChosen switches to the model of the label, within the family.
 func (f *ParamsForm) modelChosen(label string) {
 	for _, m := range client.ModelsOf(f.model.Family) {
-		if m.Label() == label && m.ID != f.model.ID {
+		if modelLabel(m) == label && m.ID != f.model.ID {
 			f.chooseModel(m)
 			return
 		}
@@ -251,13 +250,13 @@ func (f *ParamsForm) chooseModel(m client.Model) {
 // where the seed endpoint's other models may ignore SVD's fields.
 func (f *ParamsForm) showModel() {
 	m := f.model
-	f.Family.SetSelected(familyNames[m.Family])
+	f.Family.SetSelected(T(familyNames[m.Family]))
 	var labels []string
 	for _, o := range client.ModelsOf(m.Family) {
-		labels = append(labels, o.Label())
+		labels = append(labels, modelLabel(o))
 	}
 	f.Model.Options = labels
-	f.Model.SetSelected(m.Label())
+	f.Model.SetSelected(modelLabel(m))
 	for name, row := range f.rows {
 		switch name {
 		case "model_id", "prompt", "seed":
@@ -272,7 +271,7 @@ func (f *ParamsForm) showModel() {
 		}
 		if note := f.notes[name]; note != nil {
 			if m.SVDOnly(name) {
-				note.SetText(m.Name + " may ignore this: it is documented for Stable Video Diffusion only.")
+				note.SetText(Tf("%s may ignore this: it is documented for Stable Video Diffusion only.", m.Name))
 				note.Show()
 			} else {
 				note.Hide()
@@ -282,9 +281,9 @@ func (f *ParamsForm) showModel() {
 	// The prompt's hint says one thing: needed, or not, for this model.
 	f.notes["prompt"].Hide()
 	if h := f.hints["prompt"]; m.PromptRequired {
-		h.SetText("What should happen in the video. " + m.Name + " needs one: the picture alone is not enough for it.")
+		h.SetText(Tf("What should happen in the video. %s needs one: the picture alone is not enough for it.", m.Name))
 	} else {
-		h.SetText(promptHint)
+		h.SetText(T(promptHint))
 	}
 	for _, w := range []fyne.CanvasObject{f.EnhancePrompt, f.Instant, f.Temp} {
 		w.Show()
@@ -300,7 +299,7 @@ func (f *ParamsForm) showModel() {
 	}
 	f.Duration.Options = nil
 	for _, d := range m.Durations {
-		f.Duration.Options = append(f.Duration.Options, d+" s")
+		f.Duration.Options = append(f.Duration.Options, Tf("%s s", d))
 	}
 	f.Duration.Refresh()
 	limit := map[client.Family][2]int{client.FamilySeed: {client.MaxFrames, client.MaxInferenceSteps}, client.FamilyHD: {client.HDMaxFrames, client.HDMaxSteps}}
@@ -338,47 +337,47 @@ func (f *ParamsForm) field(name, apiName, hint string, w fyne.CanvasObject) fyne
 const promptHint = "What should happen in the video. Optional: the picture alone is enough."
 
 func (f *ParamsForm) layout() fyne.CanvasObject {
-	modelRow := f.field("Model", "model_id", "Standard models are quick and small; HD makes 720p; premium models take minutes.",
-		container.NewVBox(container.New(layout.NewFormLayout(), widget.NewLabel("Kind"), f.Family, widget.NewLabel("Model"), f.Model), f.ModelInfo))
+	modelRow := f.field(T("Model"), "model_id", T("Standard models are quick and small; HD makes 720p; premium models take minutes."),
+		container.NewVBox(container.New(layout.NewFormLayout(), widget.NewLabel(T("Kind")), f.Family, widget.NewLabel(T("Model")), f.Model), f.ModelInfo))
 	// Motion and the prompt first: they are what a creator changes most.
 	basic := container.NewVBox(
-		f.field("Motion", "motion_bucket_id", "How much moves, from calm (left: a gentle sway) to wild (right: a lot of movement).", f.Motion),
-		f.field("Prompt", "prompt", promptHint, f.Wheel.over(f.Prompt)),
+		f.field(T("Motion"), "motion_bucket_id", T("How much moves, from calm (left: a gentle sway) to wild (right: a lot of movement)."), f.Motion),
+		f.field(T("Prompt"), "prompt", T(promptHint), f.Wheel.over(f.Prompt)),
 		modelRow,
-		f.field("Size", "width", "Width and height of the video, up to 512 pixels.",
+		f.field(T("Size"), "width", T("Width and height of the video, up to 512 pixels."),
 			container.NewVBox(container.New(layout.NewFormLayout(),
-				widget.NewLabel("Width"), f.Width, widget.NewLabel("Height"), f.Height), f.LockAspect)),
-		f.field("Resolution", "resolution", "The short side of the video: 480 is a quick draft, 720 the best.",
+				widget.NewLabel(T("Width")), f.Width, widget.NewLabel(T("Height")), f.Height), f.LockAspect)),
+		f.field(T("Resolution"), "resolution", T("The short side of the video: 480 is a quick draft, 720 the best."),
 			container.NewVBox(f.Resolution, f.Portrait)),
-		f.field("Length", "duration", "How long the video is, in seconds.", f.Duration),
-		f.field("Frames", "num_frames", "How many pictures the video has.", f.Frames),
-		f.field("Speed", "fps", "Frames per second: more is smoother and shorter.", container.NewVBox(f.FPS, f.Length)),
-		f.field("Format", "output_type", "GIF plays everywhere; MP4 is smaller and sharper.", f.Output),
+		f.field(T("Length"), "duration", T("How long the video is, in seconds."), f.Duration),
+		f.field(T("Frames"), "num_frames", T("How many pictures the video has."), f.Frames),
+		f.field(T("Speed"), "fps", T("Frames per second: more is smoother and shorter."), container.NewVBox(f.FPS, f.Length)),
+		f.field(T("Format"), "output_type", T("GIF plays everywhere; MP4 is smaller and sharper."), f.Output),
 	)
 	f.errors["height"] = f.errors["width"] // one line for the size
 	f.errors["portrait"] = f.errors["resolution"]
 	fine := container.NewVBox(
-		f.field("Avoid", "negative_prompt", "What should not appear.", f.Wheel.over(f.NegativePrompt)),
-		f.field("Motion, as a number", "motion_bucket_id#exact", "The motion above as the number the service takes: 1 is calmest, 255 wildest.", f.MotionExact),
-		f.field("Guidance", "guidance_scale", "How closely the video follows the prompt (0 to 8).", f.Guidance),
-		f.field("Sample shift", "sample_shift", "How far each step may change the picture: 5 suits most videos.", f.SampleShift),
+		f.field(T("Avoid"), "negative_prompt", T("What should not appear."), f.Wheel.over(f.NegativePrompt)),
+		f.field(T("Motion, as a number"), "motion_bucket_id#exact", T("The motion above as the number the service takes: 1 is calmest, 255 wildest."), f.MotionExact),
+		f.field(T("Guidance"), "guidance_scale", T("How closely the video follows the prompt (0 to 8)."), f.Guidance),
+		f.field(T("Sample shift"), "sample_shift", T("How far each step may change the picture: 5 suits most videos."), f.SampleShift),
 		f.EnhancePrompt,
-		f.field("Steps", "num_inference_steps", "More steps: finer detail, slower (up to 50).", f.Steps),
-		f.field("Guidance, from", "min_guidance_scale", "How closely the first frames follow the picture (1 to 8).", f.MinGuidance),
-		f.field("Guidance, to", "max_guidance_scale", "…and the last frames. Never below the first value.", f.MaxGuidance),
-		f.field("Noise", "noise_aug_strength", "A little noise (0.02) lets the video stray further from the picture.", f.Noise),
+		f.field(T("Steps"), "num_inference_steps", T("More steps: finer detail, slower (up to 50)."), f.Steps),
+		f.field(T("Guidance, from"), "min_guidance_scale", T("How closely the first frames follow the picture (1 to 8)."), f.MinGuidance),
+		f.field(T("Guidance, to"), "max_guidance_scale", T("…and the last frames. Never below the first value."), f.MaxGuidance),
+		f.field(T("Noise"), "noise_aug_strength", T("A little noise (0.02) lets the video stray further from the picture."), f.Noise),
 	)
-	devNote := widget.NewLabel("For people connecting Vivify to their own software. Leave these as they are to make videos.")
+	devNote := widget.NewLabel(T("For people connecting Vivify to their own software. Leave these as they are to make videos."))
 	devNote.Wrapping = fyne.TextWrapWord
 	devNote.Importance = widget.LowImportance
 	developers := container.NewVBox(devNote,
-		f.field("Frame blending", "latent_interpolation_method", "How the model blends one frame into the next inside it. Both look alike in most videos.", f.Interpolation),
-		f.field("Prompt reading", "clip_skip", "How the model reads the prompt (its clip skip). Default suits almost every prompt.", f.ClipSkip),
+		f.field(T("Frame blending"), "latent_interpolation_method", T("How the model blends one frame into the next inside it. Both look alike in most videos."), f.Interpolation),
+		f.field(T("Prompt reading"), "clip_skip", T("How the model reads the prompt (its clip skip). Default suits almost every prompt."), f.ClipSkip),
 		f.Instant, f.Temp,
-		f.field("Webhook", "webhook", "An address of your own server that ModelsLab calls when the video is ready. Vivify does not need it.", f.Wheel.over(f.Webhook)),
-		f.field("Track id", "track_id", "A number of yours sent back to that address, to match results.", f.Wheel.over(f.TrackID)),
+		f.field(T("Webhook"), "webhook", T("An address of your own server that ModelsLab calls when the video is ready. Vivify does not need it."), f.Wheel.over(f.Webhook)),
+		f.field(T("Track id"), "track_id", T("A number of yours sent back to that address, to match results."), f.Wheel.over(f.TrackID)),
 	)
-	return container.NewVBox(basic, foldAway("Advanced: fine-tuning", fine), foldAway("Advanced: for developers", developers),
+	return container.NewVBox(basic, foldAway(T("Advanced: fine-tuning"), fine), foldAway(T("Advanced: for developers"), developers),
 		container.NewHBox(f.Reset))
 }
 
@@ -431,9 +430,9 @@ func (f *ParamsForm) SetRequest(r client.Request) {
 	f.SampleShift.SetValue(r.SampleShift)
 	switch {
 	case r.Duration != "" && slices.Contains(m.Durations, r.Duration):
-		f.Duration.SetSelected(r.Duration + " s")
+		f.Duration.SetSelected(Tf("%s s", r.Duration))
 	case len(m.Durations) > 0:
-		f.Duration.SetSelected(m.Durations[0] + " s")
+		f.Duration.SetSelected(Tf("%s s", m.Durations[0]))
 	default:
 		f.Duration.Selected = "" // none: the model takes no length
 		f.Duration.Refresh()
@@ -454,7 +453,7 @@ func (f *ParamsForm) SetRequest(r client.Request) {
 	f.Output.SetSelected(strings.ToUpper(r.OutputType))
 	f.Interpolation.SetSelected(blendName(r.LatentInterpolationMethod))
 	if r.ClipSkip == nil {
-		f.ClipSkip.SetSelected("Default")
+		f.ClipSkip.SetSelected(T("Default"))
 	} else {
 		f.ClipSkip.SetSelected(strconv.Itoa(*r.ClipSkip))
 	}
@@ -479,7 +478,7 @@ func (f *ParamsForm) Request(initImage string) (client.Request, error) {
 		if n, err := strconv.ParseInt(t, 10, 64); err == nil {
 			r.TrackID = &n
 		} else {
-			trackErr = &client.FieldError{Field: "track_id", Message: "The track id must be a whole number."}
+			trackErr = &client.FieldError{Field: "track_id", Message: T("The track id must be a whole number.")}
 		}
 	}
 	err := r.Validate()
@@ -490,7 +489,7 @@ func (f *ParamsForm) Request(initImage string) (client.Request, error) {
 	if trackErr != nil {
 		fields = append(fields, *trackErr)
 		if err == nil {
-			err = &client.Error{Kind: client.ErrValidation, Op: "check the settings", Fields: fields, Unsent: true}
+			err = &client.Error{Kind: client.ErrValidation, Op: T("check the settings"), Fields: fields, Unsent: true}
 		} else {
 			err.(*client.Error).Fields = fields
 		}
@@ -538,7 +537,7 @@ func (f *ParamsForm) read() client.Request {
 		r.Portrait = f.Portrait.Checked
 		// Only a length the model takes: the radio keeps the last model's
 		// choice while its row is hidden for one that takes none.
-		if d := strings.TrimSuffix(f.Duration.Selected, " s"); slices.Contains(m.Durations, d) {
+		if d := durationOf(f.Duration.Selected, m.Durations); slices.Contains(m.Durations, d) {
 			r.Duration = d
 		}
 		r.OutputType = client.OutputMP4
@@ -551,7 +550,7 @@ func (f *ParamsForm) showErrors(fields []client.FieldError) {
 	msgs := map[*widget.Label][]string{}
 	for _, fe := range fields {
 		if l := f.errors[fe.Field]; l != nil {
-			msgs[l] = append(msgs[l], fe.Message)
+			msgs[l] = append(msgs[l], fieldWords(fe))
 		}
 	}
 	for _, l := range f.errors {
@@ -642,7 +641,7 @@ func (f *ParamsForm) motionMoved(v int, other *intSlider) {
 	f.changed()
 }
 
-// The frame blending choices, in words, for the API's methods.
+// The frame blending choices, in words, for the API's methods. words: keys, shown through T
 var (
 	blendNames   = []string{"Standard (lerp)", "Rounder (slerp)"}
 	blendMethods = []string{client.InterpolationLerp, client.InterpolationSlerp}
@@ -651,15 +650,15 @@ var (
 func blendName(method string) string {
 	for i, m := range blendMethods {
 		if m == method {
-			return blendNames[i]
+			return T(blendNames[i])
 		}
 	}
-	return blendNames[0]
+	return T(blendNames[0])
 }
 
 func blendMethod(name string) string {
 	for i, n := range blendNames {
-		if n == name {
+		if T(n) == name {
 			return blendMethods[i]
 		}
 	}
@@ -671,15 +670,15 @@ func blendMethod(name string) string {
 func motionWord(v int) string {
 	switch {
 	case v <= 50:
-		return "Calm"
+		return T("Calm")
 	case v <= 110:
-		return "Gentle"
+		return T("Gentle")
 	case v <= 150:
-		return "Medium"
+		return T("Medium")
 	case v <= 200:
-		return "Lively"
+		return T("Lively")
 	}
-	return "Wild"
+	return T("Wild")
 }
 
 // fitStep rounds v to a multiple of step within the size limits.
@@ -711,11 +710,11 @@ func (f *ParamsForm) changed() {
 	w, h := m.Size(r)
 	secs := m.Seconds(r)
 	if m.Video.FPS == 0 {
-		f.Length.SetText(fmt.Sprintf("%d frames at %d fps: a %.1f-second video", r.NumFrames, r.FPS, secs))
+		f.Length.SetText(Tf("%d frames at %d fps: a %.1f-second video", r.NumFrames, r.FPS, secs))
 	}
-	info := m.Blurb + fmt.Sprintf(" Makes a %.1f-second video of %d × %d pixels.", secs, w, h)
+	info := T(m.Blurb) + Tf(" Makes a %.1f-second video of %d × %d pixels.", secs, w, h)
 	if by, ok := client.LookupModel(m.Family, m.ServedBy); ok {
-		info += " The service runs " + by.Name + " for it today."
+		info += Tf(" The service runs %s for it today.", by.Name)
 	}
 	if f.costText != "" {
 		info += " " + f.costText
@@ -744,7 +743,7 @@ func (f *ParamsForm) recheckShownErrors(r client.Request) {
 	var e *client.Error
 	if errors.As(r.Validate(), &e) {
 		for _, fe := range e.Fields {
-			msgs[fe.Field] = append(msgs[fe.Field], fe.Message)
+			msgs[fe.Field] = append(msgs[fe.Field], fieldWords(fe))
 		}
 	}
 	for field, l := range f.errors {
@@ -757,4 +756,15 @@ func (f *ParamsForm) recheckShownErrors(r client.Request) {
 			l.Hide()
 		}
 	}
+}
+
+// durationOf is the length in seconds ("5") that the Length choice shown
+// ("5 s") stands for, among the model's.
+func durationOf(shown string, durations []string) string {
+	for _, d := range durations {
+		if Tf("%s s", d) == shown {
+			return d
+		}
+	}
+	return ""
 }

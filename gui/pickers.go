@@ -17,9 +17,11 @@ import (
 
 // pictureFilter is what Browse and the last frame's Browse offer: the
 // pictures Vivify opens (client.IsImageFile), in either case.
-var pictureFilter = picker.Filter{Name: "Pictures (PNG, JPEG, GIF, WebP)",
-	Patterns: []string{"*.png", "*.jpg", "*.jpeg", "*.gif", "*.webp", "*.PNG", "*.JPG", "*.JPEG", "*.GIF", "*.WEBP"},
-	MIME:     []string{"image/png", "image/jpeg", "image/gif", "image/webp"}}
+func pictureFilter() picker.Filter {
+	return picker.Filter{Name: T("Pictures (PNG, JPEG, GIF, WebP)"),
+		Patterns: []string{"*.png", "*.jpg", "*.jpeg", "*.gif", "*.webp", "*.PNG", "*.JPG", "*.JPEG", "*.GIF", "*.WEBP"},
+		MIME:     []string{"image/png", "image/jpeg", "image/gif", "image/webp"}}
+}
 
 // videoFilter is what Save as offers for a video of extension ext.
 func videoFilter(ext string) []picker.Filter {
@@ -27,7 +29,7 @@ func videoFilter(ext string) []picker.Filter {
 	if ext == "" {
 		return nil
 	}
-	return []picker.Filter{{Name: strings.ToUpper(ext) + " video", Patterns: []string{"*." + ext, "*." + strings.ToUpper(ext)}}}
+	return []picker.Filter{{Name: Tf("%s video", strings.ToUpper(ext)), Patterns: []string{"*." + ext, "*." + strings.ToUpper(ext)}}}
 }
 
 // choose asks for a file or folder with the system's own chooser (the

@@ -44,10 +44,10 @@ func BuiltInPresets() []Preset {
 	premium := client.ModelsOf(client.FamilyPremium)[0]
 	short := client.NewRequestFor(premium, "")
 	long := client.NewRequestFor(premium, "")
-	long.Duration = "longest"
-	return []Preset{{"Subtle motion", subtle}, {"Medium motion", medium}, {"Lots of motion", lots},
-		{"Quick 480p draft", draft}, {"Best 720p", best},
-		{"Shortest video", short}, {"Longest video", long}}
+	long.Duration = "longest" // words: not shown (the API's value)
+	return []Preset{{T("Subtle motion"), subtle}, {T("Medium motion"), medium}, {T("Lots of motion"), lots},
+		{T("Quick 480p draft"), draft}, {T("Best 720p"), best},
+		{T("Shortest video"), short}, {T("Longest video"), long}}
 }
 
 // maxOwnPresets bounds the creator's presets kept in the preferences.
@@ -75,7 +75,7 @@ func decodePresets(data string) []Preset {
 			check.EndImage = "https://example.com/b.png"
 		}
 		if check.Prompt == "" {
-			check.Prompt = "a stand-in prompt" // presets keep no prompt; a premium model asks for one
+			check.Prompt = T("a stand-in prompt") // presets keep no prompt; a premium model asks for one
 		}
 		if name == "" || name != ps.Name || taken[name] || len(out) == maxOwnPresets || check.Validate() != nil {
 			continue
@@ -109,14 +109,14 @@ func NewPresets(form *ParamsForm, prefs fyne.Preferences, win fyne.Window, dialo
 	p := &Presets{form: form, prefs: prefs, win: win, dialogs: dialogs, family: form.ChosenModel().Family.Or()}
 	p.own = decodePresets(prefs.String(prefPresets))
 	p.Choice = widget.NewSelect(nil, func(name string) { p.apply(name) })
-	p.Choice.PlaceHolder = "Choose a preset"
-	p.Save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), p.askName)
+	p.Choice.PlaceHolder = T("Choose a preset")
+	p.Save = widget.NewButtonWithIcon(T("Save…"), theme.DocumentSaveIcon(), p.askName)
 	p.Delete = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.remove(p.Choice.Selected) })
 	p.refresh()
 	if last := prefs.String(prefPreset); last != "" && slices.Contains(p.Choice.Options, last) {
 		p.Choice.SetSelected(last)
 	}
-	title := widget.NewLabelWithStyle("Preset", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(T("Preset"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// One row: the form's first screen is for the picture and its motion.
 	p.content = container.NewVBox(title, container.NewBorder(nil, nil, nil, container.NewHBox(p.Save, p.Delete), p.Choice))
 	return p
@@ -199,9 +199,9 @@ func (p *Presets) apply(name string) {
 
 func (p *Presets) askName() {
 	name := newDialogEntry(p.dialogs)
-	name.SetPlaceHolder("My slow pan")
-	d := dialog.NewForm("Save the settings as a preset", "Save", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
+	name.SetPlaceHolder(T("My slow pan"))
+	d := dialog.NewForm(T("Save the settings as a preset"), T("Save"), T("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(T("Name"), name)}, func(ok bool) {
 			if ok {
 				p.SaveAs(name.Text)
 			}

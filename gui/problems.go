@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -33,9 +32,9 @@ func (w *Window) showProblems() {
 		return
 	}
 	if n == 1 {
-		w.problemsButton.SetText("1 thing in the library needs a look")
+		w.problemsButton.SetText(T("1 thing in the library needs a look"))
 	} else {
-		w.problemsButton.SetText(fmt.Sprintf("%d things in the library need a look", n))
+		w.problemsButton.SetText(Tn("%d things in the library need a look", n, n))
 	}
 	w.problemsButton.Show()
 }
@@ -65,24 +64,22 @@ func (w *Window) ShowProblems() {
 	lines := w.problemLines()
 	more := ""
 	if len(lines) > maxProblemsShown {
-		more = fmt.Sprintf("\n… and %d more.", len(lines)-maxProblemsShown)
+		more = Tf("\n… and %d more.", len(lines)-maxProblemsShown)
 		lines = lines[:maxProblemsShown]
 	}
-	intro := widget.NewLabel("These folders of the library were passed over, or parts of their records were left out, " +
-		"because they are not as Vivify writes them (a folder copied in from elsewhere, or changed by hand). " +
-		"Nothing outside the library is read or written because of them. Their files are still in their folders.")
+	intro := widget.NewLabel(T("These folders of the library were passed over, or parts of their records were left out, because they are not as Vivify writes them (a folder copied in from elsewhere, or changed by hand). Nothing outside the library is read or written because of them. Their files are still in their folders."))
 	intro.Wrapping = fyne.TextWrapWord
 	list := widget.NewLabel(strings.Join(lines, "\n") + more)
 	list.Wrapping = fyne.TextWrapWord
 	text := strings.Join(lines, "\n") + more
 	var d dialog.Dialog
-	copyAll := widget.NewButtonWithIcon("Copy the list", theme.ContentCopyIcon(), func() {
+	copyAll := widget.NewButtonWithIcon(T("Copy the list"), theme.ContentCopyIcon(), func() {
 		w.app.Clipboard().SetContent(text)
-		w.inform("The list of library problems is copied.")
+		w.inform(T("The list of library problems is copied."))
 	})
-	folder := widget.NewButtonWithIcon("Show the library", theme.FolderOpenIcon(), func() { w.details.open(w.deps.Engine.Library()) })
+	folder := widget.NewButtonWithIcon(T("Show the library"), theme.FolderOpenIcon(), func() { w.details.open(w.deps.Engine.Library()) })
 	body := container.NewBorder(intro, container.NewHBox(copyAll, folder), nil, nil, container.NewVScroll(list))
-	d = dialog.NewCustom("The library", "Close", body, w.win)
+	d = dialog.NewCustom(T("The library"), T("Close"), body, w.win)
 	d.Resize(fitDialog(w.win, fyne.NewSize(640, 420)))
 	w.deps.dialogs.Show(d)
 }

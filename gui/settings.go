@@ -3,10 +3,10 @@ package gui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"image/color"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,27 +59,27 @@ func NewKeySettings(deps Deps, onBalance func(string)) *KeySettings {
 	k.Entry = newDialogEntry(deps.dialogs) // it lives in the settings dialog
 	k.Entry.Password = true
 	k.Entry.OnSubmitted = func(string) { k.save(k.store) } // Enter saves
-	k.Entry.SetPlaceHolder("Paste your ModelsLab API key")
+	k.Entry.SetPlaceHolder(T("Paste your ModelsLab API key"))
 	k.Status = widget.NewLabel("")
 	k.Status.Wrapping = fyne.TextWrapWord
-	k.Save = widget.NewButtonWithIcon("Save key", theme.DocumentSaveIcon(), func() { k.save(k.store) })
+	k.Save = widget.NewButtonWithIcon(T("Save key"), theme.DocumentSaveIcon(), func() { k.save(k.store) })
 	k.Save.Importance = widget.HighImportance
-	k.Check = widget.NewButtonWithIcon("Check key", theme.ConfirmIcon(), k.check)
-	k.Remove = widget.NewButtonWithIcon("Remove key", theme.DeleteIcon(), k.remove)
-	k.Session = widget.NewButton("Use it for this session only", func() { k.save(&keychain.Memory{}) })
+	k.Check = widget.NewButtonWithIcon(T("Check key"), theme.ConfirmIcon(), k.check)
+	k.Remove = widget.NewButtonWithIcon(T("Remove key"), theme.DeleteIcon(), k.remove)
+	k.Session = widget.NewButton(T("Use it for this session only"), func() { k.save(&keychain.Memory{}) })
 	k.Session.Hide()
-	help := widget.NewLabel("Your key is on your ModelsLab dashboard, under API keys. Vivify keeps it in your system's keychain and sends it only to ModelsLab, over an encrypted connection.")
+	help := widget.NewLabel(T("Your key is on your ModelsLab dashboard, under API keys. Vivify keeps it in your system's keychain and sends it only to ModelsLab, over an encrypted connection."))
 	help.Wrapping = fyne.TextWrapWord
 	help.SizeName = theme.SizeNameCaptionText
-	k.GetKey = widget.NewButtonWithIcon("Get a key", theme.ComputerIcon(), func() {
+	k.GetKey = widget.NewButtonWithIcon(T("Get a key"), theme.ComputerIcon(), func() {
 		if err := fyne.CurrentApp().OpenURL(keyPage); err != nil {
 			fyne.CurrentApp().Clipboard().SetContent(keyPage.String())
-			k.Status.SetText("Your desktop could not open a web browser. The address of the key page is copied: paste it into your browser (" + keyPage.String() + ").")
+			k.Status.SetText(Tf("Your desktop could not open a web browser. The address of the key page is copied: paste it into your browser (%s).", keyPage.String()))
 		}
 	})
 	k.Status.Wrapping = fyne.TextWrapWord
 	k.content = container.NewVBox(
-		widget.NewLabelWithStyle("API key", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(T("API key"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		k.Entry, help, container.NewHBox(k.Save, k.Check, k.Remove, k.GetKey), k.Session, k.Status)
 	return k
 }
@@ -111,10 +111,9 @@ func (k *KeySettings) Load(done func(found bool)) {
 			switch {
 			case err == nil:
 				k.hasKey = true
-				k.Status.SetText("A key is kept in your system's keychain.")
+				k.Status.SetText(T("A key is kept in your system's keychain."))
 			case errors.Is(err, keychain.ErrUnavailable):
-				k.Status.SetText("The system keychain is not available (" + keychainReason(err) + "). " +
-					"You can still paste your key and use it for this session.")
+				k.Status.SetText(Tf("The system keychain is not available (%s). You can still paste your key and use it for this session.", keychainReason(err)))
 			}
 			done(err == nil)
 		})
@@ -126,10 +125,10 @@ func (k *KeySettings) Load(done func(found bool)) {
 func (k *KeySettings) save(store keychain.Store) {
 	key := k.Entry.Text
 	if len(key) < 8 {
-		k.Status.SetText("Paste the whole key first: it is a long string of letters and numbers.")
+		k.Status.SetText(T("Paste the whole key first: it is a long string of letters and numbers."))
 		return
 	}
-	k.Status.SetText("Saving…")
+	k.Status.SetText(T("Saving…"))
 	go func() {
 		err := store.Set(key)
 		var c *client.Client
@@ -142,20 +141,19 @@ func (k *KeySettings) save(store keychain.Store) {
 		k.deps.RunOnUI(func() {
 			switch {
 			case errors.Is(err, keychain.ErrUnavailable):
-				k.Status.SetText("The system keychain is not available (" + keychainReason(err) + "). " +
-					"Vivify can keep the key for this session only: you will paste it again next time.")
+				k.Status.SetText(Tf("The system keychain is not available (%s). Vivify can keep the key for this session only: you will paste it again next time.", keychainReason(err)))
 				k.Session.Show()
 			case err != nil:
-				k.Status.SetText("The key could not be kept: " + err.Error())
+				k.Status.SetText(Tf("The key could not be kept: %s", err.Error()))
 			default:
 				k.store = store
 				k.hasKey = true
 				k.Entry.SetText("")
 				k.Session.Hide()
 				if _, memory := store.(*keychain.Memory); memory {
-					k.Status.SetText("The key is kept for this session only. Checking it…")
+					k.Status.SetText(T("The key is kept for this session only. Checking it…"))
 				} else {
-					k.Status.SetText("The key is kept in your system's keychain. Checking it…")
+					k.Status.SetText(T("The key is kept in your system's keychain. Checking it…"))
 				}
 				k.check()
 			}
@@ -172,15 +170,15 @@ func keychainReason(err error) string {
 	// in words a creator can act on.
 	switch {
 	case msg == "":
-		return "no reason given"
+		return T("no reason given")
 	case strings.Contains(msg, "did not answer"):
-		return "it did not answer: it may be locked, or no keychain service is running"
+		return T("it did not answer: it may be locked, or no keychain service is running")
 	case strings.Contains(msg, "unlock correct collection"), strings.Contains(msg, "locked"):
-		return "it is locked, and no login keyring could be unlocked"
+		return T("it is locked, and no login keyring could be unlocked")
 	case strings.Contains(msg, "org.freedesktop.secrets"), strings.Contains(msg, "ServiceUnknown"):
-		return "no keychain service is running"
+		return T("no keychain service is running")
 	case strings.Contains(msg, "DBUS_SESSION_BUS_ADDRESS"), strings.Contains(msg, "dbus"):
-		return "there is no desktop session bus to reach it"
+		return T("there is no desktop session bus to reach it")
 	}
 	return msg
 }
@@ -196,13 +194,13 @@ func (k *KeySettings) check() {
 			k.Check.Enable()
 			switch {
 			case err == nil:
-				text := fmt.Sprintf("Balance: %.2f %s", b.Amount, b.Currency)
-				k.Status.SetText("The key works. " + text + ".")
+				text := Tf("Balance: %.2f %s", b.Amount, b.Currency)
+				k.Status.SetText(Tf("The key works. %s.", text))
 				if k.onBalance != nil {
 					k.onBalance(text)
 				}
 			case errors.Is(err, jobs.ErrNoClient):
-				k.Status.SetText("No key is set yet.")
+				k.Status.SetText(T("No key is set yet."))
 			default:
 				text := checkFailedText(err)
 				k.Status.SetText(text)
@@ -224,12 +222,11 @@ func checkFailedText(err error) string {
 	f := jobs.Describe(err)
 	switch {
 	case errors.Is(err, client.ErrInvalidKey):
-		return f.Message + " " + f.Advice
+		return Tk(f.Message) + " " + Tk(f.Advice)
 	case errors.Is(err, client.ErrTransient):
-		return "The key is kept, but it could not be checked: ModelsLab could not be reached, so this computer may be offline. " +
-			"Press Check key in Settings once you are online."
+		return T("The key is kept, but it could not be checked: ModelsLab could not be reached, so this computer may be offline. Press Check key in Settings once you are online.")
 	}
-	return "The key is kept, but it could not be checked: " + f.Message + " " + f.Advice
+	return Tf("The key is kept, but it could not be checked: %s %s", Tk(f.Message), Tk(f.Advice))
 }
 
 func (k *KeySettings) remove() {
@@ -240,10 +237,10 @@ func (k *KeySettings) remove() {
 		k.deps.RunOnUI(func() {
 			k.hasKey = false
 			if err != nil {
-				k.Status.SetText("The key could not be removed from the keychain: " + err.Error())
+				k.Status.SetText(Tf("The key could not be removed from the keychain: %s", err.Error()))
 				return
 			}
-			k.Status.SetText("The key is removed. Jobs cannot be sent until a key is set again.")
+			k.Status.SetText(T("The key is removed. Jobs cannot be sent until a key is set again."))
 			if k.onBalance != nil {
 				k.onBalance("")
 			}
@@ -253,8 +250,10 @@ func (k *KeySettings) remove() {
 
 // themeChoice applies and remembers the chosen theme.
 func themeChoice(app fyne.App) fyne.CanvasObject {
-	choices := []string{"System", "Light", "Dark"}
-	apply := func(c string) {
+	keys := []string{"System", "Light", "Dark"} // as kept in the preferences; words: keys
+	choices := []string{T("System"), T("Light"), T("Dark")}
+	apply := func(shown string) {
+		c := keys[max(0, slices.Index(choices, shown))]
 		switch c {
 		case "Light":
 			app.Settings().SetTheme(&fixedVariant{theme.DefaultTheme(), theme.VariantLight})
@@ -269,8 +268,42 @@ func themeChoice(app fyne.App) fyne.CanvasObject {
 	r.Horizontal = true
 	r.Required = true
 	saved := app.Preferences().StringWithFallback(prefTheme, "System")
-	r.SetSelected(saved)
-	return container.NewVBox(widget.NewLabelWithStyle("Appearance", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r)
+	r.SetSelected(choices[max(0, slices.Index(keys, saved))])
+	return container.NewVBox(widget.NewLabelWithStyle(T("Appearance"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r)
+}
+
+// languageChoice offers the languages, each in its own name, first the
+// system's; the choice is remembered and takes effect at the next start
+// (every word of the open window was made in the language in use).
+func languageChoice(app fyne.App) fyne.CanvasObject {
+	prefs := app.Preferences()
+	saved := prefs.String(PrefLanguage)
+	tags := []string{""}
+	names := []string{Tf("As the system: %s", languageCalled(SystemLanguage()))}
+	for _, l := range Languages {
+		tags = append(tags, l.Tag)
+		names = append(names, l.Name)
+	}
+	note := widget.NewLabel("")
+	note.Wrapping = fyne.TextWrapWord
+	note.SizeName = theme.SizeNameCaptionText
+	sel := widget.NewSelect(names, nil)
+	sel.SetSelectedIndex(max(0, slices.Index(tags, saved)))
+	sel.OnChanged = func(string) {
+		tag := tags[max(0, sel.SelectedIndex())]
+		prefs.SetString(PrefLanguage, tag)
+		next := tag
+		if next == "" {
+			next = SystemLanguage()
+		}
+		if next == currentLanguage() {
+			note.SetText("")
+			return
+		}
+		// Said in the language chosen, which is the one the person reads.
+		note.SetText(wordsIn("Vivify speaks this language from its next start: close it and open it again.", next))
+	}
+	return container.NewVBox(widget.NewLabelWithStyle(T("Language"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), sel, note)
 }
 
 // fixedVariant is the default theme in one variant, whatever the system's.
@@ -291,26 +324,26 @@ func (w *Window) ShowSettings() {
 	next := widget.NewLabel("")
 	next.Wrapping = fyne.TextWrapWord
 	if p := prefs.String(PrefLibrary); p != "" && p != w.deps.Engine.Library() {
-		next.SetText("From the next start: " + p)
+		next.SetText(Tf("From the next start: %s", p))
 	}
-	choose := widget.NewButtonWithIcon("Choose another folder…", theme.FolderOpenIcon(), func() {
-		r := picker.Request{Kind: picker.Folder, Title: "Choose the folder for Vivify's videos", Folder: filepath.Dir(w.deps.Engine.Library())}
+	choose := widget.NewButtonWithIcon(T("Choose another folder…"), theme.FolderOpenIcon(), func() {
+		r := picker.Request{Kind: picker.Folder, Title: T("Choose the folder for Vivify's videos"), Folder: filepath.Dir(w.deps.Engine.Library())}
 		w.deps.dialogs.choose(w.win, r, func(path string) {
 			prefs.SetString(PrefLibrary, path)
-			next.SetText("From the next start: " + path + " (jobs running now finish in the current folder)")
+			next.SetText(Tf("From the next start: %s (jobs running now finish in the current folder)", path))
 		})
 	})
-	libBox := container.NewVBox(widget.NewLabelWithStyle("Library folder", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	libBox := container.NewVBox(widget.NewLabelWithStyle(T("Library folder"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		lib, container.NewHBox(choose), next)
-	modeHelp := widget.NewLabel("Practice videos are a slow zoom of your picture, made here to learn Vivify with. Real videos are made by ModelsLab with your key and use credits.")
+	modeHelp := widget.NewLabel(T("Practice videos are a slow zoom of your picture, made here to learn Vivify with. Real videos are made by ModelsLab with your key and use credits."))
 	modeHelp.Wrapping = fyne.TextWrapWord
 	modeHelp.SizeName = theme.SizeNameCaptionText
-	mode := container.NewVBox(widget.NewLabelWithStyle("Mode", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	mode := container.NewVBox(widget.NewLabelWithStyle(T("Mode"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		w.newPracticeSwitch(), modeHelp)
-	updates := container.NewVBox(widget.NewLabelWithStyle("Updates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.newUpdateSwitch())
-	body := container.NewVBox(mode, widget.NewSeparator(), w.keys.Content(), widget.NewSeparator(), newAskSetting(), widget.NewSeparator(), updates, widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
+	updates := container.NewVBox(widget.NewLabelWithStyle(T("Updates"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w.newUpdateSwitch())
+	body := container.NewVBox(mode, widget.NewSeparator(), w.keys.Content(), widget.NewSeparator(), newAskSetting(), widget.NewSeparator(), updates, widget.NewSeparator(), languageChoice(fyne.CurrentApp()), widget.NewSeparator(), themeChoice(fyne.CurrentApp()), widget.NewSeparator(), libBox)
 	// It scrolls: on a small screen Close sat over the library's folder.
-	d := dialog.NewCustom("Settings", "Close", container.NewVScroll(container.NewPadded(body)), w.win)
+	d := dialog.NewCustom(T("Settings"), T("Close"), container.NewVScroll(container.NewPadded(body)), w.win)
 	d.Resize(fitDialog(w.win, fyne.NewSize(560, 640)))
 	w.deps.dialogs.Show(d)
 }

@@ -34,9 +34,9 @@ func TestShapeKeptThroughPresetsModelsAndReuse(t *testing.T) {
 		w.pictureChosen(pic[0], pic[1])
 		check("a new picture", pic[0], pic[1])
 		for _, fam := range client.Families {
-			f.Family.SetSelected(familyNames[fam])
+			f.Family.SetSelected(T(familyNames[fam]))
 			for _, m := range client.ModelsOf(fam) {
-				f.Model.SetSelected(m.Label())
+				f.Model.SetSelected(modelLabel(m))
 				check("choosing "+m.Name, pic[0], pic[1])
 				for _, p := range w.Presets().Choice.Options {
 					w.Presets().Choice.SetSelected(p)
@@ -44,7 +44,7 @@ func TestShapeKeptThroughPresetsModelsAndReuse(t *testing.T) {
 				}
 			}
 		}
-		f.Family.SetSelected(familyNames[client.FamilySeed])
+		f.Family.SetSelected(T(familyNames[client.FamilySeed]))
 		square := client.NewRequest("")
 		square.Width, square.Height = 512, 512
 		w.details.OnReuse(square) // Reuse settings of a square video

@@ -56,8 +56,8 @@ type SourcePanel struct {
 // the last frame too: the same ways in as the first.
 func NewEndFramePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func())) *SourcePanel {
 	s := NewSourcePanel(win, dialogs, runOnUI, func(int, int) {})
-	s.title.SetText("Last frame")
-	s.idle = "The picture the video ends on: type a link, browse, paste, or drop a file here."
+	s.title.SetText(T("Last frame"))
+	s.idle = T("The picture the video ends on: type a link, browse, paste, or drop a file here.")
 	s.info.SetText(s.idle)
 	return s
 }
@@ -82,7 +82,7 @@ var linkPause = 600 * time.Millisecond
 func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), picked func(w, h int)) *SourcePanel {
 	s := &SourcePanel{win: win, dialogs: dialogs, runOnUI: runOnUI, picked: picked, Wheel: &wheelRelay{}}
 	s.URL = newSubmitEntry(false, &s.OnSubmit)
-	s.URL.SetPlaceHolder("https://… a link to a picture")
+	s.URL.SetPlaceHolder(T("https://… a link to a picture"))
 	s.URL.OnChanged = func(text string) {
 		s.stopCheck()
 		if strings.TrimSpace(text) == "" {
@@ -99,15 +99,15 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 		s.previewChanged()
 		picked(0, 0)
 		if linkSyntax(text) != nil {
-			s.setInfo("A link starts with http:// or https://, like the address of a picture in your browser.", widget.WarningImportance)
+			s.setInfo(T("A link starts with http:// or https://, like the address of a picture in your browser."), widget.WarningImportance)
 			return
 		}
-		s.setInfo("Checking the link…", widget.MediumImportance)
+		s.setInfo(T("Checking the link…"), widget.MediumImportance)
 		s.link.text = strings.TrimSpace(text)
 		s.link.timer = time.AfterFunc(linkPause, func() { s.runOnUI(func() { s.startCheck(strings.TrimSpace(text)) }) })
 	}
-	browse := widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), s.browse)
-	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), s.paste)
+	browse := widget.NewButtonWithIcon(T("Browse…"), theme.FolderOpenIcon(), s.browse)
+	paste := widget.NewButtonWithIcon(T("Paste"), theme.ContentPasteIcon(), s.paste)
 	s.preview = canvas.NewImageFromImage(nil)
 	s.preview.FillMode = canvas.ImageFillContain
 	s.preview.SetMinSize(fyne.NewSize(200, 140))
@@ -116,19 +116,19 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 	frame.StrokeColor = theme.Color(theme.ColorNameDisabled)
 	frame.StrokeWidth = 1
 	frame.CornerRadius = theme.InputRadiusSize()
-	s.hint = widget.NewLabelWithStyle(dropHere, fyne.TextAlignCenter, fyne.TextStyle{})
+	s.hint = widget.NewLabelWithStyle(T(dropHere), fyne.TextAlignCenter, fyne.TextStyle{})
 	s.hint.Importance = widget.LowImportance
 	s.hint.Wrapping = fyne.TextWrapWord
 	// In a box as wide as the frame, so longer words wrap inside it.
 	s.empty = container.NewStack(frame, container.NewVBox(layout.NewSpacer(), s.hint, layout.NewSpacer()))
-	s.idle = "Choose a picture: type a link, browse, paste, or drop a file on the window."
+	s.idle = T("Choose a picture: type a link, browse, paste, or drop a file on the window.")
 	s.info = widget.NewLabel(s.idle)
 	s.info.Wrapping = fyne.TextWrapWord
 	s.note = widget.NewLabel("")
 	s.note.Wrapping = fyne.TextWrapWord
 	s.note.SizeName = theme.SizeNameCaptionText
 	s.note.Hide()
-	s.title = widget.NewLabelWithStyle("Picture", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title = widget.NewLabelWithStyle(T("Picture"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title := s.title
 	// The link on a line of its own and the buttons under it: side by side
 	// they made the column wider than a 1200-pixel window leaves it.
@@ -141,7 +141,7 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 func linkSyntax(text string) error {
 	u, err := url.Parse(strings.TrimSpace(text))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errors.New("a link starts with http:// or https://")
+		return errors.New(T("a link starts with http:// or https://"))
 	}
 	return nil
 }
@@ -203,11 +203,10 @@ func (s *SourcePanel) startCheck(link string) {
 				s.setInfo(linkProblem(err), widget.DangerImportance)
 				s.picked(0, 0)
 			} else {
-				s.setInfo(fmt.Sprintf("✓ A picture, %d × %d pixels (%s). The server fetches it itself when the job starts.",
-					info.Width, info.Height, strings.ToUpper(info.Format)), widget.SuccessImportance)
+				s.setInfo(Tf("✓ A picture, %d × %d pixels (%s). The server fetches it itself when the job starts.", info.Width, info.Height, strings.ToUpper(info.Format)), widget.SuccessImportance)
 				// The box says a picture is chosen: a link's is not
 				// downloaded here, only checked.
-				s.hint.SetText(fmt.Sprintf("The picture at the link (%d × %d) is chosen.", info.Width, info.Height))
+				s.hint.SetText(Tf("The picture at the link (%d × %d) is chosen.", info.Width, info.Height))
 				s.picked(info.Width, info.Height)
 			}
 			waiters := s.link.waiters
@@ -247,7 +246,7 @@ func (s *SourcePanel) WhenLinkChecked(f func(info client.LinkInfo, err error, ok
 // what to do; it names the link.
 func linkProblem(err error) string {
 	var le *client.LinkError
-	link, host := "this link", "the site"
+	link, host := T("this link"), T("the site")
 	if errors.As(err, &le) {
 		link = shortLink(le.Link)
 		if u, perr := url.Parse(le.Link); perr == nil && u.Hostname() != "" {
@@ -256,23 +255,23 @@ func linkProblem(err error) string {
 	}
 	switch {
 	case errors.Is(err, client.ErrLinkInvalid):
-		return link + " is not a web address: a link starts with http:// or https://."
+		return Tf("%s is not a web address: a link starts with http:// or https://.", link)
 	case errors.Is(err, client.ErrLinkLocal):
-		return link + " is on your own computer or network, which ModelsLab cannot reach. Choose the picture as a file instead (Browse…)."
+		return Tf("%s is on your own computer or network, which ModelsLab cannot reach. Choose the picture as a file instead (Browse…).", link)
 	case errors.Is(err, client.ErrLinkUnreachable):
-		return "Nothing answered at " + link + ". Check the link, and that you are online: open it in your browser. If it opens there, download the picture and choose the file instead."
+		return Tf("Nothing answered at %s. Check the link, and that you are online: open it in your browser. If it opens there, download the picture and choose the file instead.", link)
 	case errors.Is(err, client.ErrLinkStatus) && (le.Status == 404 || le.Status == 410):
-		return "There is no picture at " + link + ": " + host + " answered \"not found\". Copy the link again: in your browser, right-click the picture and choose \"Copy image address\"."
+		return Tf("There is no picture at %s: %s answered \"not found\". Copy the link again: in your browser, right-click the picture and choose \"Copy image address\".", link, host)
 	case errors.Is(err, client.ErrLinkStatus) && (le.Status == 401 || le.Status == 403):
-		return host + " does not let other programs fetch " + link + ". Download the picture and choose the file instead (Browse…)."
+		return Tf("%s does not let other programs fetch %s. Download the picture and choose the file instead (Browse…).", host, link)
 	case errors.Is(err, client.ErrLinkStatus):
-		return fmt.Sprintf("%s answered %s with an error (HTTP %d), so the server could not fetch the picture either. Try again later, or download it and choose the file.", host, link, le.Status)
+		return Tf("%s answered %s with an error (HTTP %d), so the server could not fetch the picture either. Try again later, or download it and choose the file.", host, link, le.Status)
 	case errors.Is(err, client.ErrLinkNotPicture):
-		return link + " leads to a web page, not to a picture. In your browser, right-click the picture itself, choose \"Copy image address\", and paste that here."
+		return Tf("%s leads to a web page, not to a picture. In your browser, right-click the picture itself, choose \"Copy image address\", and paste that here.", link)
 	case errors.Is(err, client.ErrLinkTooLarge):
-		return "The picture at " + link + " is too large for the service. Download it, make a smaller copy, and choose that file."
+		return Tf("The picture at %s is too large for the service. Download it, make a smaller copy, and choose that file.", link)
 	}
-	return "The link could not be checked: " + plainError(err) + "."
+	return Tf("The link could not be checked: %s.", plainError(err))
 }
 
 // linkSummary says in one short sentence that a link gave no picture,
@@ -280,9 +279,9 @@ func linkProblem(err error) string {
 func linkSummary(err error) string {
 	var le *client.LinkError
 	if !errors.As(err, &le) {
-		return "the link could not be checked. See the note under it."
+		return T("the link could not be checked. See the note under it.")
 	}
-	return shortLink(le.Link) + " gave no picture. The note under the link says why."
+	return Tf("%s gave no picture. The note under the link says why.", shortLink(le.Link))
 }
 
 // shortLink is a link short enough for a sentence.
@@ -300,7 +299,7 @@ const dropHere = "Drop a picture here"
 
 func (s *SourcePanel) previewChanged() {
 	s.preview.Refresh()
-	s.hint.SetText(dropHere) // a link checked says otherwise, once checked
+	s.hint.SetText(T(dropHere)) // a link checked says otherwise, once checked
 	if s.preview.Image == nil {
 		s.empty.Show()
 	} else {
@@ -344,7 +343,7 @@ func (s *SourcePanel) Chosen() (file, link string, err error) {
 	}
 	text := strings.TrimSpace(s.URL.Text)
 	if text == "" {
-		return "", "", errors.New("Choose a picture first: type a link, browse, paste, or drop a file on the window.")
+		return "", "", errors.New(T("Choose a picture first: type a link, browse, paste, or drop a file on the window."))
 	}
 	if err := linkSyntax(text); err != nil {
 		return "", "", fmt.Errorf("The picture's link is not valid: %v.", err)
@@ -358,7 +357,7 @@ func (s *SourcePanel) SetFile(path string) {
 	s.URL.SetText("")
 	s.stopCheck()
 	s.file = path
-	s.setInfo("Reading "+filepath.Base(path)+"…", widget.MediumImportance)
+	s.setInfo(Tf("Reading %s…", filepath.Base(path)), widget.MediumImportance)
 	go func() {
 		// The preview is never shown larger than this: the picture is
 		// scaled to it as it is decoded, within the shared memory budget.
@@ -379,8 +378,7 @@ func (s *SourcePanel) SetFile(path string) {
 			}
 			s.preview.Image = img
 			s.previewChanged()
-			s.setInfo(fmt.Sprintf("%s, %d × %d pixels. It is uploaded with the job; the uploaded copy is kept 24 hours.",
-				filepath.Base(path), info.Width, info.Height), widget.MediumImportance)
+			s.setInfo(Tf("%s, %d × %d pixels. It is uploaded with the job; the uploaded copy is kept 24 hours.", filepath.Base(path), info.Width, info.Height), widget.MediumImportance)
 			s.picked(info.Width, info.Height)
 		})
 	}()
@@ -395,27 +393,26 @@ const previewSide = 1024
 func pictureProblem(name string, err error) string {
 	switch {
 	case errors.Is(err, picture.ErrNotRegular):
-		return name + " is not an ordinary file (it may be a pipe or a device), so Vivify cannot read a picture from it. Choose a picture file."
+		return Tf("%s is not an ordinary file (it may be a pipe or a device), so Vivify cannot read a picture from it. Choose a picture file.", name)
 	case errors.Is(err, picture.ErrTooLarge):
-		return name + " is too large to open safely (" + strings.TrimPrefix(err.Error(), picture.ErrTooLarge.Error()+": ") +
-			"). Make a smaller copy of it in an image editor, or choose another picture."
+		return Tf("%s is too large to open safely (%s). Make a smaller copy of it in an image editor, or choose another picture.", name, strings.TrimPrefix(err.Error(), picture.ErrTooLarge.Error()+": "))
 	case errors.Is(err, os.ErrNotExist):
-		return name + " is no longer there. It may have been moved or deleted; choose it again."
+		return Tf("%s is no longer there. It may have been moved or deleted; choose it again.", name)
 	case errors.Is(err, os.ErrPermission):
-		return "Vivify is not allowed to read " + name + ". Choose a picture from a folder you can open."
+		return Tf("Vivify is not allowed to read %s. Choose a picture from a folder you can open.", name)
 	case errors.Is(err, picture.ErrDamaged):
-		return name + " looks like a picture but is damaged. Open it in an image editor and save it again, or choose another."
+		return Tf("%s looks like a picture but is damaged. Open it in an image editor and save it again, or choose another.", name)
 	}
-	return name + " is not a picture Vivify can read. Choose a PNG, JPEG, GIF or WebP picture."
+	return Tf("%s is not a picture Vivify can read. Choose a PNG, JPEG, GIF or WebP picture.", name)
 }
 
 func (s *SourcePanel) browse() {
-	title := "Choose a picture"
-	if s.title.Text == "Last frame" {
-		title = "Choose the picture the video ends on"
+	title := T("Choose a picture")
+	if s.title.Text == T("Last frame") {
+		title = T("Choose the picture the video ends on")
 	}
 	s.dialogs.choose(s.win, picker.Request{Kind: picker.Open, Title: title, Start: picker.InPictures,
-		Filters: []picker.Filter{pictureFilter}}, s.SetFile)
+		Filters: []picker.Filter{pictureFilter()}}, s.SetFile)
 }
 
 func (s *SourcePanel) paste() {
@@ -430,6 +427,6 @@ func (s *SourcePanel) paste() {
 	case text != "" && client.IsImageFile(text):
 		s.SetFile(text)
 	default:
-		s.info.SetText("The clipboard holds no link or picture file.")
+		s.info.SetText(T("The clipboard holds no link or picture file."))
 	}
 }

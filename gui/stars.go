@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -49,22 +48,21 @@ func (w *Window) removeOthers(set string) {
 		}
 	}
 	if len(keep) == 0 || len(remove) == 0 {
-		msg := "Star the takes to keep first (the star beside a video's name): Remove the others removes the takes not starred."
+		msg := T("Star the takes to keep first (the star beside a video's name): Remove the others removes the takes not starred.")
 		if len(remove) == 0 {
-			msg = "Every take of this set is starred or still being made: there is nothing to remove."
+			msg = T("Every take of this set is starred or still being made: there is nothing to remove.")
 		}
-		d := dialog.NewInformation("Remove the others", msg, w.win)
+		d := dialog.NewInformation(T("Remove the others"), msg, w.win)
 		w.deps.dialogs.Show(d)
 		return
 	}
 	var names []string
 	for _, j := range remove {
-		names = append(names, fmt.Sprintf("take %d (%s)", j.Take, madeWith(j)))
+		names = append(names, Tf("take %d (%s)", j.Take, madeWith(j)))
 	}
-	msg := widget.NewLabel(fmt.Sprintf("%s will be moved to the library's trash, with their versions. The starred ones stay. "+
-		"Undo brings them back; Vivify empties its trash after 30 days.", strings.Join(names, ", ")))
+	msg := widget.NewLabel(Tf("%s will be moved to the library's trash, with their versions. The starred ones stay. Undo brings them back; Vivify empties its trash after 30 days.", strings.Join(names, ", ")))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(fmt.Sprintf("Remove %d takes?", len(remove)), "Remove", "Cancel", msg, func(ok bool) {
+	d := dialog.NewCustomConfirm(Tn("Remove %d takes?", len(remove), len(remove)), T("Remove"), T("Cancel"), msg, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -79,7 +77,7 @@ func (w *Window) removeOthers(set string) {
 					w.deps.dialogs.ShowError(err, w.win)
 				}
 				if len(removed.IDs) > 0 {
-					w.offerUndo(fmt.Sprintf("%d takes moved to the library's trash.", len(removed.IDs)), removed)
+					w.offerUndo(Tn("%d takes moved to the library's trash.", len(removed.IDs), len(removed.IDs)), removed)
 				}
 			})
 		}()
@@ -91,7 +89,7 @@ func (w *Window) removeOthers(set string) {
 // offerUndo says msg in the status line with an Undo button, for a while.
 func (w *Window) offerUndo(msg string, r jobs.Removed) {
 	w.inform(msg)
-	w.undo.SetText("Undo")
+	w.undo.SetText(T("Undo"))
 	w.undo.OnTapped = func() {
 		w.undo.Hide()
 		go func() {
@@ -102,7 +100,7 @@ func (w *Window) offerUndo(msg string, r jobs.Removed) {
 					return
 				}
 				w.gallery.Load(w.deps.Engine.Jobs())
-				w.inform("The takes are back.")
+				w.inform(T("The takes are back."))
 			})
 		}()
 	}
@@ -115,8 +113,8 @@ func (w *Window) setOpened(set string) {
 	a := w.gallery.setActions
 	a.Objects = nil
 	if set != "" {
-		compare := widget.NewButtonWithIcon("Compare takes", theme.ViewFullScreenIcon(), func() { w.compareSet(set) })
-		remove := widget.NewButtonWithIcon("Remove the others", theme.DeleteIcon(), func() { w.removeOthers(set) })
+		compare := widget.NewButtonWithIcon(T("Compare takes"), theme.ViewFullScreenIcon(), func() { w.compareSet(set) })
+		remove := widget.NewButtonWithIcon(T("Remove the others"), theme.DeleteIcon(), func() { w.removeOthers(set) })
 		a.Objects = []fyne.CanvasObject{compare, remove}
 	}
 	a.Refresh()

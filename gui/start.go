@@ -3,7 +3,6 @@ package gui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log"
 	"os"
@@ -68,6 +67,9 @@ func Run(a fyne.App, o StartOptions) {
 	if o.Exit == nil {
 		o.Exit = os.Exit
 	}
+	// Every word is made in the language chosen in Settings, else the
+	// system's; so it is chosen before any widget is.
+	applyLanguage(a.Preferences().String(PrefLanguage))
 	// The mode is the one chosen last time, unless the command line asks
 	// for practice.
 	o.Practice = o.Practice || a.Preferences().Bool(prefPractice)
@@ -270,9 +272,7 @@ func (s *starter) shutdown() {
 
 // showInUse says the library is open in another copy that did not answer.
 func (s *starter) showInUse() {
-	s.showProblem("Vivify is already open with the library in "+s.o.Library+", but that copy did not answer. "+
-		"If it is still starting, wait a moment and open Vivify again; if its window is stuck or gone, "+
-		"end it (or restart the computer) first. Two copies never work on one library at once, so no video is made twice.", false)
+	s.showProblem(Tf("Vivify is already open with the library in %s, but that copy did not answer. If it is still starting, wait a moment and open Vivify again; if its window is stuck or gone, end it (or restart the computer) first. Two copies never work on one library at once, so no video is made twice.", s.o.Library), false)
 }
 
 // showLibraryProblem says why the library cannot be opened and offers
@@ -286,16 +286,16 @@ func (s *starter) showLibraryProblem(err error) {
 func (s *starter) showProblem(msg string, chooseFolder bool) {
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
-	title := widget.NewLabelWithStyle("Vivify cannot start", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(T("Vivify cannot start"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	if chooseFolder {
-		title.SetText("Vivify cannot open its library")
+		title.SetText(T("Vivify cannot open its library"))
 	}
-	quit := widget.NewButton("Quit", func() { s.win.Close() })
+	quit := widget.NewButton(T("Quit"), func() { s.win.Close() })
 	buttons := container.NewHBox(quit)
 	if chooseFolder {
-		retry := widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { s.tryLibrary(s.o.Library) })
-		choose := widget.NewButtonWithIcon("Choose another folder…", theme.FolderOpenIcon(), func() {
-			r := picker.Request{Kind: picker.Folder, Title: "Choose the folder for Vivify's videos", Start: picker.InVideos}
+		retry := widget.NewButtonWithIcon(T("Try again"), theme.ViewRefreshIcon(), func() { s.tryLibrary(s.o.Library) })
+		choose := widget.NewButtonWithIcon(T("Choose another folder…"), theme.FolderOpenIcon(), func() {
+			r := picker.Request{Kind: picker.Folder, Title: T("Choose the folder for Vivify's videos"), Start: picker.InVideos}
 			if s.dialogs == nil {
 				s.dialogs = &Dialogs{pick: s.o.Pick}
 			}
@@ -340,23 +340,21 @@ func LibraryProblemText(dir string, err error) string {
 	var why string
 	switch {
 	case errors.Is(err, fs.ErrPermission):
-		why = "Vivify is not allowed to write there."
+		why = T("Vivify is not allowed to write there.")
 	case errors.Is(err, fs.ErrExist), errors.Is(err, syscall.ENOTDIR):
-		why = "Something that is not a folder is in the way."
+		why = T("Something that is not a folder is in the way.")
 	case errors.Is(err, fs.ErrNotExist):
-		why = "The folder, or a folder above it, is missing: a disk may have been unplugged."
+		why = T("The folder, or a folder above it, is missing: a disk may have been unplugged.")
 	default:
-		why = "The system said: " + plainError(err) + "."
+		why = Tf("The system said: %s.", plainError(err))
 	}
-	return fmt.Sprintf("Your videos are kept in %s, and that folder cannot be used. %s\n\n"+
-		"Choose another folder for your videos, or fix this one and try again. Nothing in it has been changed.",
-		filepath.Clean(dir), why)
+	return Tf("Your videos are kept in %s, and that folder cannot be used. %s\n\nChoose another folder for your videos, or fix this one and try again. Nothing in it has been changed.", filepath.Clean(dir), why)
 }
 
 // ProblemText is a sentence for what failed, from the operation and its
 // error.
 func ProblemText(op string, err error) string {
-	return "Vivify could not " + op + ". " + capitalise(plainError(err)) + "."
+	return Tf("Vivify could not %s. %s.", op, capitalise(plainError(err)))
 }
 
 // plainError is err's text without Go's "open /x/y:" prefixes.

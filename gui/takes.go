@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +26,16 @@ const PrefAskAbove = "ask.above"
 const defaultAskAbove = 2.0
 
 // askChoices are the limits Settings offers, as they are shown.
-var askChoices = []string{"Never ask", "0.5 credits", "1 credit", "2 credits", "5 credits", "10 credits", "25 credits"}
+var askLimits = []float64{0, 0.5, 1, 2, 5, 10, 25}
+
+// askChoices are askLimits as Settings shows them.
+func askChoices() []string {
+	out := []string{T("Never ask")}
+	for _, v := range askLimits[1:] {
+		out = append(out, costWords(jobs.Cost{Amount: v}, false))
+	}
+	return out
+}
 
 // takes is the row beside Generate: how many takes, or which models to try
 // the picture with, and the price of what Generate would send.
@@ -47,9 +55,13 @@ type takes struct {
 
 func newTakes(w *Window) *takes {
 	t := &takes{w: w}
-	t.count = widget.NewSelect([]string{"1 take", "2 takes", "3 takes", "4 takes"}, func(string) { t.changed() })
-	t.count.Selected = "1 take"
-	t.try = widget.NewButtonWithIcon("Try with…", theme.ListIcon(), t.chooseModels)
+	var counts []string
+	for n := 1; n <= jobs.MaxTakes; n++ {
+		counts = append(counts, Tn("%d takes", n, n))
+	}
+	t.count = widget.NewSelect(counts, func(string) { t.changed() })
+	t.count.Selected = counts[0]
+	t.try = widget.NewButtonWithIcon(T("Try with…"), theme.ListIcon(), t.chooseModels)
 	t.tried = widget.NewLabel("")
 	t.tried.Truncation = fyne.TextTruncateEllipsis
 	t.tried.Hide()
@@ -59,7 +71,7 @@ func newTakes(w *Window) *takes {
 	t.price = widget.NewLabel("")
 	t.price.Wrapping = fyne.TextWrapWord
 	t.price.SizeName = theme.SizeNameCaptionText
-	left := container.NewHBox(widget.NewLabel("Takes"), t.count)
+	left := container.NewHBox(widget.NewLabel(T("Takes")), t.count)
 	t.row = container.NewVBox(t.price, container.NewBorder(nil, nil, left, container.NewHBox(t.clear, t.try), t.tried))
 	return t
 }
@@ -87,7 +99,7 @@ func (t *takes) setModels(models []client.Model) {
 		for _, m := range models {
 			names = append(names, m.ShortName())
 		}
-		t.tried.SetText(fmt.Sprintf("%d models: %s", len(models), strings.Join(names, ", ")))
+		t.tried.SetText(Tn("%d models: %s", len(models), len(models), strings.Join(names, ", ")))
 		t.tried.Show()
 		t.clear.Show()
 		t.count.Disable()
@@ -121,7 +133,7 @@ func (t *takes) chooseModels() {
 	}
 	update := func() {
 		n := count()
-		note.SetText(fmt.Sprintf("%d chosen: choose 2 to 4. Each makes one take of the same picture and prompt.", n))
+		note.SetText(Tf("%d chosen: choose 2 to 4. Each makes one take of the same picture and prompt.", n))
 		if n < 2 || n > jobs.MaxTakes {
 			note.Importance = widget.WarningImportance
 		} else {
@@ -139,7 +151,7 @@ func (t *takes) chooseModels() {
 	list := container.NewVBox()
 	var models []client.Model
 	for _, fam := range client.Families {
-		list.Add(widget.NewLabelWithStyle(familyNames[fam], fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		list.Add(widget.NewLabelWithStyle(T(familyNames[fam]), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, m := range client.ModelsOf(fam) {
 			c := widget.NewCheck(modelLine(m), func(bool) { update() })
 			c.Checked = chosen[string(m.Family)+"|"+m.ID]
@@ -149,7 +161,7 @@ func (t *takes) chooseModels() {
 		}
 	}
 	var d dialog.Dialog
-	ok = widget.NewButtonWithIcon("Try these", theme.ConfirmIcon(), func() {
+	ok = widget.NewButtonWithIcon(T("Try these"), theme.ConfirmIcon(), func() {
 		var picked []client.Model
 		for i, c := range checks {
 			if c.Checked {
@@ -160,10 +172,10 @@ func (t *takes) chooseModels() {
 		t.setModels(picked)
 	})
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	cancel := widget.NewButton(T("Cancel"), func() { d.Hide() })
 	update()
 	body := container.NewBorder(note, container.NewHBox(cancel, ok), nil, nil, container.NewVScroll(list))
-	d = dialog.NewCustomWithoutButtons("Try the picture with other models", body, w.win)
+	d = dialog.NewCustomWithoutButtons(T("Try the picture with other models"), body, w.win)
 	w.deps.dialogs.Show(d)
 	d.Resize(fitDialog(w.win, fyne.NewSize(720, 600)))
 }
@@ -257,10 +269,10 @@ func (t *takes) estimate(reqs []client.Request) (words string, total float64, kn
 		if m, ok := r.Model(); ok {
 			name = m.ShortName()
 			if r.Family.Or() == client.FamilyPremium {
-				name += fmt.Sprintf(", %g s", m.Seconds(r))
+				name += Tf(", %g s", m.Seconds(r))
 			}
 			if r.Family.Or() == client.FamilyHD {
-				name += fmt.Sprintf(", %dp", r.Resolution)
+				name += Tf(", %dp", r.Resolution)
 			}
 		}
 		c, ok := t.w.deps.Engine.CostFor(r, practice)
@@ -286,26 +298,26 @@ func (t *takes) estimate(reqs []client.Request) (words string, total float64, kn
 	var b strings.Builder
 	switch {
 	case len(parts) == 1 && parts[0].n == 1 && known:
-		fmt.Fprintf(&b, "Price: about %s, what your last %s video cost.", unit(total), parts[0].name)
+		b.WriteString(Tf("Price: about %s, what your last %s video cost.", unit(total), parts[0].name))
 	case len(parts) == 1 && known:
-		fmt.Fprintf(&b, "Price: about %s for %d takes (%s each, what your last %s video cost).", unit(total), parts[0].n, creditNumber(parts[0].each, 0), parts[0].name)
+		b.WriteString(Tn("Price: about %s for %d takes (%s each, what your last %s video cost).", parts[0].n, unit(total), parts[0].n, creditNumber(parts[0].each, 0), parts[0].name))
 	case len(parts) > 0:
 		var each []string
 		for _, p := range parts {
-			each = append(each, fmt.Sprintf("%s %s", p.name, creditNumber(p.each*float64(p.n), 0)))
+			each = append(each, Tf("%s %s", p.name, creditNumber(p.each*float64(p.n), 0)))
 		}
-		fmt.Fprintf(&b, "Price: about %s (%s).", unit(total), strings.Join(each, ", "))
+		b.WriteString(Tf("Price: about %s (%s).", unit(total), strings.Join(each, ", ")))
 	}
 	if len(unknown) > 0 {
 		if b.Len() > 0 {
 			b.WriteString(" ")
 		} else {
-			b.WriteString("Price: ")
+			b.WriteString(T("Price: "))
 		}
-		fmt.Fprintf(&b, "not measured yet for %s: Vivify learns a price from your first video of it.", strings.Join(unknown, "; "))
+		b.WriteString(Tf("not measured yet for %s: Vivify learns a price from your first video of it.", strings.Join(unknown, "; ")))
 	}
 	if known && t.balanceKnown {
-		fmt.Fprintf(&b, " The balance after: about %s.", creditNumber(max(0, t.balance-total), 1))
+		b.WriteString(Tf(" The balance after: about %s.", creditNumber(max(0, t.balance-total), 1)))
 	}
 	return b.String(), total, known
 }
@@ -365,21 +377,21 @@ func (t *takes) confirm(specs []jobs.Spec, send func()) {
 		send()
 		return
 	}
-	what := "this video"
+	what := T("this video")
 	if len(specs) > 1 {
-		what = fmt.Sprintf("these %d takes", len(specs))
+		what = Tn("these %d takes", len(specs), len(specs))
 	}
-	why := fmt.Sprintf("It is more than the %s you asked to be asked about (Settings).", costWords(jobs.Cost{Amount: limit}, t.w.Practice()))
+	why := Tf("It is more than the %s you asked to be asked about (Settings).", costWords(jobs.Cost{Amount: limit}, t.w.Practice()))
 	if !known {
-		why = "Vivify does not know yet what all of them cost, and you asked to be asked above " + costWords(jobs.Cost{Amount: limit}, t.w.Practice()) + " (Settings)."
+		why = Tf("Vivify does not know yet what all of them cost, and you asked to be asked above %s (Settings).", costWords(jobs.Cost{Amount: limit}, t.w.Practice()))
 	}
 	msg := widget.NewLabel(words + "\n\n" + why)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Send "+what+"?", "Send", "Don't send", msg, func(yes bool) {
+	d := dialog.NewCustomConfirm(Tf("Send %s?", what), T("Send"), T("Don't send"), msg, func(yes bool) {
 		if yes {
 			send()
 		} else {
-			t.w.say("Nothing was sent.")
+			t.w.say(T("Nothing was sent."))
 			t.w.message.Importance = widget.MediumImportance
 		}
 	}, t.w.win)
@@ -390,29 +402,23 @@ func (t *takes) confirm(specs []jobs.Spec, send func()) {
 // askChoice is the Settings choice for limit.
 func askChoice(limit float64) string {
 	if limit <= 0 {
-		return askChoices[0]
-	}
-	for _, c := range askChoices[1:] {
-		if v, err := strconv.ParseFloat(strings.Fields(c)[0], 64); err == nil && v == limit {
-			return c
-		}
+		return T("Never ask")
 	}
 	return costWords(jobs.Cost{Amount: limit}, false)
 }
 
 // newAskSetting is Settings' "Ask me before spending more than …".
 func newAskSetting() fyne.CanvasObject {
-	sel := widget.NewSelect(askChoices, func(c string) {
-		limit := 0.0
-		if c != askChoices[0] {
-			limit, _ = strconv.ParseFloat(strings.Fields(c)[0], 64)
+	var sel *widget.Select
+	sel = widget.NewSelect(askChoices(), func(string) {
+		if i := sel.SelectedIndex(); i >= 0 {
+			fyne.CurrentApp().Preferences().SetFloat(PrefAskAbove, askLimits[i])
 		}
-		fyne.CurrentApp().Preferences().SetFloat(PrefAskAbove, limit)
 	})
 	sel.Selected = askChoice(askAbove())
-	help := widget.NewLabel("Before a video or a set of takes is sent, Vivify says what it will cost. Above this, it asks first.")
+	help := widget.NewLabel(T("Before a video or a set of takes is sent, Vivify says what it will cost. Above this, it asks first."))
 	help.Wrapping = fyne.TextWrapWord
 	help.SizeName = theme.SizeNameCaptionText
-	return container.NewVBox(widget.NewLabelWithStyle("Spending", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewBorder(nil, nil, widget.NewLabel("Ask me before spending more than"), nil, sel), help)
+	return container.NewVBox(widget.NewLabelWithStyle(T("Spending"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, widget.NewLabel(T("Ask me before spending more than")), nil, sel), help)
 }

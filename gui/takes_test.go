@@ -50,7 +50,7 @@ func TestFourTakesFromTheWindow(t *testing.T) {
 	w, q, _ := practiceWindow(t)
 	fyne.CurrentApp().Preferences().SetFloat(PrefAskAbove, 0)
 	smallTakes(t, w, q)
-	w.takes.count.SetSelected("4 takes")
+	w.takes.count.SetSelected(Tn("%d takes", 4, 4))
 	w.Generate()
 	list := waitDone(t, w, q, 4)
 	seeds := map[int64]bool{}
@@ -180,7 +180,7 @@ func TestPriceFirst(t *testing.T) {
 			strings.Contains(w.takes.price.Text, "The balance after: about 99.6.")
 	})
 	q.until(t, 5*time.Second, "today's total", func() bool { return strings.Contains(w.status.Text, "spent today: 0.2 practice credits") })
-	w.takes.count.SetSelected("4 takes")
+	w.takes.count.SetSelected(Tn("%d takes", 4, 4))
 	if p := w.takes.price.Text; !strings.Contains(p, "about 0.8 practice credits for 4 takes (0.2 each") {
 		t.Fatalf("4 takes: %q", p)
 	}
@@ -200,8 +200,8 @@ func TestPriceFirst(t *testing.T) {
 	tapButton(t, w.Fyne().Canvas().Overlays().Top(), "Send")
 	waitDone(t, w, q, 5)
 	// Another setting's price is its own: HD at 480p was never made.
-	w.takes.count.SetSelected("1 take")
-	w.Params().Family.SetSelected(familyNames[client.FamilyHD])
+	w.takes.count.SetSelected(Tn("%d takes", 1, 1))
+	w.Params().Family.SetSelected(T(familyNames[client.FamilyHD]))
 	if p := w.takes.price.Text; !strings.Contains(p, "not measured yet for Wan 2.2 HD") {
 		t.Fatalf("HD: %q", p)
 	}

@@ -130,7 +130,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		if w.takes != nil {
 			w.takes.updatePrice()
 		}
-		if w.message != nil && strings.HasPrefix(w.message.Text, settingsNeedAttention) {
+		if w.message != nil && strings.HasPrefix(w.message.Text, T(settingsNeedAttention)) {
 			if _, err := w.params.Request("https://upload.invalid/"); err == nil || onlyEndImage(err) {
 				w.say("") // corrected: the message is no longer true
 			}
@@ -166,14 +166,14 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		}
 		w.compareJobs(list)
 	}
-	w.details.OnSaved = func(path string) { w.inform("Saved: " + path) }
+	w.details.OnSaved = func(path string) { w.inform(Tf("Saved: %s", path)) }
 	w.details.OnSay = w.inform
 	w.status = widget.NewLabel("")
 	w.message = widget.NewLabel("")
 	w.message.Wrapping = fyne.TextWrapWord
 	w.message.Importance = widget.DangerImportance
 	w.message.Hide()
-	w.gen = widget.NewButtonWithIcon("Generate   "+shortcutText("Enter"), theme.MediaPlayIcon(), w.Generate)
+	w.gen = widget.NewButtonWithIcon(Tf("Generate   %s", shortcutText()), theme.MediaPlayIcon(), w.Generate)
 	w.gen.Importance = widget.HighImportance
 
 	form := container.NewVScroll(container.NewVBox(w.source.Content(), w.endFrame.Content(), widget.NewSeparator(), w.presets.Content(), w.params.Content()))
@@ -206,24 +206,24 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.balance = widget.NewLabel("")
 	w.keys = NewKeySettings(deps, func(b string) { w.balance.SetText(b) })
 	w.keys.OnCheckFailed = func(text string) {
-		w.balance.SetText("Key not checked")
+		w.balance.SetText(T("Key not checked"))
 		if !strings.Contains(text, "Settings") {
-			text += " Open Settings to check it again."
+			text += T(" Open Settings to check it again.")
 		}
 		w.notice(text)
 	}
 	w.keys.OnChecked = func() { w.notice("") }
-	w.banner = widget.NewLabelWithStyle("Practice mode: videos are simulated on this computer and cost nothing.",
+	w.banner = widget.NewLabelWithStyle(T("Practice mode: videos are simulated on this computer and cost nothing."),
 		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	w.banner.Importance = widget.WarningImportance
-	w.credits = widget.NewLabel("Real videos use credits")
+	w.credits = widget.NewLabel(T("Real videos use credits"))
 	w.credits.Importance = widget.LowImportance
 	w.noticeLine = widget.NewLabel("")
 	w.noticeLine.Importance = widget.WarningImportance
 	w.noticeLine.Truncation = fyne.TextTruncateEllipsis
 	w.noticeLine.Hide()
 	w.status.Truncation = fyne.TextTruncateEllipsis
-	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), w.ShowSettings)
+	settings := widget.NewButtonWithIcon(T("Settings"), theme.SettingsIcon(), w.ShowSettings)
 	about := widget.NewButtonWithIcon("", theme.InfoIcon(), w.ShowAbout)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.credits, w.balance, settings, about), w.banner)
 	w.updateLink = widget.NewHyperlink("", nil)
@@ -234,7 +234,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	// News ("Saved: …") and warnings take the status line's place while
 	// they show, rather than a line of their own: the window above does
 	// not jump when they come and go.
-	w.undo = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), nil)
+	w.undo = widget.NewButtonWithIcon(T("Undo"), theme.ContentUndoIcon(), nil)
 	w.undo.Hide()
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(w.undo, w.problemsButton, w.updateLink), container.NewStack(w.status, w.noticeLine))
 	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer()))
@@ -324,16 +324,16 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 func (w *Window) close() {
 	if w.details.finish.Exporting() {
 		// A version half made is lost on quitting: ask first.
-		d := dialog.NewConfirm("A version is still being made",
-			"If Vivify quits now, the version being made is not kept (the video and its other versions are). Quit anyway?",
+		d := dialog.NewConfirm(T("A version is still being made"),
+			T("If Vivify quits now, the version being made is not kept (the video and its other versions are). Quit anyway?"),
 			func(quit bool) {
 				if quit {
 					w.details.finish.cancelExport()
 					w.quit()
 				}
 			}, w.win)
-		d.SetConfirmText("Quit")
-		d.SetDismissText("Keep making it")
+		d.SetConfirmText(T("Quit"))
+		d.SetDismissText(T("Keep making it"))
 		w.deps.dialogs.Show(d)
 		return
 	}
@@ -391,12 +391,11 @@ func (w *Window) videoNote() {
 	m := w.params.ChosenModel()
 	r := w.params.read()
 	vw, vh := m.Size(r)
-	text := fmt.Sprintf("The video: %d × %d pixels, %.1f seconds.", vw, vh, m.Seconds(r))
+	text := Tf("The video: %d × %d pixels, %.1f seconds.", vw, vh, m.Seconds(r))
 	long := max(w.picW, w.picH)
 	want := max(vw, vh)
 	if long*4 < want*3 { // under three quarters of the video's size
-		text += fmt.Sprintf(" This picture is small (%d × %d): the video will look soft. A picture at least %d pixels on its long side looks best.",
-			w.picW, w.picH, want)
+		text += Tf(" This picture is small (%d × %d): the video will look soft. A picture at least %d pixels on its long side looks best.", w.picW, w.picH, want)
 		w.source.SetNote(text, true)
 		return
 	}
@@ -431,7 +430,7 @@ func (w *Window) costNote(m client.Model) string {
 		return ""
 	}
 	c.Before, c.After = 0, 0 // the balances are the video's story, told in its details
-	return fmt.Sprintf("Last video: %s (%s).", costWords(c, w.Practice()), c.At.Format("2 Jan 2006"))
+	return Tf("Last video: %s (%s).", costWords(c, w.Practice()), dateWords(c.At))
 }
 
 func (w *Window) Fyne() fyne.Window    { return w.win }
@@ -506,12 +505,12 @@ func (w *Window) notify(e jobs.Event) {
 	if w.focused.Load() {
 		return
 	}
-	n := fyne.NewNotification("Vivify", "The video from "+j.Source.Name+" is ready.")
+	n := fyne.NewNotification(T("Vivify"), Tf("The video from %s is ready.", j.Source.Name))
 	switch j.State {
 	case jobs.Failed, jobs.Interrupted:
-		n.Content = "The video from " + j.Source.Name + " could not be made."
+		n.Content = Tf("The video from %s could not be made.", j.Source.Name)
 		if j.Failure != nil {
-			n.Content += " " + j.Failure.Message
+			n.Content += " " + Tk(j.Failure.Message)
 		}
 	case jobs.Cancelled:
 		return
@@ -712,20 +711,19 @@ func (w *Window) restore(p fyne.Preferences) {
 // welcome is shown at the first start, when no key is kept: enter one, or
 // practise with simulated results.
 func (w *Window) welcome() {
-	msg := widget.NewLabel("To make videos, Vivify needs your ModelsLab API key. " +
-		"You can also practise first: the built-in sandbox makes simulated videos on this computer, for free.")
+	msg := widget.NewLabel(T("To make videos, Vivify needs your ModelsLab API key. You can also practise first: the built-in sandbox makes simulated videos on this computer, for free."))
 	msg.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
-	key := widget.NewButtonWithIcon("Enter my key", theme.AccountIcon(), func() {
+	key := widget.NewButtonWithIcon(T("Enter my key"), theme.AccountIcon(), func() {
 		d.Hide()
 		w.ShowSettings()
 		w.win.Canvas().Focus(w.keys.Entry) // ready for the key to be pasted
 	})
 	key.Importance = widget.HighImportance
-	practice := widget.NewButtonWithIcon("Practise for free", theme.MediaPlayIcon(), func() { d.Hide(); w.EnterPractice() })
+	practice := widget.NewButtonWithIcon(T("Practise for free"), theme.MediaPlayIcon(), func() { d.Hide(); w.EnterPractice() })
 	body := container.NewVBox(msg, container.NewCenter(container.NewHBox(key, practice)), widget.NewSeparator(), w.newUpdateSwitch())
 	fyne.CurrentApp().Preferences().SetBool(prefUpdatesAsked, true)
-	d = dialog.NewCustomWithoutButtons("Welcome to Vivify", body, w.win)
+	d = dialog.NewCustomWithoutButtons(T("Welcome to Vivify"), body, w.win)
 	d.Resize(fyne.NewSize(520, 240))
 	w.deps.dialogs.Show(d)
 }
@@ -746,23 +744,23 @@ func (w *Window) Presets() *Presets { return w.presets }
 func (w *Window) updateStatus() {
 	text := beingMade(w.deps.Engine.InFlight())
 	if w.Practice() {
-		text += " · practice mode"
+		text += T(" · practice mode")
 	}
 	if spent := w.deps.Engine.SpentToday(w.Practice()); spent > 0 {
-		text += " · spent today: " + costWords(jobs.Cost{Amount: spent}, w.Practice())
+		text += Tf(" · spent today: %s", costWords(jobs.Cost{Amount: spent}, w.Practice()))
 	}
-	w.status.SetText(text + " · library: " + w.deps.Engine.Library())
+	w.status.SetText(Tf("%s · library: %s", text, w.deps.Engine.Library()))
 }
 
 // beingMade says in words how many videos the server is making.
 func beingMade(n int) string {
 	switch n {
 	case 0:
-		return "No videos being made"
+		return T("No videos being made")
 	case 1:
-		return "1 video being made"
+		return T("1 video being made")
 	}
-	return fmt.Sprintf("%d videos being made", n)
+	return Tn("%d videos being made", n, n)
 }
 
 // Generate queues a job with the chosen image and the form's settings; the
@@ -772,7 +770,7 @@ func (w *Window) Generate() {
 		return // Ctrl+Enter behind a dialog or a menu: that has the keyboard
 	}
 	if !w.deps.Engine.HasClient() {
-		w.say("Real videos need your ModelsLab API key: enter it in Settings. Or turn on practice mode there to try Vivify for free.")
+		w.say(T("Real videos need your ModelsLab API key: enter it in Settings. Or turn on practice mode there to try Vivify for free."))
 		return
 	}
 	file, link, err := w.source.Chosen()
@@ -790,7 +788,7 @@ func (w *Window) Generate() {
 	if m := w.params.ChosenModel(); m.EndFrame {
 		endFile, endLink, err := w.endFrame.Chosen()
 		if err != nil {
-			w.say(m.Name + " needs the last frame too: choose the picture the video should end on.")
+			w.say(Tf("%s needs the last frame too: choose the picture the video should end on.", m.Name))
 			return
 		}
 		spec.EndFile, spec.Request.EndImage = endFile, endLink
@@ -802,7 +800,7 @@ func (w *Window) Generate() {
 		// The link is checked before it is sent: a link to no picture is
 		// said now, in words, not by the server a while later.
 		w.gen.Disable()
-		w.say("Checking the link…")
+		w.say(T("Checking the link…"))
 		w.message.Importance = widget.MediumImportance
 		w.source.WhenLinkChecked(func(_ client.LinkInfo, err error, ok bool) {
 			w.gen.Enable()
@@ -813,7 +811,7 @@ func (w *Window) Generate() {
 			case err != nil:
 				// What is wrong, and what to do, is said under the link;
 				// here, in short, that nothing was sent.
-				w.say("Nothing was sent: " + linkSummary(err))
+				w.say(Tf("Nothing was sent: %s", linkSummary(err)))
 				w.aboutPicture = true
 			default:
 				w.say("") // checked: the question, if any, comes next
@@ -845,16 +843,16 @@ const settingsNeedAttention = "Some settings need attention:"
 func attentionWords(err error) string {
 	var e *client.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return settingsNeedAttention + " " + err.Error()
+		return T(settingsNeedAttention) + " " + err.Error()
 	}
 	var msgs []string
 	for _, f := range e.Fields {
-		if f.Field == "end_image" || slices.Contains(msgs, f.Message) {
+		if f.Field == "end_image" || slices.Contains(msgs, fieldWords(f)) {
 			continue // the last frame says so beside itself
 		}
-		msgs = append(msgs, f.Message)
+		msgs = append(msgs, fieldWords(f))
 	}
-	return settingsNeedAttention + " " + strings.Join(msgs, " ")
+	return T(settingsNeedAttention) + " " + strings.Join(msgs, " ")
 }
 
 // add queues the job of spec; the job appears in the gallery at once.
@@ -916,7 +914,7 @@ func (w *Window) dropped(uris []fyne.URI) {
 	}
 	switch {
 	case len(files) == 0:
-		w.say("Only pictures can be dropped here (PNG, JPEG, GIF or WebP).")
+		w.say(T("Only pictures can be dropped here (PNG, JPEG, GIF or WebP)."))
 	case len(files) == 1:
 		w.source.SetFile(files[0])
 	default:
@@ -934,7 +932,7 @@ func (w *Window) dropped(uris []fyne.URI) {
 			}
 			w.deps.RunOnUI(func() {
 				if len(failed) > 0 {
-					w.say("These could not be added: " + strings.Join(failed, ", "))
+					w.say(Tf("These could not be added: %s", strings.Join(failed, ", ")))
 				} else {
 					w.say("")
 				}
@@ -943,16 +941,13 @@ func (w *Window) dropped(uris []fyne.URI) {
 	}
 }
 
-// shortcutText is how the system writes the shortcut of key with Ctrl
-// (Cmd on macOS).
-func shortcutText(key string) string {
+// shortcutText is how the system writes Generate's shortcut: Ctrl+Enter
+// (Cmd+Return on macOS), with the keys' names of the language.
+func shortcutText() string {
 	if runtime.GOOS == "darwin" {
-		if key == "Enter" {
-			key = "Return"
-		}
-		return "⌘+" + key
+		return "⌘+" + T("Return")
 	}
-	return "Ctrl+" + key
+	return Tf("Ctrl+%s", T("Enter"))
 }
 
 func firstNonEmpty(a, b string) string {
@@ -966,25 +961,25 @@ func firstNonEmpty(a, b string) string {
 func timeLeft(eng *jobs.Engine, j jobs.Job) string {
 	switch j.State {
 	case jobs.Preparing:
-		return fmt.Sprintf("uploading %d%%", int(j.Progress*100))
+		return Tf("uploading %d%%", int(j.Progress*100))
 	case jobs.Downloading:
-		return fmt.Sprintf("saving %d%%", int(j.Progress*100))
+		return Tf("saving %d%%", int(j.Progress*100))
 	case jobs.Processing, jobs.Submitting:
 		if est, ok := eng.Remaining(j.ID); ok {
 			if est.Overdue {
-				return "any moment now"
+				return T("any moment now")
 			}
-			return "about " + est.Left.Round(time.Second).String() + " left"
+			return Tf("about %s left", est.Left.Round(time.Second).String())
 		}
-		return "being made"
+		return T("being made")
 	case jobs.Queued:
 		if j.Note != "" {
-			return "waiting"
+			return T("waiting")
 		}
-		return "queued"
+		return T("queued")
 	case jobs.Failed, jobs.Interrupted:
 		if j.Failure != nil {
-			return j.Failure.Message
+			return Tk(j.Failure.Message)
 		}
 	}
 	return string(j.State)

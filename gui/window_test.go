@@ -411,8 +411,8 @@ func TestFormKeptAcrossRestartsForEveryModel(t *testing.T) {
 	for _, m := range client.Catalogue {
 		for _, prompt := range []string{"", "a heron lifts off"} {
 			p := w.Params()
-			p.Family.SetSelected(familyNames[m.Family])
-			p.Model.SetSelected(m.Label())
+			p.Family.SetSelected(T(familyNames[m.Family]))
+			p.Model.SetSelected(modelLabel(m))
 			if len(m.Durations) > 0 {
 				p.Duration.SetSelected(m.Durations[len(m.Durations)-1] + " s")
 			}
@@ -518,7 +518,7 @@ func TestEmptiedLinkClearsItsNote(t *testing.T) {
 // otherwise still asked for a picture to be dropped.
 func TestCheckedLinkFillsThePictureBox(t *testing.T) {
 	w, q, _ := practiceWindow(t)
-	if w.Source().hint.Text != dropHere {
+	if w.Source().hint.Text != T(dropHere) {
 		t.Fatalf("empty: %q", w.Source().hint.Text)
 	}
 	w.Source().URL.SetText(imageURL(t))
@@ -527,7 +527,7 @@ func TestCheckedLinkFillsThePictureBox(t *testing.T) {
 		t.Fatalf("the box says %q", w.Source().hint.Text)
 	}
 	w.Source().URL.SetText("")
-	if w.Source().hint.Text != dropHere {
+	if w.Source().hint.Text != T(dropHere) {
 		t.Fatalf("emptied: %q", w.Source().hint.Text)
 	}
 }

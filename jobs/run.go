@@ -352,6 +352,16 @@ func (e *Engine) prepare(ctx context.Context, c *client.Client, id string) error
 // submit waits for room on the server, records that the request is on its
 // way, and sends it. When the server says its queue is full or asks to slow
 // down, it waits and tries again: the server refused, so nothing was made.
+// Notes a queued job may carry; Notes lists them for the window, which
+// says them in its own language.
+const (
+	noteWaitingSlot = "Waiting for one of the jobs on the server to finish."
+	noteOffline     = "Cannot reach ModelsLab; trying again shortly. Check your internet connection."
+)
+
+// Notes are the notes of fixed words (a rate limit's note says how long).
+var Notes = []string{noteWaitingSlot, noteOffline}
+
 // sent reports whether the last attempt went out (an error after it may
 // hide a job the server made).
 func (e *Engine) submit(ctx context.Context, c *client.Client, id string, holding *bool) (resp *client.Response, sent bool, err error) {
@@ -359,7 +369,7 @@ func (e *Engine) submit(ctx context.Context, c *client.Client, id string, holdin
 	for {
 		if !*holding {
 			if e.slots.used() >= e.opts.MaxInFlight {
-				e.update(id, true, func(j *Job) { j.Note = "Waiting for one of the jobs on the server to finish." })
+				e.update(id, true, func(j *Job) { j.Note = noteWaitingSlot })
 			}
 			if err := e.slots.acquire(ctx); err != nil {
 				return nil, false, err
@@ -394,7 +404,7 @@ func (e *Engine) submit(ctx context.Context, c *client.Client, id string, holdin
 			unsent++
 			wait = time.Duration(unsent*unsent) * 2 * time.Second
 			e.setState(id, Queued, func(j *Job) {
-				j.Note = "Cannot reach ModelsLab; trying again shortly. Check your internet connection."
+				j.Note = noteOffline
 			})
 		default:
 			return nil, true, err

@@ -1,0 +1,360 @@
+package gui
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"vivify/client"
+)
+
+// The window's words. Every text the window shows is written in English in
+// the source, inside T, Tf or Tn, and that English is the key of its
+// translation in words/<language>.json (go-i18n's JSON, as Fyne's own lang
+// package reads it). A language is one file there; docs/TRANSLATING.md says
+// how to add one, and words_test.go checks every file against the English.
+//
+// Fyne's lang package picks its language from the system only, with no way
+// to choose another on Windows or macOS; Vivify keeps its own localizer
+// over the same bundles so that the language chosen in Settings is the one
+// shown everywhere. The bundles are also given to lang, so Fyne's own words
+// (its dialogs' buttons, an entry's menu) follow the system as before.
+
+//go:embed words/*.json
+var wordsFS embed.FS
+
+// PrefLanguage is the language chosen in Settings; empty follows the system.
+const PrefLanguage = "language"
+
+// Language is one language the window speaks.
+type Language struct {
+	Tag  string // BCP 47, the name of its file in words/
+	Name string // in its own words: "Deutsch", "日本語"
+}
+
+// Languages are the languages Vivify speaks, English first: one for each
+// file in words/, named by the file's own words for ownName.
+var Languages []Language
+
+// ownName is the key whose translation is the language's name for itself.
+const ownName = "English (this language's name, in its own words)"
+
+var words struct {
+	sync.RWMutex
+	bundle    *i18n.Bundle
+	localizer *i18n.Localizer
+	printer   *message.Printer
+	tag       string
+	missed    map[string]bool // keys asked for that the English lacks (tests read it)
+	english   map[string]bool
+}
+
+func init() {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal) // words: not shown
+	english := map[string]bool{}
+	files, _ := wordsFS.ReadDir("words") // words: not shown
+	for _, f := range files {
+		tag := strings.TrimSuffix(f.Name(), ".json")
+		data, err := wordsFS.ReadFile("words/" + f.Name())
+		if err != nil {
+			panic("words: " + tag + ": " + err.Error()) // embedded: a build without it is broken
+		}
+		if _, err := language.Parse(tag); err != nil {
+			panic("words: " + f.Name() + " is not named for a language")
+		}
+		if _, err := b.ParseMessageFileBytes(data, f.Name()); err != nil {
+			panic("words: " + tag + ": " + err.Error())
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			panic("words: " + tag + ": " + err.Error())
+		}
+		name, _ := m[ownName].(string)
+		if name == "" {
+			name = tag
+		}
+		Languages = append(Languages, Language{Tag: tag, Name: name})
+		if tag == "en" {
+			for k := range m {
+				english[k] = true
+			}
+		}
+	}
+	sort.SliceStable(Languages, func(i, j int) bool { return Languages[i].Tag == "en" && Languages[j].Tag != "en" })
+	words.bundle = b
+	words.english = english
+	words.missed = map[string]bool{}
+	useLanguage("en")
+}
+
+// SystemLanguage is the language of Vivify's list closest to the system's,
+// or English.
+func SystemLanguage() string {
+	return matchLanguage(string(lang.SystemLocale()))
+}
+
+// matchLanguage is the tag in Languages that best serves the locale loc
+// ("de-AT", "pt_BR", "zh-CN"), or "en".
+func matchLanguage(loc string) string {
+	tags := make([]language.Tag, len(Languages))
+	for i, l := range Languages {
+		tags[i] = language.MustParse(l.Tag)
+	}
+	if loc == "C" || loc == "POSIX" {
+		return "en"
+	}
+	want, err := language.Parse(strings.ReplaceAll(loc, "_", "-"))
+	if err != nil {
+		return "en"
+	}
+	_, i, conf := language.NewMatcher(tags).Match(want)
+	if conf == language.No {
+		return "en"
+	}
+	return Languages[i].Tag
+}
+
+// knownLanguage reports whether tag is one of Languages.
+func knownLanguage(tag string) bool {
+	for _, l := range Languages {
+		if l.Tag == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// useLanguage makes tag the language of every word from now on.
+func useLanguage(tag string) {
+	if !knownLanguage(tag) {
+		tag = "en"
+	}
+	words.Lock()
+	defer words.Unlock()
+	words.tag = tag
+	words.localizer = i18n.NewLocalizer(words.bundle, tag, "en")
+	words.printer = message.NewPrinter(language.MustParse(tag))
+}
+
+// applyLanguage chooses the window's language at start: the one chosen in
+// Settings (chosen), else the system's. On Linux and the BSDs, Fyne's own
+// words follow it too (they read LANGUAGE); elsewhere they follow the
+// system.
+func applyLanguage(chosen string) string {
+	tag := chosen
+	if !knownLanguage(tag) {
+		tag = SystemLanguage()
+	}
+	useLanguage(tag)
+	if chosen != "" && runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
+		os.Setenv("LANGUAGE", strings.ReplaceAll(tag, "-", "_"))
+	}
+	// Giving lang the bundles also makes it look at the locale again.
+	if err := lang.AddTranslationsFS(wordsFS, "words"); err != nil {
+		fmt.Fprintln(os.Stderr, "vivify: translations:", err)
+	}
+	return tag
+}
+
+// currentLanguage is the tag of the language in use.
+func currentLanguage() string {
+	words.RLock()
+	defer words.RUnlock()
+	return words.tag
+}
+
+func localize(id string, n int, plural bool) string {
+	words.RLock()
+	loc := words.localizer
+	if !words.english[id] {
+		words.RUnlock()
+		words.Lock()
+		words.missed[id] = true
+		words.Unlock()
+		return id
+	}
+	words.RUnlock()
+	cfg := &i18n.LocalizeConfig{MessageID: id, DefaultMessage: &i18n.Message{ID: id, Other: id}}
+	if plural {
+		cfg.PluralCount = n
+	}
+	s, err := loc.Localize(cfg)
+	if err != nil || s == "" {
+		return id
+	}
+	return s
+}
+
+// T is text in the window's language. s is its English.
+func T(s string) string { return localize(s, 0, false) }
+
+// Tf is T of a format, filled in as fmt.Sprintf would, with numbers written
+// as the language writes them (a decimal comma in German). Whole numbers
+// are written without grouping: they are sizes, counts and seeds.
+func Tf(format string, args ...any) string {
+	return sprintf(localize(format, 0, false), args...)
+}
+
+// Tn is Tf of a text whose form follows a count, by the language's rules:
+// the English key is the "other" form ("%d takes"), and the bundle gives
+// "one" ("%d take") and the forms other languages have.
+func Tn(format string, n int, args ...any) string {
+	return sprintf(localize(format, n, true), args...)
+}
+
+// sprintf fills format in with the language's number forms.
+func sprintf(format string, args ...any) string {
+	if len(args) == 0 {
+		return format
+	}
+	a := make([]any, len(args))
+	for i, v := range args {
+		switch x := v.(type) {
+		case int:
+			a[i] = whole(x)
+		case int64:
+			a[i] = whole(x)
+		default:
+			a[i] = v
+		}
+	}
+	words.RLock()
+	p := words.printer
+	words.RUnlock()
+	return p.Sprintf(format, a...)
+}
+
+// whole is a whole number written as its plain digits.
+type whole int64
+
+func (w whole) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'd', 'v':
+		s := fmt.Sprint(int64(w))
+		if wd, ok := f.Width(); ok && len(s) < wd {
+			s = strings.Repeat(" ", wd-len(s)) + s
+		}
+		fmt.Fprint(f, s)
+	default:
+		fmt.Fprintf(f, "%"+string(verb), int64(w))
+	}
+}
+
+// Num is x with the language's decimal mark and at most places decimals
+// (trailing zeros dropped): 0.5 is "0,5" in German.
+func Num(x float64, places int) string {
+	words.RLock()
+	p := words.printer
+	words.RUnlock()
+	s := p.Sprintf("%.*f", places, x)
+	if places > 0 {
+		dec := p.Sprintf("%.1f", 0.5)[1:2] // the language's decimal mark
+		if strings.Contains(s, dec) {
+			s = strings.TrimRight(s, "0")
+			s = strings.TrimSuffix(s, dec)
+		}
+	}
+	return s
+}
+
+// missedWords are the keys asked for that the English bundle lacks, for
+// tests: every one is a string the window shows untranslated.
+func missedWords() []string {
+	words.RLock()
+	defer words.RUnlock()
+	var out []string
+	for k := range words.missed {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Tk is s in the window's language when it is one of the bundle's texts
+// (a note or a failure's words that jobs wrote in English), else s as it
+// is: text from outside (a server's message, a file's name) is never
+// looked up as a key.
+func Tk(s string) string {
+	words.RLock()
+	ok := words.english[s]
+	words.RUnlock()
+	if !ok {
+		return s
+	}
+	return T(s)
+}
+
+// decimalMark is the language's decimal mark: "." or ",".
+func decimalMark() string {
+	words.RLock()
+	p := words.printer
+	words.RUnlock()
+	return p.Sprintf("%.1f", 0.5)[1:2]
+}
+
+// modelLabel is the model's name, with the model the service runs for it
+// today when that is another.
+func modelLabel(m client.Model) string {
+	if m.ServedBy != "" {
+		if by, ok := client.LookupModel(m.Family, m.ServedBy); ok {
+			return Tf("%s (made by %s today)", m.Name, by.Name)
+		}
+	}
+	return m.Name
+}
+
+// fieldWords is what is wrong with a setting, in the window's language when
+// Vivify found it (the server's own words stay as they came).
+func fieldWords(fe client.FieldError) string {
+	if fe.Format != "" {
+		return Tf(fe.Format, fe.Args...)
+	}
+	return Tk(fe.Message)
+}
+
+// languageName is the language's name for itself, as Settings lists it.
+func languageName() string { return T(ownName) }
+
+// monthKeys are the months as the window writes them in dates. words: keys, shown through T
+var monthKeys = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// dateWords writes a day as the language does: 4 Dec 2026, 2026年12月4日.
+func dateWords(t time.Time) string {
+	return Tf("%[1]d %[2]s %[3]d", t.Day(), T(monthKeys[t.Month()-1]), t.Year())
+}
+
+// languageCalled is the name a language gives itself ("Deutsch").
+func languageCalled(tag string) string {
+	for _, l := range Languages {
+		if l.Tag == tag {
+			return l.Name
+		}
+	}
+	return tag
+}
+
+// wordsIn is s in the language tag, whatever the language in use.
+func wordsIn(s, tag string) string {
+	words.RLock()
+	b, known := words.bundle, words.english[s]
+	words.RUnlock()
+	if !known {
+		return T(s) // noted as missed
+	}
+	out, err := i18n.NewLocalizer(b, tag, "en").Localize(&i18n.LocalizeConfig{MessageID: s})
+	if err != nil || out == "" {
+		return T(s)
+	}
+	return out
+}
