@@ -431,10 +431,35 @@ func (f *FinishPanel) versionName(p finish.Preset) (file, label string) {
 		what = "copy" // words: not shown (the file's name)
 	}
 	label = presetName(p)
-	if words != "" {
-		label = words + " · " + presetName(p)
+	if said := recipeWords(f.recipe, len(f.base.Frames)); said != "" {
+		label = said + " · " + presetName(p)
 	}
 	return jobs.VersionFile(f.job, what, p.Ext), label
+}
+
+// recipeWords are the recipe's Words in the window's language, for the
+// version's label (its file keeps the English words).
+func recipeWords(r finish.Recipe, frames int) string {
+	var w []string
+	if r.From > 0 || (r.To > 0 && r.To < frames) {
+		w = append(w, T("trimmed"))
+	}
+	if r.Speed != 0 && r.Speed != 1 {
+		w = append(w, Tf("%sx speed", Num(r.Speed, 2)))
+	}
+	switch r.Loop {
+	case finish.LoopBoomerang:
+		w = append(w, T("boomerang"))
+	case finish.LoopCrossfade:
+		w = append(w, T("loop"))
+	}
+	if r.FPS > 0 {
+		w = append(w, Tf("%d fps", r.FPS))
+	}
+	if r.Double {
+		w = append(w, T("2x"))
+	}
+	return strings.Join(w, " ")
 }
 
 // export writes the version: the original decoded at its own size,

@@ -5,7 +5,6 @@ import (
 	"image/draw"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -607,10 +606,8 @@ func versionsWords(j jobs.Job) string {
 	switch n := len(j.Versions); n {
 	case 0:
 		return ""
-	case 1:
-		return T(" · 1 version")
 	default:
-		return Tf(" · %s versions", strconv.Itoa(n))
+		return Tn(" · %d versions", n, n)
 	}
 }
 

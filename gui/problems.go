@@ -31,11 +31,7 @@ func (w *Window) showProblems() {
 		w.problemsButton.Hide()
 		return
 	}
-	if n == 1 {
-		w.problemsButton.SetText(T("1 thing in the library needs a look"))
-	} else {
-		w.problemsButton.SetText(Tn("%d things in the library need a look", n, n))
-	}
+	w.problemsButton.SetText(Tn("%d things in the library need a look", n, n))
 	w.problemsButton.Show()
 }
 

@@ -757,8 +757,6 @@ func beingMade(n int) string {
 	switch n {
 	case 0:
 		return T("No videos being made")
-	case 1:
-		return T("1 video being made")
 	}
 	return Tn("%d videos being made", n, n)
 }

@@ -500,3 +500,20 @@ func isWord(s string) bool {
 	}
 	return true
 }
+
+// In English a version's label says its recipe as the finish package
+// does (with a space before fps, as the window writes it); in German, in
+// German.
+func TestRecipeWordsFollowTheLanguage(t *testing.T) {
+	defer useLanguage("en")
+	recipes := []finish.Recipe{{}, {From: 3}, {Speed: 1.5, Loop: finish.LoopBoomerang}, {Loop: finish.LoopCrossfade, FPS: 30, Double: true}, {To: 10, Speed: 0.5}}
+	for _, r := range recipes {
+		if got, want := recipeWords(r, 40), strings.Replace(r.Words(40), "0fps", "0 fps", 1); got != want {
+			t.Errorf("%+v: %q, the finish package says %q", r, got, want)
+		}
+	}
+	useLanguage("de")
+	if got := recipeWords(finish.Recipe{Speed: 1.5, Loop: finish.LoopBoomerang}, 40); strings.Contains(got, "speed") || !strings.Contains(got, "1,5") {
+		t.Errorf("German recipe words: %q", got)
+	}
+}
