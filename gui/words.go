@@ -114,6 +114,9 @@ func matchLanguage(loc string) string {
 	if loc == "C" || loc == "POSIX" {
 		return "en"
 	}
+	if i := strings.IndexAny(loc, ".@"); i >= 0 {
+		loc = loc[:i] // de_AT.UTF-8, ca_ES@valencia
+	}
 	want, err := language.Parse(strings.ReplaceAll(loc, "_", "-"))
 	if err != nil {
 		return "en"
