@@ -111,6 +111,11 @@ type Result struct {
 	// GaveUp says what a GIF gave up to fit ("128 colours, half the size"),
 	// "" when nothing was.
 	GaveUp string
+	// Fit is what the GIF kept (its Data left out), when it had a limit;
+	// LowerQuality that an MP4 was made again at a lower bitrate. The
+	// window says GaveUp from these, in its language.
+	Fit          Fitted
+	LowerQuality bool
 }
 
 // Export writes frames (the video at its own size), finished by r, as the
@@ -183,6 +188,7 @@ func exportGIF(ctx context.Context, frames reel, r Recipe, p Preset, dest, spill
 			return Result{}, err
 		}
 		res.GaveUp = fit.gaveUp()
+		res.Fit = Fitted{Colours: fit.Colours, Scale: fit.Scale, Every: fit.Every}
 		res.Width = int(float64(res.Width)*fit.Scale + 0.5)
 		res.Height = int(float64(res.Height)*fit.Scale + 0.5)
 		if err := ctx.Err(); err != nil {
@@ -324,7 +330,7 @@ func exportVideo(ctx context.Context, frames reel, r Recipe, p Preset, dest stri
 			if st, err = os.Stat(tmp); err != nil {
 				return err
 			}
-			res.GaveUp = "a lower quality"
+			res.GaveUp, res.LowerQuality = "a lower quality", true
 		}
 		res.Bytes = st.Size()
 		return ctx.Err()

@@ -541,7 +541,7 @@ func (f *FinishPanel) export() {
 					msg += Tf(" (under %s)", sizeWords(p.Limit))
 				}
 				if res.GaveUp != "" {
-					msg += Tf("; to fit it has %s", res.GaveUp)
+					msg += Tf("; to fit it has %s", gaveUpWords(res))
 				}
 				f.d.say(msg + ".")
 			}
@@ -580,3 +580,32 @@ func (f *FinishPanel) cancelExport() {
 
 // Exporting reports whether an export runs.
 func (f *FinishPanel) Exporting() bool { return f.exporting != nil }
+
+// gaveUpWords says what an export gave up to meet its size (the finish
+// package's GaveUp), in the window's language.
+func gaveUpWords(res finish.Result) string {
+	if res.LowerQuality {
+		return T("a lower quality")
+	}
+	var w []string
+	f := res.Fit
+	if f.Colours > 0 && f.Colours < 256 {
+		w = append(w, Tf("%d colours", f.Colours))
+	}
+	switch {
+	case f.Scale == 0 || f.Scale == 1:
+	case f.Scale == 0.75:
+		w = append(w, T("three quarters of the size"))
+	case f.Scale == 0.5:
+		w = append(w, T("half the size"))
+	case f.Scale < 0.5:
+		w = append(w, T("a third of the size"))
+	}
+	if f.Every > 1 {
+		w = append(w, Tf("one frame in %d", f.Every))
+	}
+	if len(w) == 0 {
+		return res.GaveUp
+	}
+	return strings.Join(w, T(", "))
+}

@@ -517,3 +517,23 @@ func TestRecipeWordsFollowTheLanguage(t *testing.T) {
 		t.Errorf("German recipe words: %q", got)
 	}
 }
+
+// What a GIF gave up to fit is said as the finish package says it, in
+// English, and in the window's language otherwise.
+func TestGaveUpWordsFollowTheLanguage(t *testing.T) {
+	defer useLanguage("en")
+	fits := []finish.Fitted{{Colours: 128, Scale: 1, Every: 1}, {Colours: 256, Scale: 0.5, Every: 1}, {Colours: 32, Scale: 0.75, Every: 2}, {Colours: 32, Scale: 0.34, Every: 3}}
+	for _, f := range fits {
+		res := finish.Result{Fit: f, GaveUp: finish.GaveUpWords(f)}
+		if got := gaveUpWords(res); got != res.GaveUp {
+			t.Errorf("%+v: %q, the finish package says %q", f, got, res.GaveUp)
+		}
+	}
+	if got := gaveUpWords(finish.Result{LowerQuality: true, GaveUp: "a lower quality"}); got != "a lower quality" {
+		t.Errorf("lower quality: %q", got)
+	}
+	useLanguage("de")
+	if got := gaveUpWords(finish.Result{Fit: fits[2]}); strings.Contains(got, "colours") || !strings.Contains(got, "32") {
+		t.Errorf("German: %q", got)
+	}
+}
