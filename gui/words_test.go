@@ -537,3 +537,52 @@ func TestGaveUpWordsFollowTheLanguage(t *testing.T) {
 		t.Errorf("German: %q", got)
 	}
 }
+
+// The desktop entry, the AppStream summary and the Windows installer speak
+// every language the window does.
+func TestPackagesSpeakEveryLanguage(t *testing.T) {
+	desktop, err := os.ReadFile(filepath.Join("..", "packaging", "linux", "io.vivify.app.desktop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := os.ReadFile(filepath.Join("..", "packaging", "linux", "io.vivify.app.metainfo.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nsis, err := os.ReadFile(filepath.Join("..", "packaging", "windows", "languages.nsh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The names the freedesktop files and NSIS give the languages.
+	locale := map[string]string{"zh-Hans": "zh_CN", "pt-BR": "pt_BR"}
+	nsisName := map[string]string{"de": "GERMAN", "es": "SPANISH", "fr": "FRENCH", "hi": "HINDI", "id": "INDONESIAN",
+		"ja": "JAPANESE", "pt-BR": "PORTUGUESEBR", "zh-Hans": "SIMPCHINESE"}
+	strs := regexp.MustCompile(`(?m)^LangString (\w+) \$\{LANG_ENGLISH\}`).FindAllStringSubmatch(string(nsis), -1)
+	if len(strs) < 5 {
+		t.Fatalf("the installer has %d English texts", len(strs))
+	}
+	for _, l := range Languages[1:] {
+		loc := locale[l.Tag]
+		if loc == "" {
+			loc = l.Tag
+		}
+		for _, key := range []string{"GenericName", "Comment", "Keywords"} {
+			if !strings.Contains(string(desktop), "\n"+key+"["+loc+"]=") {
+				t.Errorf("the desktop entry has no %s[%s]", key, loc)
+			}
+		}
+		if !strings.Contains(string(meta), `<summary xml:lang="`+loc+`">`) {
+			t.Errorf("the AppStream metainfo has no summary in %s", loc)
+		}
+		n, ok := nsisName[l.Tag]
+		if !ok {
+			t.Errorf("%s: which NSIS language is it? (add it to this test and to packaging/windows/languages.nsh)", l.Tag)
+			continue
+		}
+		for _, s := range strs {
+			if !strings.Contains(string(nsis), "LangString "+s[1]+" ${LANG_"+n+"} ") {
+				t.Errorf("the installer's %s is not in %s", s[1], n)
+			}
+		}
+	}
+}

@@ -42,6 +42,8 @@ appstreamcli validate --no-net "$root/usr/share/metainfo/io.vivify.app.metainfo.
 
 size_kb=$(du -sk "$root/usr" | cut -f1)
 install -d "$root/DEBIAN"
+# The window speaks Hindi, Japanese and Chinese in the system's fonts (Vivify
+# carries Latin ones only): Noto has Devanagari and CJK.
 cat >"$root/DEBIAN/control" <<CONTROL
 Package: vivify
 Version: $version
@@ -49,7 +51,7 @@ Architecture: amd64
 Maintainer: The Vivify developers <vivify@users.noreply.github.com>
 Installed-Size: $size_kb
 Depends: ffmpeg, libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1
-Recommends: gnome-keyring | kwalletmanager
+Recommends: gnome-keyring | kwalletmanager, fonts-noto-core, fonts-noto-cjk
 Section: video
 Priority: optional
 Homepage: https://github.com/vivify-app/vivify

@@ -46,17 +46,17 @@ VIAddVersionKey "LegalCopyright" "The Vivify developers"
   !define MUI_UNWELCOMEFINISHPAGE_BITMAP "${SIDE}"
 !endif
 !define MUI_ABORTWARNING
-!define MUI_WELCOMEPAGE_TEXT "This installs ${APP} ${VERSION}, which turns a still picture into a short video.$\r$\n$\r$\nIt installs for you alone and needs no administrator. MP4 videos play with the ffmpeg it brings along."
+!define MUI_WELCOMEPAGE_TEXT "$(WELCOME)"
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_COMPONENTS
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !define MUI_FINISHPAGE_RUN "$INSTDIR\Vivify.exe"
-!define MUI_FINISHPAGE_RUN_TEXT "Start ${APP} now"
+!define MUI_FINISHPAGE_RUN_TEXT "$(RUN)"
 !insertmacro MUI_PAGE_FINISH
 !insertmacro MUI_UNPAGE_CONFIRM
 !insertmacro MUI_UNPAGE_INSTFILES
-!insertmacro MUI_LANGUAGE "English"
+!include "languages.nsh"
 
 Section "${APP}" SecApp
   SectionIn RO
@@ -70,7 +70,7 @@ Section "${APP}" SecApp
   CreateShortCut "$SMPROGRAMS\${APP}.lnk" "$INSTDIR\Vivify.exe" "" "$INSTDIR\Vivify.exe" 0
 
   ; "Open with Vivify" for pictures.
-  WriteRegStr HKCU "Software\Classes\${PROGID}" "" "Picture for Vivify"
+  WriteRegStr HKCU "Software\Classes\${PROGID}" "" "$(PICTURE)"
   WriteRegStr HKCU "Software\Classes\${PROGID}\DefaultIcon" "" "$INSTDIR\Vivify.exe,0"
   WriteRegStr HKCU "Software\Classes\${PROGID}\shell\open\command" "" '"$INSTDIR\Vivify.exe" "%1"'
   WriteRegStr HKCU "Software\Classes\Applications\Vivify.exe\shell\open\command" "" '"$INSTDIR\Vivify.exe" "%1"'
@@ -94,12 +94,10 @@ Section "${APP}" SecApp
   WriteRegDWORD HKCU "${UNINST}" "NoRepair" 1
 SectionEnd
 
-Section /o "Desktop shortcut" SecDesktop
+Section /o "$(SEC_Desktop)" SecDesktop
   CreateShortCut "$DESKTOP\${APP}.lnk" "$INSTDIR\Vivify.exe" "" "$INSTDIR\Vivify.exe" 0
 SectionEnd
 
-LangString DESC_App ${LANG_ENGLISH} "Vivify, and the ffmpeg that plays and makes MP4 videos."
-LangString DESC_Desktop ${LANG_ENGLISH} "An icon on the desktop that starts Vivify."
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
   !insertmacro MUI_DESCRIPTION_TEXT ${SecApp} $(DESC_App)
   !insertmacro MUI_DESCRIPTION_TEXT ${SecDesktop} $(DESC_Desktop)

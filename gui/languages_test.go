@@ -1,0 +1,179 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"vivify/jobs"
+)
+
+// The window in German (the longest of Vivify's languages) and Japanese:
+// every panel is built in a 1024×640 window (the main window with a video,
+// Settings and every dialog, Finish with its widest choices, a set of takes
+// and Compare), none asks for more room than that, no button, choice or
+// one-line label is drawn narrower than its words, and every text the
+// window asked for was in the bundles.
+func TestWindowInGermanAndJapanese(t *testing.T) {
+	for _, tag := range []string{"de", "ja"} {
+		t.Run(tag, func(t *testing.T) {
+			useLanguage(tag)
+			defer useLanguage("en")
+			forgetMissedWords()
+			w, q, _ := finishedJob(t)
+			w.Fyne().Resize(smallest)
+			if want := wordsIn("Generate   %s", tag); !strings.HasPrefix(w.gen.Text, strings.Fields(want)[0]) {
+				t.Fatalf("Generate reads %q, not in %s", w.gen.Text, tag)
+			}
+			fitsWhole(t, w, "the window with a video")
+
+			open := map[string]func(){
+				"Settings":          w.ShowSettings,
+				"About":             w.ShowAbout,
+				"the library":       w.ShowProblems,
+				"an error":          func() { w.deps.dialogs.ShowError(errTest, w.win) },
+				"the welcome":       w.welcome,
+				"a preset":          w.presets.askName,
+				"Delete":            func() { w.details.Do(T("Delete")) },
+				"Try with":          func() { w.takes.chooseModels() },
+				"the price":         func() { w.takes.confirm(make([]jobs.Spec, 4), func() {}) },
+				"Remove the others": func() { w.removeOthers("no-such-set") },
+			}
+			for what, show := range open {
+				show()
+				q.until(t, 5*time.Second, what, func() bool { return w.Fyne().Canvas().Overlays().Top() != nil })
+				fitsTheWindow(t, w, what)
+				noneCut(t, w.Fyne().Canvas().Overlays().Top(), what)
+				for w.deps.dialogs.Escape() {
+				}
+				for w.Fyne().Canvas().Overlays().Top() != nil {
+					w.Fyne().Canvas().Overlays().Remove(w.Fyne().Canvas().Overlays().Top())
+				}
+			}
+
+			d := w.Details()
+			q.until(t, 10*time.Second, "the video in the player", func() bool { return d.base != nil })
+			if !d.Do(T("Finish…")) {
+				t.Fatal("no Finish… among the video's actions")
+			}
+			q.drain()
+			d.finish.loop.SetSelected(T(loopCrossfade))
+			d.finish.bigger.SetChecked(true)
+			d.finish.preset.SetSelectedIndex(len(d.finish.presets) - 1)
+			q.drain()
+			fitsWhole(t, w, "Finish")
+			d.closeFinish()
+
+			// A set of three takes, and Compare.
+			w.takes.count.SetSelected(Tn("%d takes", 3, 3))
+			fyne.CurrentApp().Preferences().SetFloat(PrefAskAbove, 0)
+			w.Generate()
+			q.until(t, 60*time.Second, "the takes", func() bool {
+				done := 0
+				for _, j := range w.deps.Engine.Jobs() {
+					if j.Set != "" && j.State == jobs.Done {
+						done++
+					}
+				}
+				return done == 3
+			})
+			q.drain()
+			fitsWhole(t, w, "the gallery with a set")
+			var set string
+			for _, j := range w.deps.Engine.Jobs() {
+				if j.Set != "" {
+					set = j.Set
+				}
+			}
+			w.compareSet(set)
+			q.until(t, 20*time.Second, "the videos in Compare", func() bool { return w.Comparing() != nil && w.Comparing().clock.playing })
+			fitsWhole(t, w, "Compare")
+			w.closeCompare()
+
+			if m := missedWords(); len(m) > 0 {
+				t.Errorf("texts the window asked for that no bundle has:\n%s", strings.Join(m, "\n"))
+			}
+		})
+	}
+}
+
+// fitsWhole fails t when the window's content asks for more than the
+// smallest window, or cuts a control short in it.
+func fitsWhole(t *testing.T, w *Window, what string) {
+	t.Helper()
+	w.Fyne().Resize(smallest)
+	w.Fyne().Content().Refresh()
+	min := w.Fyne().Content().MinSize()
+	t.Logf("%s asks for %v", what, min)
+	if min.Width > smallest.Width || min.Height > smallest.Height {
+		t.Errorf("%s asks for %v: more than %v", what, min, smallest)
+	}
+	noneCut(t, w.Fyne().Content(), what)
+}
+
+// noneCut fails t for every button, choice, check and one-line label under
+// root that is shown narrower than its words need.
+func noneCut(t *testing.T, root fyne.CanvasObject, what string) {
+	t.Helper()
+	var cut []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		size, min := o.Size(), o.MinSize()
+		narrow := size.Width > 0 && size.Width+0.5 < min.Width
+		switch x := o.(type) {
+		case *widget.Button:
+			if narrow {
+				cut = append(cut, fmt.Sprintf("button %q: %v of %v", x.Text, size.Width, min.Width))
+			}
+			return
+		case *widget.Select:
+			if narrow {
+				cut = append(cut, fmt.Sprintf("choice %q: %v of %v", x.Selected, size.Width, min.Width))
+			}
+			return
+		case *widget.Check:
+			if narrow {
+				cut = append(cut, fmt.Sprintf("check %q: %v of %v", x.Text, size.Width, min.Width))
+			}
+			return
+		case *widget.RadioGroup:
+			if narrow {
+				cut = append(cut, fmt.Sprintf("choices %q: %v of %v", x.Options, size.Width, min.Width))
+			}
+			return
+		case *widget.Label:
+			if narrow && x.Wrapping == fyne.TextWrapOff && x.Truncation == fyne.TextTruncateOff {
+				cut = append(cut, fmt.Sprintf("label %q: %v of %v", x.Text, size.Width, min.Width))
+			}
+			return
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+			return
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	if len(cut) > 0 {
+		t.Errorf("%s cuts %d controls short:\n%s", what, len(cut), strings.Join(cut, "\n"))
+	}
+}
+
+// forgetMissedWords starts the record of missed texts afresh.
+func forgetMissedWords() {
+	words.Lock()
+	defer words.Unlock()
+	words.missed = map[string]bool{}
+}
