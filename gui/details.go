@@ -266,7 +266,7 @@ func stateWords(j jobs.Job) string {
 	if w, ok := stateNames[j.State]; ok {
 		return T(w)
 	}
-	return string(j.State)
+	return string(j.State) // words: not shown (a state this version does not know)
 }
 
 // loadVideo decodes the job's video off the UI goroutine and hands it to
@@ -323,7 +323,7 @@ func (d *Details) loadVideo(j jobs.Job) {
 				d.problem.Show()
 			default:
 				d.player.SetPoster(nil, "", "", nil)
-				d.problem.SetText(Tf("The video cannot be played: %s", err.Error()))
+				d.problem.SetText(Tf("The video cannot be played: %s", problemWords(err)))
 				d.problem.Show()
 			}
 		})

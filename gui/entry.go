@@ -73,7 +73,7 @@ func isGenerateShortcut(s fyne.Shortcut) bool {
 // text field has no use for: Quit.
 func isWindowShortcut(s fyne.Shortcut) bool {
 	c, ok := s.(*desktop.CustomShortcut)
-	return ok && c.Modifier == fyne.KeyModifierShortcutDefault && c.KeyName == fyne.KeyQ
+	return ok && c.Modifier == fyne.KeyModifierShortcutDefault && (c.KeyName == fyne.KeyQ || c.KeyName == fyne.KeyComma)
 }
 
 // wheelRelay hands mouse-wheel turns over text fields to the form's

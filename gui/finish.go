@@ -362,7 +362,7 @@ func (f *FinishPanel) changed() {
 			}
 			f.previewStop = nil
 			if err != nil {
-				f.d.player.SetPoster(nil, Tf("The preview could not be made: %s", err.Error()), "", nil)
+				f.d.player.SetPoster(nil, Tf("The preview could not be made: %s", problemWords(err)), "", nil)
 				return
 			}
 			play(frames)
@@ -530,11 +530,11 @@ func (f *FinishPanel) export() {
 			case errors.Is(err, context.Canceled):
 				f.d.say(T("The export was cancelled; nothing was written."))
 			case errors.Is(err, diskspace.ErrNoRoom):
-				f.d.say(Tf("There is not enough room on the disk: %s. Free some space, or trim the video, and save again. Nothing was written.", err.Error()))
+				f.d.say(Tf("There is not enough room on the disk: %s. Free some space, or trim the video, and save again. Nothing was written.", problemWords(err)))
 			case errors.Is(err, finish.ErrCannotFit):
 				f.d.say(Tf("%s cannot be made under %s, even with fewer colours, a smaller size and fewer frames. Trim it or make it faster, or choose another export. Nothing was written.", presetName(p), sizeWords(p.Limit)))
 			case err != nil:
-				f.d.say(Tf("The version could not be made: %s. Nothing was written.", err.Error()))
+				f.d.say(Tf("The version could not be made: %s. Nothing was written.", problemWords(err)))
 			default:
 				msg := Tf("Saved a version: %s, %s", file, sizeWords(res.Bytes))
 				if p.Limit > 0 {

@@ -94,6 +94,17 @@ func TestCtrlQQuits(t *testing.T) {
 	}
 }
 
+// Ctrl+, opens Settings from anywhere, a text field included.
+func TestCtrlCommaOpensSettings(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	w.Fyne().Canvas().Focus(w.params.Prompt)
+	w.params.Prompt.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault})
+	q.until(t, 5*time.Second, "Settings", func() bool { return w.Fyne().Canvas().Overlays().Top() != nil })
+	if w.params.Prompt.Text != "" {
+		t.Fatalf("the comma was typed into the prompt: %q", w.params.Prompt.Text)
+	}
+}
+
 // The gallery is walked with the arrow keys: each video moved to is shown.
 func TestGalleryArrowKeys(t *testing.T) {
 	test.NewTempApp(t)

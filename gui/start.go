@@ -359,11 +359,7 @@ func ProblemText(op string, err error) string {
 
 // plainError is err's text without Go's "open /x/y:" prefixes.
 func plainError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return strings.TrimSuffix(err.Error(), ".")
+	return problemWords(err)
 }
 
 func capitalise(s string) string {

@@ -256,11 +256,20 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
 			func(fyne.Shortcut) { w.Generate() })
 	}
+	// Settings: Ctrl+, (Cmd+, on macOS), as in most desktop apps.
+	openSettings := func(fyne.Shortcut) { w.ShowSettings() }
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}, openSettings)
 	// Quit: Ctrl+Q (Cmd+Q on macOS), as everywhere, text fields included.
 	quit := func(fyne.Shortcut) { w.close() }
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, quit)
 	for _, e := range []*SubmitEntry{w.source.URL, w.endFrame.URL, w.params.Prompt, w.params.NegativePrompt, w.params.Webhook, w.params.TrackID} {
-		e.onWindowShortcut = quit
+		e.onWindowShortcut = func(s fyne.Shortcut) {
+			if c, ok := s.(*desktop.CustomShortcut); ok && c.KeyName == fyne.KeyComma {
+				openSettings(s)
+			} else {
+				quit(s)
+			}
+		}
 	}
 	// Escape closes the dialog on top (a text field in a dialog passes it
 	// on), or else leaves the Finish panel.
@@ -967,7 +976,11 @@ func timeLeft(eng *jobs.Engine, j jobs.Job) string {
 			if est.Overdue {
 				return T("any moment now")
 			}
-			return Tf("about %s left", est.Left.Round(time.Second).String())
+			if s := int(est.Left.Round(time.Second).Seconds()); s < 90 {
+				return Tn("about %d seconds left", s, s)
+			}
+			m := int(est.Left.Minutes() + 0.5)
+			return Tn("about %d min left", m, m)
 		}
 		return T("being made")
 	case jobs.Queued:
@@ -980,5 +993,5 @@ func timeLeft(eng *jobs.Engine, j jobs.Job) string {
 			return Tk(j.Failure.Message)
 		}
 	}
-	return string(j.State)
+	return stateWords(j)
 }

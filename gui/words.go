@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"vivify/client"
+	"vivify/preview"
 )
 
 // The window's words. Every text the window shows is written in English in
@@ -96,6 +97,12 @@ func init() {
 	words.english = english
 	words.missed = map[string]bool{}
 	useLanguage("en")
+}
+
+func init() {
+	// The player's own words, and its times, in the window's language.
+	preview.Words = T
+	preview.Seconds = func(s float64) string { return Tf("%.1f s", s) }
 }
 
 // SystemLanguage is the language of Vivify's list closest to the system's,

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"unicode"
 
@@ -23,7 +26,9 @@ import (
 
 	"vivify/client"
 	"vivify/finish"
+	"vivify/internal/diskspace"
 	"vivify/jobs"
+	"vivify/preview"
 )
 
 var updateWords = flag.Bool("update-words", false, "rewrite words/en.json from the source")
@@ -98,6 +103,7 @@ func dataWords() []string {
 	}
 	out = append(out, blendNames...)
 	out = append(out, monthKeys[:]...)
+	out = append(out, preview.Texts...)
 	for _, l := range licences {
 		out = append(out, l.what)
 	}
@@ -584,5 +590,33 @@ func TestPackagesSpeakEveryLanguage(t *testing.T) {
 				t.Errorf("the installer's %s is not in %s", s[1], n)
 			}
 		}
+	}
+}
+
+// The video packages' and the system's errors are said in the window's
+// language: their kind, with the detail in English.
+func TestProblemWords(t *testing.T) {
+	defer useLanguage("en")
+	big := fmt.Errorf("%w: it is 9000×9000 pixels", preview.ErrTooLarge)
+	if got := problemWords(big); got != "this video is too large to play safely: it is 9000×9000 pixels" {
+		t.Errorf("English: %q", got)
+	}
+	full := &fs.PathError{Op: "write", Path: "/home/a/Videos/x.mp4", Err: syscall.ENOSPC}
+	if got := problemWords(full); got != "no space left on device" {
+		t.Errorf("English, a full disk: %q", got)
+	}
+	if got := problemWords(errors.New("something odd")); got != "something odd" {
+		t.Errorf("English, no known kind: %q", got)
+	}
+	useLanguage("de")
+	if got := problemWords(big); got != "dieses Video ist zu groß, um es sicher abzuspielen" {
+		t.Errorf("German: %q", got)
+	}
+	if got := problemWords(full); got != "der Datenträger ist voll" || strings.Contains(got, "/home") {
+		t.Errorf("German, a full disk: %q", got)
+	}
+	short := &diskspace.Short{Dir: "/tmp", Need: 3 << 30, Have: 1 << 30}
+	if got := problemWords(short); !strings.Contains(got, "Datenträger") || !strings.Contains(got, "/tmp") {
+		t.Errorf("German, short of room: %q", got)
 	}
 }

@@ -13,6 +13,21 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// Words says the player's own texts (Texts) in the window's language; the
+// window sets it. Seconds writes a time as the language does ("2,5 s").
+var (
+	Words   = func(s string) string { return s }
+	Seconds = func(s float64) string { return fmt.Sprintf("%.1f s", s) }
+)
+
+// Texts are the words the player shows, in English.
+var Texts = []string{textLoop, textIncomplete}
+
+const (
+	textLoop       = "Loop"
+	textIncomplete = "This video is incomplete: it plays the frames that arrived."
+)
+
 // Speeds the player offers.
 var Speeds = []struct {
 	Label string
@@ -63,7 +78,7 @@ func NewPlayer() *Player {
 	p.play = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), p.Toggle)
 	p.back = widget.NewButtonWithIcon("", theme.MediaSkipPreviousIcon(), func() { p.Step(-1) })
 	p.forward = widget.NewButtonWithIcon("", theme.MediaSkipNextIcon(), func() { p.Step(1) })
-	p.loopBox = widget.NewCheck("Loop", p.SetLoop)
+	p.loopBox = widget.NewCheck(Words(textLoop), p.SetLoop)
 	p.loopBox.Checked = true
 	labels := make([]string, len(Speeds))
 	for i, s := range Speeds {
@@ -102,12 +117,12 @@ func (p *Player) SetAnimation(a *Animation) {
 	p.frame, p.pos = -1, 0
 	p.times = make([]string, len(a.Frames))
 	for i := range a.Frames {
-		p.times[i] = fmt.Sprintf("%.1f s / %.1f s", a.Start(i).Seconds(), a.Duration.Seconds())
+		p.times[i] = Seconds(a.Start(i).Seconds()) + " / " + Seconds(a.Duration.Seconds())
 	}
 	p.scrub.Max = float64(max(1, len(a.Frames)-1))
 	p.enable(len(a.Frames) > 1)
 	if a.Incomplete {
-		p.note.SetText("This video is incomplete: it plays the frames that arrived.")
+		p.note.SetText(Words(textIncomplete))
 		p.note.Show()
 	} else {
 		p.note.Hide()

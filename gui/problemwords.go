@@ -1,0 +1,73 @@
+package gui
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"syscall"
+
+	"vivify/finish"
+	"vivify/internal/diskspace"
+	"vivify/preview"
+)
+
+// problemWords says an error of the video packages or the system in the
+// window's language: what kind of problem it is, for the kinds a creator
+// meets (a damaged or too large video, no ffmpeg, a full disk, a folder
+// not allowed). In English the error's own detail follows ("…: it is
+// 9000×9000 pixels"); other languages get the kind alone rather than a
+// sentence half in English. An error of no known kind is said as it is.
+func problemWords(err error) string {
+	if err == nil {
+		return ""
+	}
+	var short *diskspace.Short
+	if errors.As(err, &short) {
+		return Tf("this needs about %s free on the disk of %s, and it has %s", sizeWords(int64(short.Need)), short.Dir, sizeWords(int64(short.Have)))
+	}
+	kinds := []struct {
+		err   error
+		words string
+	}{
+		{preview.ErrIncomplete, T("this animation is incomplete: it plays the frames that arrived")},
+		{preview.ErrNotGIF, T("this file is not a GIF animation")},
+		{preview.ErrTooLarge, T("this video is too large to play safely")},
+		{preview.ErrDamaged, T("this video is damaged")},
+		{preview.ErrNoFFmpeg, T("ffmpeg is not installed, so MP4 videos cannot be read here")},
+		{finish.ErrNoFFmpeg, T("this needs ffmpeg, which is not installed")},
+		{finish.ErrNoFrames, T("the video has no frames")},
+		{finish.ErrCannotFit, T("the GIF cannot be made that small")},
+		{diskspace.ErrNoRoom, T("there is not enough room on the disk")},
+		{syscall.ENOSPC, T("the disk is full")},
+		{syscall.EROFS, T("the disk can only be read, not written")},
+		{fs.ErrPermission, T("Vivify is not allowed to do that there")},
+		{fs.ErrNotExist, T("it is not there")},
+	}
+	for _, k := range kinds {
+		if !errors.Is(err, k.err) {
+			continue
+		}
+		if currentLanguage() != "en" {
+			return k.words
+		}
+		// English: the kind's own words, then the detail the error adds.
+		msg := strings.TrimSuffix(err.Error(), ".")
+		if detail, ok := strings.CutPrefix(msg, k.err.Error()+": "); ok {
+			return k.words + ": " + detail
+		}
+		if k.err == fs.ErrPermission || k.err == fs.ErrNotExist || k.err == syscall.ENOSPC || k.err == syscall.EROFS {
+			return plainSystemError(err)
+		}
+		return msg
+	}
+	return plainSystemError(err)
+}
+
+// plainSystemError is an error without the path an fs.PathError adds.
+func plainSystemError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return strings.TrimSuffix(err.Error(), ".")
+}
