@@ -184,10 +184,15 @@ func NewCompare(list []jobs.Job, runOnUI func(func()), star func(jobs.Job), back
 		}
 	}
 	c.when = widget.NewLabel(Tf("%.1f s", 0.0))
-	c.speed = widget.NewSelect([]string{"0.25×", "0.5×", "1×", "2×"}, func(s string) {
-		c.clock.speed, _ = strconv.ParseFloat(strings.TrimSuffix(s, "×"), 64)
+	rates := []float64{0.25, 0.5, 1, 2}
+	var labels []string
+	for _, r := range rates {
+		labels = append(labels, speedWords(r))
+	}
+	c.speed = widget.NewSelect(labels, func(string) {
+		c.clock.speed = rates[max(0, c.speed.SelectedIndex())]
 	})
-	c.speed.Selected = "1×"
+	c.speed.Selected = speedWords(1)
 	c.loop = widget.NewCheck(T("Loop"), func(on bool) { c.clock.loop = on })
 	c.loop.Checked = true
 	c.wipe = widget.NewCheck(T("Wipe"), func(on bool) { c.setWipe(on) })
@@ -322,7 +327,7 @@ func (c *Compare) ready() {
 		c.clock.longest = max(c.clock.longest, t.anim.Duration)
 		lengths = append(lengths, t.anim.Duration)
 		fps := float64(len(t.anim.Frames)) / t.anim.Duration.Seconds()
-		rates = append(rates, strconv.FormatFloat(float64(int(fps*10+0.5))/10, 'f', -1, 64))
+		rates = append(rates, Num(fps, 1))
 		if d := t.anim.Duration / time.Duration(len(t.anim.Frames)); c.clock.step == 0 || d < c.clock.step {
 			c.clock.step = d
 		}

@@ -163,7 +163,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 	return f
 }
 
-func speedWords(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + "×" }
+func speedWords(v float64) string { return Num(v, 2) + "×" }
 
 // open sets the panel up for job j, whose original the player holds as a.
 func (f *FinishPanel) open(j jobs.Job, a *preview.Animation) {
@@ -228,7 +228,7 @@ func fpsWords(r float64) string {
 	if math.Abs(r-math.Round(r)) < 0.05 {
 		return strconv.Itoa(int(math.Round(r)))
 	}
-	return strconv.FormatFloat(r, 'f', 1, 64)
+	return Num(r, 1)
 }
 
 // presetName is the export's name in the window's language.
@@ -251,7 +251,7 @@ func presetWords(p finish.Preset) string {
 func sizeWords(n int64) string {
 	switch {
 	case n >= 1_000_000:
-		return Tf("%s MB", strings.TrimSuffix(strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64), ".0"))
+		return Tf("%s MB", Num(float64(n)/1e6, 1))
 	case n >= 1000:
 		return Tf("%s KB", strconv.FormatInt(n/1000, 10))
 	}

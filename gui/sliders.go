@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 
@@ -33,7 +32,7 @@ func newIntSlider(lo, hi, step int, suffix string, changed func(int)) *intSlider
 
 func newFloatSlider(lo, hi, step float64, changed func(float64)) *floatSlider {
 	return newNumSlider(lo, hi, step, changed, roundToStep,
-		func(v float64) string { return fmt.Sprintf("%.2f", v) })
+		func(v float64) string { return Fixed(v, 2) })
 }
 
 func newNumSlider[T int | float64](lo, hi, step float64, changed func(T), read func(*widget.Slider) T, format func(T) string) *numSlider[T] {

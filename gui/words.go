@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -155,6 +156,26 @@ func useLanguage(tag string) {
 	words.tag = tag
 	words.localizer = i18n.NewLocalizer(words.bundle, tag, "en")
 	words.printer = message.NewPrinter(language.MustParse(tag))
+	for i := range preview.Speeds { // the player's speeds: "0,5×" in German
+		preview.Speeds[i].Label = fixedWith(words.printer, preview.Speeds[i].Rate, -1) + "×"
+	}
+}
+
+// Fixed is x with the language's decimal mark and exactly places decimals
+// (a slider's "0,02").
+func Fixed(x float64, places int) string {
+	words.RLock()
+	p := words.printer
+	words.RUnlock()
+	return fixedWith(p, x, places)
+}
+
+// fixedWith writes x with p's decimal mark: places decimals, or as few as
+// it needs when places is negative.
+func fixedWith(p *message.Printer, x float64, places int) string {
+	s := strconv.FormatFloat(x, 'f', places, 64)
+	mark := p.Sprintf("%.1f", 0.5)[1:2]
+	return strings.Replace(s, ".", mark, 1)
 }
 
 // applyLanguage chooses the window's language at start: the one chosen in

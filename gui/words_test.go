@@ -18,6 +18,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -350,10 +351,30 @@ func TestNumbersInTheLanguagesForm(t *testing.T) {
 	if got := Tf("%d × %d", 1920, 1080); got != "1920 × 1080" {
 		t.Errorf("sizes are not grouped: %q", got)
 	}
+	for got, want := range map[string]string{fpsWords(7.1): "7,1", fpsWords(24): "24", sizeWords(2_500_000): "2,5 MB",
+		Fixed(0.02, 2): "0,02", speedWords(0.5): "0,5×", preview.Speeds[0].Label: "0,5×", dateWords(time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)): "4. Dez. 2026"} {
+		if got != want {
+			t.Errorf("German: %q, want %q", got, want)
+		}
+	}
 	if got, want := Tn("%d takes", 1, 1), "1 Version"; !strings.HasPrefix(got, "1 ") || got == Tn("%d takes", 2, 1) {
 		t.Errorf("German one take: %q (want the one form, like %q)", got, want)
 	}
+	useLanguage("ja")
+	if got := dateWords(time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)); got != "2026年12月4日" {
+		t.Errorf("Japanese date: %q", got)
+	}
+	useLanguage("hi") // Hindi's one covers 0 and 1; its decimal mark is a point
+	if Tn("%d takes", 0, 0) != Tn("%d takes", 1, 0) || Tf("%.1f s", 2.5) != "2.5 सेकंड" {
+		t.Errorf("Hindi: %q, %q", Tn("%d takes", 0, 0), Tf("%.1f s", 2.5))
+	}
 	useLanguage("en")
+	if got := dateWords(time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)); got != "4 Dec 2026" {
+		t.Errorf("English date: %q", got)
+	}
+	if preview.Speeds[0].Label != "0.5×" || sizeWords(2_500_000) != "2.5 MB" {
+		t.Errorf("English: %q, %q", preview.Speeds[0].Label, sizeWords(2_500_000))
+	}
 	if got := Tn("%d takes", 1, 1); got != "1 take" {
 		t.Errorf("English one take: %q", got)
 	}
