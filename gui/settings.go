@@ -287,6 +287,7 @@ func languageChoice(app fyne.App) fyne.CanvasObject {
 	note := widget.NewLabel("")
 	note.Wrapping = fyne.TextWrapWord
 	note.SizeName = theme.SizeNameCaptionText
+	note.Hide()
 	sel := widget.NewSelect(names, nil)
 	sel.SetSelectedIndex(max(0, slices.Index(tags, saved)))
 	sel.OnChanged = func(string) {
@@ -297,11 +298,12 @@ func languageChoice(app fyne.App) fyne.CanvasObject {
 			next = SystemLanguage()
 		}
 		if next == currentLanguage() {
-			note.SetText("")
+			note.Hide()
 			return
 		}
 		// Said in the language chosen, which is the one the person reads.
 		note.SetText(wordsIn("Vivify speaks this language from its next start: close it and open it again.", next))
+		note.Show()
 	}
 	return container.NewVBox(widget.NewLabelWithStyle(T("Language"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), sel, note)
 }

@@ -169,7 +169,13 @@ func TestEnglishHasEveryText(t *testing.T) {
 		out := map[string]any{}
 		for k, plural := range want {
 			switch v := en[k].(type) {
-			case nil, string:
+			case string:
+				if plural {
+					out[k] = map[string]string{"one": v, "other": v}
+				} else {
+					out[k] = v
+				}
+			case nil:
 				if plural {
 					out[k] = map[string]string{"one": k, "other": k}
 				} else {
@@ -325,6 +331,16 @@ func TestLanguagesLoad(t *testing.T) {
 		if _, err := b.ParseMessageFileBytes(data, l.Tag+".json"); err != nil {
 			t.Errorf("%s: %v", l.Tag, err)
 		}
+	}
+	names := map[string]bool{}
+	for _, l := range Languages {
+		if l.Name == ownName || l.Name == l.Tag || names[l.Name] {
+			t.Errorf("%s is called %q in the list of languages: give %q its name in its own words", l.Tag, l.Name, ownName)
+		}
+		names[l.Name] = true
+	}
+	if Languages[0].Name != "English" {
+		t.Errorf("English is called %q", Languages[0].Name)
 	}
 	if got := matchLanguage("de_AT.UTF-8"); got != "de" {
 		t.Errorf("de_AT: %s", got)
