@@ -276,3 +276,21 @@ func TestCompareMixedVideos(t *testing.T) {
 	}
 	w.closeCompare()
 }
+
+// Ctrl+Enter makes a video that the details show, even while Ctrl is
+// still held as it appears: the window's own selection is no Ctrl+click
+// (before, the new job was chosen to compare and the details stayed empty).
+func TestCtrlEnterShowsTheNewVideoWithCtrlHeld(t *testing.T) {
+	w, q, _ := practiceWindow(t)
+	g := w.Gallery()
+	g.modifiers = func() fyne.KeyModifier { return fyne.KeyModifierControl }
+	smallJob(t, w)
+	w.Generate()
+	q.until(t, 10*time.Second, "the new job in the details", func() bool {
+		j, ok := w.Details().Job()
+		return ok && len(g.Shown()) == 1 && j.ID == g.Shown()[0].ID
+	})
+	if len(g.Marked()) != 0 {
+		t.Fatalf("the new job was chosen to compare: %v", g.Marked())
+	}
+}

@@ -73,6 +73,9 @@ type Gallery struct {
 	OnCompare   func(ids []string)
 	OnStar      func(j jobs.Job) // S on the video selected
 	reselecting bool
+	// byWindow is set while the window itself selects a cell (a new job,
+	// Run again): keys held then (the Ctrl of Ctrl+Enter) are no click's.
+	byWindow bool
 }
 
 // NewGallery builds the grid; onSelect is called with the job tapped.
@@ -98,7 +101,7 @@ func NewGallery(eng *jobs.Engine, runOnUI func(func()), onSelect func(jobs.Job))
 		if g.reselecting {
 			return
 		}
-		if g.modifiers()&(fyne.KeyModifierControl|fyne.KeyModifierShift|fyne.KeyModifierSuper) != 0 && id < len(g.shown) {
+		if !g.byWindow && g.modifiers()&(fyne.KeyModifierControl|fyne.KeyModifierShift|fyne.KeyModifierSuper) != 0 && id < len(g.shown) {
 			if _, stack := g.stacks[id]; !stack {
 				g.mark(g.all[g.shown[id]])
 				return
@@ -259,7 +262,9 @@ func (g *Gallery) SelectJob(id string) {
 				g.selected = j.ID
 				g.onSelect(j)
 			} else {
+				g.byWindow = true
 				g.grid.Select(i)
+				g.byWindow = false
 			}
 			g.grid.ScrollTo(i)
 			return
@@ -442,7 +447,9 @@ func (g *Gallery) refilter() {
 	}
 	switch {
 	case at >= 0 && at != g.selIndex:
+		g.byWindow = true
 		g.grid.Select(at) // the same job: the details are not redrawn
+		g.byWindow = false
 	case at < 0 && g.selIndex >= 0:
 		g.selIndex = -1
 		g.grid.UnselectAll()
