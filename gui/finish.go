@@ -154,8 +154,10 @@ func newFinishPanel(d *Details) *FinishPanel {
 		widget.NewLabel(T("Speed")), container.NewBorder(nil, nil, nil, f.speedWords, f.speed),
 	)
 	// The choices and the export scroll; Save stays in view below them.
-	f.content = container.NewVScroll(container.NewVBox(f.hint, edits, f.missing, widget.NewSeparator(),
-		container.New(layout.NewFormLayout(), widget.NewLabel(T("Export")), f.preset), f.plan))
+	// The choices come first, the words about them last: in the longer
+	// languages the words took the room the export needed at 1024×640.
+	f.content = container.NewVScroll(container.NewVBox(edits, f.missing, widget.NewSeparator(),
+		container.New(layout.NewFormLayout(), widget.NewLabel(T("Export")), f.preset), f.plan, widget.NewSeparator(), f.hint))
 	// Built in the order Tab should walk it: Back, the choices, the export.
 	top := container.NewBorder(nil, nil, nil, back, title)
 	bottom := container.NewVBox(f.save, f.progressRow)

@@ -84,9 +84,19 @@ func TestFinishPanelFitsTheSmallestWindow(t *testing.T) {
 	q.until(t, 10*time.Second, "the video in the player", func() bool { return d.base != nil })
 	d.Do("Finish…")
 	q.drain()
-	f := d.finish
-	// Everything to choose, down to the export, is in view at once (the
-	// words under the export may scroll).
+	finishChoicesInView(t, w)
+	d.closeFinish()
+	if off := w.right.Offset; off < 0.1 {
+		t.Errorf("the gallery did not get its room back: %v", off)
+	}
+}
+
+// finishChoicesInView fails t unless everything to choose in the Finish
+// panel, down to the export, is in view at once (the words under the
+// export may scroll), and the export's choice is not cut.
+func finishChoicesInView(t *testing.T, w *Window) {
+	t.Helper()
+	f := w.Details().finish
 	view := f.content.Size()
 	exportRow := f.preset.Position().Y // within its row, at the top
 	for o := fyne.CanvasObject(f.preset); o != nil; {
@@ -103,10 +113,6 @@ func TestFinishPanelFitsTheSmallestWindow(t *testing.T) {
 	}
 	if w := f.preset.Size().Width; w < f.preset.MinSize().Width {
 		t.Errorf("the export choice is cut: %v of %v", w, f.preset.MinSize().Width)
-	}
-	d.closeFinish()
-	if off := w.right.Offset; off < 0.1 {
-		t.Errorf("the gallery did not get its room back: %v", off)
 	}
 }
 

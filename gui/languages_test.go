@@ -62,6 +62,7 @@ func TestWindowInGermanAndJapanese(t *testing.T) {
 				t.Fatal("no Finish… among the video's actions")
 			}
 			q.drain()
+			finishChoicesInView(t, w)
 			d.finish.loop.SetSelected(T(loopCrossfade))
 			d.finish.bigger.SetChecked(true)
 			d.finish.preset.SetSelectedIndex(len(d.finish.presets) - 1)
