@@ -381,7 +381,7 @@ func TestNumbersInTheLanguagesForm(t *testing.T) {
 		t.Errorf("Japanese date: %q", got)
 	}
 	useLanguage("hi") // Hindi's one covers 0 and 1; its decimal mark is a point
-	if Tn("%d takes", 0, 0) != Tn("%d takes", 1, 0) || Tf("%.1f s", 2.5) != "2.5 सेकंड" {
+	if Tn("%d takes", 0, 0) != Tn("%d takes", 1, 0) || Tf("%.1f s", 2.5) != "2.5 से॰" {
 		t.Errorf("Hindi: %q, %q", Tn("%d takes", 0, 0), Tf("%.1f s", 2.5))
 	}
 	useLanguage("en")

@@ -366,7 +366,8 @@ func (p *Player) CreateRenderer() fyne.WidgetRenderer {
 // are when a video starts.
 func (p *Player) clockBox() fyne.CanvasObject {
 	p.clock.Alignment = fyne.TextAlignCenter
-	room := fyne.MeasureText("00.0 s / 00.0 s", p.clock.TextSize, p.clock.TextStyle)
+	// As long as a time gets, in the window's language ("00,0 सेकंड").
+	room := fyne.MeasureText(Seconds(88.8)+" / "+Seconds(88.8), p.clock.TextSize, p.clock.TextStyle)
 	room.Width += 2 * theme.Padding()
 	return container.NewCenter(container.New(layout.NewGridWrapLayout(room), p.clock))
 }
