@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"vivify/client"
+	"vivify/jobs"
 	"vivify/preview"
 )
 
@@ -320,10 +322,72 @@ func Tk(s string) string {
 	words.RLock()
 	ok := words.english[s]
 	words.RUnlock()
-	if !ok {
-		return s
+	if ok {
+		return T(s)
 	}
-	return T(s)
+	// A text jobs made from one of its formats: the format in the window's
+	// language, with what was filled in (itself said by Tk).
+	for _, f := range jobs.Formats {
+		if args, ok := scanFormat(f, s); ok {
+			for i, a := range args {
+				if str, ok := a.(string); ok {
+					args[i] = Tk(str)
+				}
+			}
+			return Tf(f, args...)
+		}
+	}
+	// The service's objections to settings, after Vivify's own words.
+	if rest, ok := strings.CutPrefix(s, validationPrefix); ok {
+		return T(validationPrefix) + rest
+	}
+	return s
+}
+
+// validationPrefix begins the failure of settings the service refused
+// (jobs.Describe); what follows is the service's own words.
+const validationPrefix = "Some settings were not accepted: "
+
+// scanFormat reads s as made by fmt.Sprintf from format, which has only
+// %s and %d verbs: the values filled in (strings and ints), and whether s
+// was made from it.
+func scanFormat(format, s string) ([]any, bool) {
+	var pattern strings.Builder
+	var kinds []byte
+	pattern.WriteString("^")
+	for rest := format; rest != ""; {
+		i := strings.IndexByte(rest, '%')
+		if i < 0 || i+1 >= len(rest) {
+			pattern.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		pattern.WriteString(regexp.QuoteMeta(rest[:i]))
+		switch rest[i+1] {
+		case 's':
+			pattern.WriteString("(.+?)")
+		case 'd':
+			pattern.WriteString(`(-?\d+)`)
+		default:
+			return nil, false
+		}
+		kinds = append(kinds, rest[i+1])
+		rest = rest[i+2:]
+	}
+	pattern.WriteString("$")
+	m := regexp.MustCompile(pattern.String()).FindStringSubmatch(s)
+	if m == nil {
+		return nil, false
+	}
+	args := make([]any, len(kinds))
+	for i, k := range kinds {
+		if k == 'd' {
+			n, _ := strconv.Atoi(m[i+1])
+			args[i] = n
+		} else {
+			args[i] = m[i+1]
+		}
+	}
+	return args, true
 }
 
 // decimalMark is the language's decimal mark: "." or ",".

@@ -133,6 +133,8 @@ func dataWords() []string {
 	f = jobs.Describe(errors.New("x"))
 	out = append(out, f.Advice)
 	out = append(out, jobs.Notes...)
+	out = append(out, jobs.Formats...)
+	out = append(out, jobs.RetryReasons...)
 	var kept []string
 	for _, s := range out {
 		if s != "" && !strings.Contains(s, "%!") {
@@ -655,5 +657,30 @@ func TestProblemWords(t *testing.T) {
 	short := &diskspace.Short{Dir: "/tmp", Need: 3 << 30, Have: 1 << 30}
 	if got := problemWords(short); !strings.Contains(got, "Datenträger") || !strings.Contains(got, "/tmp") {
 		t.Errorf("German, short of room: %q", got)
+	}
+}
+
+// What jobs wrote with something filled in (a retry's wait, the take at
+// which credits ran out) is said in the window's language, the values kept.
+func TestJobsFormatsFollowTheLanguage(t *testing.T) {
+	defer useLanguage("en")
+	retry := fmt.Sprintf(jobs.NoteRetry, jobs.RetryReasons[1], 30)
+	ranOut := fmt.Sprintf(jobs.NoteCreditsRanOut, 3)
+	useLanguage("en")
+	if Tk(retry) != retry || Tk(ranOut) != ranOut {
+		t.Fatalf("English changed: %q, %q", Tk(retry), Tk(ranOut))
+	}
+	useLanguage("de")
+	if got := Tk(retry); got != "Die Warteschlange des Servers ist voll; neuer Versuch in 30 Sekunden." {
+		t.Errorf("German retry: %q", got)
+	}
+	if got := Tk(ranOut); !strings.Contains(got, "Take 3") || strings.Contains(got, "credits ran out") {
+		t.Errorf("German credits ran out: %q", got)
+	}
+	if got := Tk("Some settings were not accepted: width must be 512 or less"); !strings.HasPrefix(got, "Einige Einstellungen") {
+		t.Errorf("German validation: %q", got)
+	}
+	if got := Tk("a server's own words"); got != "a server's own words" {
+		t.Errorf("words from outside are kept: %q", got)
 	}
 }

@@ -78,7 +78,7 @@ func (e *Engine) run(ctx context.Context, id string) {
 			}
 			resp, sent, serr := e.submit(ctx, c, id, &holding)
 			if errors.Is(serr, client.ErrInsufficientCredits) {
-				e.sets.stop(j.Set, fmt.Sprintf("Not sent: the account's credits ran out at take %d of this set, so the takes after it were not sent (nothing was charged for them).", j.Take))
+				e.sets.stop(j.Set, fmt.Sprintf(NoteCreditsRanOut, j.Take))
 			}
 			endTurn()
 			if serr == nil {
@@ -362,6 +362,19 @@ const (
 // Notes are the notes of fixed words (a rate limit's note says how long).
 var Notes = []string{noteWaitingSlot, noteOffline}
 
+// The notes and failures jobs writes with something filled in (Formats),
+// and the reasons NoteRetry gives: the window finds which a text was made
+// from and says it in its language.
+const (
+	NoteRetry         = "%s; trying again in %d seconds."
+	NoteCreditsRanOut = "Not sent: the account's credits ran out at take %d of this set, so the takes after it were not sent (nothing was charged for them)."
+)
+
+var (
+	Formats      = []string{NoteRetry, NoteCreditsRanOut}
+	RetryReasons = []string{"ModelsLab asked Vivify to slow down", "The server's queue is full"}
+)
+
 // sent reports whether the last attempt went out (an error after it may
 // hide a job the server made).
 func (e *Engine) submit(ctx context.Context, c *client.Client, id string, holding *bool) (resp *client.Response, sent bool, err error) {
@@ -393,12 +406,12 @@ func (e *Engine) submit(ctx context.Context, c *client.Client, id string, holdin
 			if wait <= 0 {
 				wait = client.DefaultRetryAfter
 			}
-			msg := "ModelsLab asked Vivify to slow down"
+			msg := RetryReasons[0]
 			if errors.Is(err, client.ErrQueueFull) {
-				msg = "The server's queue is full"
+				msg = RetryReasons[1]
 			}
 			e.setState(id, Queued, func(j *Job) {
-				j.Note = fmt.Sprintf("%s; trying again in %d seconds.", msg, int(wait.Seconds()+0.5))
+				j.Note = fmt.Sprintf(NoteRetry, msg, int(wait.Seconds()+0.5))
 			})
 		case client.Unsent(err) && errors.Is(err, client.ErrTransient) && unsent < unsentRetries:
 			unsent++
