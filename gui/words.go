@@ -418,8 +418,6 @@ func fieldWords(fe client.FieldError) string {
 	return Tk(fe.Message)
 }
 
-// languageName is the language's name for itself, as Settings lists it.
-func languageName() string { return T(ownName) }
 
 // monthKeys are the months as the window writes them in dates. words: keys, shown through T
 var monthKeys = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}

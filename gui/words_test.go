@@ -104,6 +104,7 @@ func dataWords() []string {
 	}
 	out = append(out, blendNames...)
 	out = append(out, monthKeys[:]...)
+	out = append(out, ownName)
 	out = append(out, preview.Texts...)
 	for _, l := range licences {
 		out = append(out, l.what)
