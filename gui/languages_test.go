@@ -1,12 +1,15 @@
 package gui
 
 import (
+	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -177,4 +180,51 @@ func forgetMissedWords() {
 	words.Lock()
 	defer words.Unlock()
 	words.missed = map[string]bool{}
+}
+
+// fyneKeys are the words of Fyne's own (its base.en.json, but the days of
+// the week, which Vivify never shows).
+var fyneKeys = []string{"Advanced", "Cancel", "Confirm", "Copy", "Create Folder", "Cut", "Enter filename", "Error",
+	"Favourites", "File", "Folder", "New Folder", "No", "OK", "Open", "Paste", "Quit", "Redo", "Save", "Select all",
+	"Show Hidden Files", "Undo", "Yes", "file.name"}
+
+// Fyne's own words (a dialog's OK, a text field's menu) are in every
+// language Vivify speaks: Fyne carries most; fynewords has the others. On
+// Linux, the language chosen in Settings is the one they follow.
+func TestFynesOwnWordsInEveryLanguage(t *testing.T) {
+	fyneCarries := map[string]bool{"en": true, "de": true, "es": true, "fr": true, "ja": true, "pt-BR": true, "zh-Hans": true}
+	for _, l := range Languages {
+		if fyneCarries[l.Tag] {
+			continue
+		}
+		data, err := fyneWordsFS.ReadFile("fynewords/" + l.Tag + ".json")
+		if err != nil {
+			t.Errorf("%s: Fyne does not carry it, and fynewords has no %s.json", l.Tag, l.Tag)
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", l.Tag, err)
+		}
+		for _, k := range fyneKeys {
+			if m[k] == nil {
+				t.Errorf("fynewords/%s.json lacks %q", l.Tag, k)
+			}
+		}
+	}
+	if runtime.GOOS != "linux" {
+		return
+	}
+	// Registered before Setenv, run after it puts LANGUAGE back: Fyne looks
+	// at the locale again when given its bundles.
+	t.Cleanup(func() { useLanguage("en"); lang.AddTranslationsFS(wordsFS, "words") })
+	t.Setenv("LANGUAGE", "")
+	applyLanguage("hi")
+	if got := lang.L("Select all"); got != "सब चुनें" {
+		t.Errorf("Fyne's Select all in Hindi: %q", got)
+	}
+	applyLanguage("de")
+	if got := lang.L("Select all"); got != "Alle auswählen" {
+		t.Errorf("Fyne's Select all in German: %q", got)
+	}
 }

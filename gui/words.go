@@ -37,6 +37,11 @@ import (
 //go:embed words/*.json
 var wordsFS embed.FS
 
+// fyneWordsFS are Fyne's own words in the languages Fyne does not carry.
+//
+//go:embed fynewords/*.json
+var fyneWordsFS embed.FS
+
 // PrefLanguage is the language chosen in Settings; empty follows the system.
 const PrefLanguage = "language"
 
@@ -194,8 +199,13 @@ func applyLanguage(chosen string) string {
 		os.Setenv("LANGUAGE", strings.ReplaceAll(tag, "-", "_"))
 	}
 	// Giving lang the bundles also makes it look at the locale again.
+	// fynewords has Fyne's own words (OK, Cut, Select all…) in the
+	// languages Fyne does not carry.
 	if err := lang.AddTranslationsFS(wordsFS, "words"); err != nil {
 		fmt.Fprintln(os.Stderr, "vivify: translations:", err)
+	}
+	if err := lang.AddTranslationsFS(fyneWordsFS, "fynewords"); err != nil {
+		fmt.Fprintln(os.Stderr, "vivify: Fyne's translations:", err)
 	}
 	return tag
 }
