@@ -428,7 +428,6 @@ func fieldWords(fe client.FieldError) string {
 	return Tk(fe.Message)
 }
 
-
 // monthKeys are the months as the window writes them in dates. words: keys, shown through T
 var monthKeys = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
