@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +227,55 @@ func TestFynesOwnWordsInEveryLanguage(t *testing.T) {
 	applyLanguage("de")
 	if got := lang.L("Select all"); got != "Alle auswählen" {
 		t.Errorf("Fyne's Select all in German: %q", got)
+	}
+}
+
+// Settings lists the languages, each in its own name, the system's first;
+// a choice is remembered, and said (in the language chosen) to take
+// effect at the next start, which then speaks it.
+func TestSettingsChoosesTheLanguage(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { useLanguage("en"); lang.AddTranslationsFS(wordsFS, "words") })
+	t.Setenv("LANGUAGE", "") // applyLanguage sets it, for Fyne's own words
+	useLanguage("en")
+	app := fyne.CurrentApp()
+	box := languageChoice(app).(*fyne.Container)
+	var sel *widget.Select
+	var note *widget.Label
+	for _, o := range box.Objects {
+		switch x := o.(type) {
+		case *widget.Select:
+			sel = x
+		case *widget.Label:
+			if x.Wrapping == fyne.TextWrapWord {
+				note = x
+			}
+		}
+	}
+	if sel == nil || note == nil {
+		t.Fatal("no choice of language in Settings")
+	}
+	if len(sel.Options) != len(Languages)+1 || !strings.HasPrefix(sel.Options[0], "As the system: ") ||
+		!slices.Contains(sel.Options, "Deutsch") || !slices.Contains(sel.Options, "日本語") || !slices.Contains(sel.Options, "हिन्दी") {
+		t.Fatalf("the languages offered: %q", sel.Options)
+	}
+	if note.Visible() {
+		t.Errorf("a note before any choice: %q", note.Text)
+	}
+	sel.SetSelected("Deutsch")
+	if got := app.Preferences().String(PrefLanguage); got != "de" {
+		t.Errorf("remembered %q, want de", got)
+	}
+	if !note.Visible() || !strings.Contains(note.Text, "nächsten Start") {
+		t.Errorf("the note: %q (visible %v)", note.Text, note.Visible())
+	}
+	// The next start speaks German.
+	if got := applyLanguage(app.Preferences().String(PrefLanguage)); got != "de" || T("Settings") != "Einstellungen" {
+		t.Errorf("the next start speaks %s: %q", got, T("Settings"))
+	}
+	// Back to the system's: nothing remembered but that.
+	sel.SetSelectedIndex(0)
+	if got := app.Preferences().String(PrefLanguage); got != "" {
+		t.Errorf("the system's language is remembered as %q", got)
 	}
 }
