@@ -152,7 +152,18 @@ func TestStateDirKeepsThePremiumShapeWithoutFetching(t *testing.T) {
 	}
 	first.Close()
 	http.DefaultClient.CloseIdleConnections()
+	// The first sandbox's render fetched the picture too; Close waits for
+	// the render, but the host may count its request a moment later (seen
+	// on a loaded 2-core machine): count once the host is quiet.
 	before := fetched.Load()
+	for {
+		time.Sleep(300 * time.Millisecond)
+		if n := fetched.Load(); n == before {
+			break
+		} else {
+			before = n
+		}
+	}
 	second, err := sandbox.Start(opts...)
 	if err != nil {
 		t.Fatal(err)
