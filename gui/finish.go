@@ -309,7 +309,7 @@ func (f *FinishPanel) changed() {
 	gen := f.previewGen
 	frames, err := finish.Apply(f.base.Frames, f.recipe)
 	if err != nil {
-		f.plan.SetText(Tf("This cannot be done: %s", err.Error()))
+		f.plan.SetText(Tf("This cannot be done: %s", problemWords(err)))
 		return
 	}
 	f.showPlan()
@@ -396,7 +396,7 @@ func (f *FinishPanel) showPlan() {
 	}
 	pl, err := finish.PlanFor(f.base.Frames, f.base.Width, f.base.Height, f.recipe, p)
 	if err != nil {
-		f.plan.SetText(err.Error())
+		f.plan.SetText(errorText(err))
 		return
 	}
 	kind := strings.ToUpper(strings.TrimPrefix(p.Ext, "."))

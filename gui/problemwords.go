@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 
+	"vivify/client"
 	"vivify/finish"
 	"vivify/internal/diskspace"
 	"vivify/preview"
@@ -70,4 +71,42 @@ func plainSystemError(err error) string {
 		return pe.Err.Error()
 	}
 	return strings.TrimSuffix(err.Error(), ".")
+}
+
+// errorText is an error shown as it stands (a sentence of its own): an
+// error of a kind problemWords knows, in the window's language; the
+// settings a client.Error says are wrong, each in the window's language;
+// else the error's own text (the window's own errors are made in its
+// language already).
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ce *client.Error
+	if errors.As(err, &ce) && len(ce.Fields) > 0 {
+		var msgs []string
+		for _, f := range ce.Fields {
+			msgs = append(msgs, fieldWords(f))
+		}
+		return strings.Join(msgs, " ")
+	}
+	if known(err) {
+		return capitalise(problemWords(err)) + "."
+	}
+	return err.Error()
+}
+
+// known reports whether err is of a kind problemWords puts in words.
+func known(err error) bool {
+	var short *diskspace.Short
+	if errors.As(err, &short) {
+		return true
+	}
+	for _, k := range []error{preview.ErrIncomplete, preview.ErrNotGIF, preview.ErrTooLarge, preview.ErrDamaged, preview.ErrNoFFmpeg,
+		finish.ErrNoFFmpeg, finish.ErrNoFrames, finish.ErrCannotFit, diskspace.ErrNoRoom, syscall.ENOSPC, syscall.EROFS} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	return false
 }

@@ -329,7 +329,7 @@ func (t *takes) updatePrice() {
 	}
 	reqs, err := t.requests(t.w.params.read())
 	if err != nil {
-		t.price.SetText(err.Error())
+		t.price.SetText(errorText(err))
 		return
 	}
 	words, _, _ := t.estimate(reqs)

@@ -782,7 +782,7 @@ func (w *Window) Generate() {
 	}
 	file, link, err := w.source.Chosen()
 	if err != nil {
-		w.say(err.Error())
+		w.say(errorText(err))
 		w.aboutPicture = true
 		return
 	}
@@ -835,7 +835,7 @@ func (w *Window) Generate() {
 func (w *Window) send(spec jobs.Spec) {
 	specs, err := w.takes.specs(spec)
 	if err != nil {
-		w.say(err.Error())
+		w.say(errorText(err))
 		return
 	}
 	w.takes.confirm(specs, func() { w.addAll(specs) })
@@ -887,7 +887,7 @@ func (w *Window) addAll(specs []jobs.Spec) {
 		w.deps.RunOnUI(func() {
 			w.gen.Enable()
 			if err != nil {
-				w.say(err.Error())
+				w.say(errorText(err))
 			}
 			switch {
 			case first.ID == "":
