@@ -218,7 +218,7 @@ func TestFynesOwnWordsInEveryLanguage(t *testing.T) {
 	}
 	// Registered before Setenv, run after it puts LANGUAGE back: Fyne looks
 	// at the locale again when given its bundles.
-	t.Cleanup(func() { useLanguage("en"); lang.AddTranslationsFS(wordsFS, "words") })
+	t.Cleanup(func() { useLanguage("en"); lang.AddTranslationsFS(fyneWordsFS, "fynewords") })
 	t.Setenv("LANGUAGE", "")
 	applyLanguage("hi")
 	if got := lang.L("Select all"); got != "सब चुनें" {
@@ -235,7 +235,7 @@ func TestFynesOwnWordsInEveryLanguage(t *testing.T) {
 // effect at the next start, which then speaks it.
 func TestSettingsChoosesTheLanguage(t *testing.T) {
 	test.NewTempApp(t)
-	t.Cleanup(func() { useLanguage("en"); lang.AddTranslationsFS(wordsFS, "words") })
+	t.Cleanup(func() { useLanguage("en"); lang.AddTranslationsFS(fyneWordsFS, "fynewords") })
 	t.Setenv("LANGUAGE", "") // applyLanguage sets it, for Fyne's own words
 	useLanguage("en")
 	app := fyne.CurrentApp()

@@ -66,45 +66,80 @@ var words struct {
 	tag       string
 	missed    map[string]bool // keys asked for that the English lacks (tests read it)
 	english   map[string]bool
+	loaded    map[string]bool // the languages whose file the bundle has read
 }
 
-func init() {
+func init() { loadWords() }
+
+// loadWords lists the languages embedded in words/, reads the English,
+// and makes it the language in use. Another language's file is read when
+// it is first used: reading all nine at start took 19 ms and 9 MB.
+func loadWords() {
+	Languages = nil
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal) // words: not shown
-	english := map[string]bool{}
-	files, _ := wordsFS.ReadDir("words") // words: not shown
+	files, _ := wordsFS.ReadDir("words")            // words: not shown
 	for _, f := range files {
 		tag := strings.TrimSuffix(f.Name(), ".json")
-		data, err := wordsFS.ReadFile("words/" + f.Name())
-		if err != nil {
-			panic("words: " + tag + ": " + err.Error()) // embedded: a build without it is broken
-		}
 		if _, err := language.Parse(tag); err != nil {
 			panic("words: " + f.Name() + " is not named for a language")
 		}
-		if _, err := b.ParseMessageFileBytes(data, f.Name()); err != nil {
-			panic("words: " + tag + ": " + err.Error())
-		}
-		var m map[string]any
-		if err := json.Unmarshal(data, &m); err != nil {
-			panic("words: " + tag + ": " + err.Error())
-		}
-		name, _ := m[ownName].(string)
-		if name == "" {
-			name = tag
-		}
-		Languages = append(Languages, Language{Tag: tag, Name: name})
-		if tag == "en" {
-			for k := range m {
-				english[k] = true
-			}
-		}
+		Languages = append(Languages, Language{Tag: tag, Name: nameIn(wordsFile(tag), tag)})
 	}
 	sort.SliceStable(Languages, func(i, j int) bool { return Languages[i].Tag == "en" && Languages[j].Tag != "en" })
+	data := wordsFile("en")
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		panic("words: en: " + err.Error())
+	}
+	english := make(map[string]bool, len(m))
+	for k := range m {
+		english[k] = true
+	}
+	words.Lock()
 	words.bundle = b
 	words.english = english
 	words.missed = map[string]bool{}
+	words.loaded = map[string]bool{}
+	words.Unlock()
 	useLanguage("en")
+}
+
+// wordsFile is the file of the language tag.
+func wordsFile(tag string) []byte {
+	data, err := wordsFS.ReadFile("words/" + tag + ".json")
+	if err != nil {
+		panic("words: " + tag + ": " + err.Error()) // embedded: a build without it is broken
+	}
+	return data
+}
+
+// nameIn is the language's name for itself in its file (the value of
+// ownName), found without reading the whole file; or tag.
+func nameIn(data []byte, tag string) string {
+	key, _ := json.Marshal(ownName)
+	_, rest, ok := strings.Cut(string(data), string(key))
+	if !ok {
+		return tag
+	}
+	rest = strings.TrimLeft(rest, " \t\n:")
+	end := strings.IndexByte(rest[min(1, len(rest)):], '"')
+	var name string
+	if end < 0 || json.Unmarshal([]byte(rest[:end+2]), &name) != nil || name == "" {
+		return tag
+	}
+	return name
+}
+
+// loadLanguage gives the bundle the file of tag, once; words is locked.
+func loadLanguage(tag string) {
+	if words.loaded[tag] {
+		return
+	}
+	if _, err := words.bundle.ParseMessageFileBytes(wordsFile(tag), tag+".json"); err != nil {
+		panic("words: " + tag + ": " + err.Error())
+	}
+	words.loaded[tag] = true
 }
 
 func init() {
@@ -160,6 +195,8 @@ func useLanguage(tag string) {
 	}
 	words.Lock()
 	defer words.Unlock()
+	loadLanguage("en")
+	loadLanguage(tag)
 	words.tag = tag
 	words.localizer = i18n.NewLocalizer(words.bundle, tag, "en")
 	words.printer = message.NewPrinter(language.MustParse(tag))
@@ -198,12 +235,9 @@ func applyLanguage(chosen string) string {
 	if chosen != "" && runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
 		os.Setenv("LANGUAGE", strings.ReplaceAll(tag, "-", "_"))
 	}
-	// Giving lang the bundles also makes it look at the locale again.
 	// fynewords has Fyne's own words (OK, Cut, Select all…) in the
-	// languages Fyne does not carry.
-	if err := lang.AddTranslationsFS(wordsFS, "words"); err != nil {
-		fmt.Fprintln(os.Stderr, "vivify: translations:", err)
-	}
+	// languages Fyne does not carry; giving them to lang also makes it
+	// look at the locale again.
 	if err := lang.AddTranslationsFS(fyneWordsFS, "fynewords"); err != nil {
 		fmt.Fprintln(os.Stderr, "vivify: Fyne's translations:", err)
 	}
@@ -227,12 +261,12 @@ func localize(id string, n int, plural bool) string {
 		words.Unlock()
 		return id
 	}
-	words.RUnlock()
 	cfg := &i18n.LocalizeConfig{MessageID: id, DefaultMessage: &i18n.Message{ID: id, Other: id}}
 	if plural {
 		cfg.PluralCount = n
 	}
-	s, err := loc.Localize(cfg)
+	s, err := loc.Localize(cfg) // under the lock: a language's file may be read into the bundle meanwhile
+	words.RUnlock()
 	if err != nil || s == "" {
 		return id
 	}
@@ -449,12 +483,15 @@ func languageCalled(tag string) string {
 // wordsIn is s in the language tag, whatever the language in use.
 func wordsIn(s, tag string) string {
 	words.RLock()
-	b, known := words.bundle, words.english[s]
+	known := words.english[s]
 	words.RUnlock()
-	if !known {
+	if !known || !knownLanguage(tag) {
 		return T(s) // noted as missed
 	}
-	out, err := i18n.NewLocalizer(b, tag, "en").Localize(&i18n.LocalizeConfig{MessageID: s})
+	words.Lock()
+	loadLanguage(tag)
+	out, err := i18n.NewLocalizer(words.bundle, tag, "en").Localize(&i18n.LocalizeConfig{MessageID: s})
+	words.Unlock()
 	if err != nil || out == "" {
 		return T(s)
 	}

@@ -685,3 +685,12 @@ func TestJobsFormatsFollowTheLanguage(t *testing.T) {
 		t.Errorf("words from outside are kept: %q", got)
 	}
 }
+
+// BenchmarkLoadWords is what reading the nine languages' bundles costs at
+// start.
+func BenchmarkLoadWords(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		loadWords()
+	}
+}
