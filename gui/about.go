@@ -48,7 +48,7 @@ const (
 func (w *Window) ShowAbout() {
 	title := widget.NewLabelWithStyle(Tf("Vivify %s", client.Version), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	what := widget.NewLabel(T("Turns a still picture into a short video with ModelsLab's image-to-video models."))
-	what.Wrapping = fyne.TextWrapWord
+	what.Wrapping = wordWrap()
 	lib := widget.NewLabel(Tf("Your videos are kept in %s", w.deps.Engine.Library()))
 	lib.Wrapping = fyne.TextWrapBreak
 	var items []*widget.AccordionItem
@@ -58,12 +58,12 @@ func (w *Window) ShowAbout() {
 			continue
 		}
 		text := widget.NewLabel(strings.TrimSpace(string(data)))
-		text.Wrapping = fyne.TextWrapWord
+		text.Wrapping = wordWrap()
 		text.SizeName = theme.SizeNameCaptionText
 		items = append(items, widget.NewAccordionItem(T(l.what), text))
 	}
 	made := widget.NewLabel(T("Vivify is built with these, each under its own licence:"))
-	made.Wrapping = fyne.TextWrapWord
+	made.Wrapping = wordWrap()
 	body := container.NewVBox(title, what, lib, widget.NewSeparator(), w.newUpdateSwitch(), widget.NewSeparator(), made,
 		widget.NewAccordion(items...))
 	d := dialog.NewCustom(T("About Vivify"), T("Close"), container.NewVScroll(body), w.win)

@@ -160,7 +160,7 @@ func NewCompare(list []jobs.Job, runOnUI func(func()), star func(jobs.Job), back
 		t.img.FillMode = canvas.ImageFillContain
 		t.img.SetMinSize(fyne.NewSize(120, 90))
 		t.words = widget.NewLabel(Tf("%d · %s", i+1, words[i]))
-		t.words.Wrapping = fyne.TextWrapWord
+		t.words.Wrapping = wordWrap()
 		t.words.SizeName = theme.SizeNameCaptionText
 		t.frame = canvas.NewRectangle(color.Transparent)
 		t.frame.StrokeWidth = 2
@@ -200,7 +200,7 @@ func NewCompare(list []jobs.Job, runOnUI func(func()), star func(jobs.Job), back
 		c.wipe.Hide()
 	}
 	c.note = widget.NewLabel(T("Loading the videos…"))
-	c.note.Wrapping = fyne.TextWrapWord
+	c.note.Wrapping = wordWrap()
 	c.note.SizeName = theme.SizeNameCaptionText
 	closeBtn := widget.NewButtonWithIcon(T("Back"), theme.NavigateBackIcon(), back)
 	title := widget.NewLabelWithStyle(Tf("Compare %d videos", len(list)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -465,7 +465,7 @@ func (c *Compare) setWipe(on bool) {
 	if on && len(c.tiles) == 2 {
 		// Which is which: the tiles' words, by side.
 		sides := widget.NewLabel(Tf("Left of the line: %s.   Right: %s. Drag the line, or click where it should be.", c.tiles[0].words.Text, c.tiles[1].words.Text))
-		sides.Wrapping = fyne.TextWrapWord
+		sides.Wrapping = wordWrap()
 		sides.SizeName = theme.SizeNameCaptionText
 		c.stage.Objects = []fyne.CanvasObject{container.NewBorder(nil, sides, nil, nil, c.wiper)}
 	} else {

@@ -84,12 +84,12 @@ type Details struct {
 func NewDetails(deps Deps, win fyne.Window) *Details {
 	d := &Details{deps: deps, win: win, player: preview.NewPlayer()}
 	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d.title.Wrapping = fyne.TextWrapWord
+	d.title.Wrapping = wordWrap()
 	d.info = widget.NewLabel(T("Select a video in the gallery."))
-	d.info.Wrapping = fyne.TextWrapWord
+	d.info.Wrapping = wordWrap()
 	d.info.SizeName = theme.SizeNameCaptionText
 	d.problem = widget.NewLabel("")
-	d.problem.Wrapping = fyne.TextWrapWord
+	d.problem.Wrapping = wordWrap()
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Hide()
 	// The video gets the stage: the player fills the pane beside a narrow

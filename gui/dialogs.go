@@ -48,7 +48,7 @@ func (s *Dialogs) ShowError(err error, win fyne.Window) {
 		text += "\n\n" + Tk(f.Advice)
 	}
 	msg := widget.NewLabel(text)
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = wordWrap()
 	copyDetails := widget.NewButtonWithIcon(T("Copy details"), theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(f.Message + "\n" + f.Details)
 	})

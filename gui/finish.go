@@ -120,10 +120,10 @@ func newFinishPanel(d *Details) *FinishPanel {
 	}
 	f.preset = widget.NewSelect(nil, func(string) { f.changed() })
 	f.plan = widget.NewLabel("")
-	f.plan.Wrapping = fyne.TextWrapWord
+	f.plan.Wrapping = wordWrap()
 	f.plan.SizeName = theme.SizeNameCaptionText
 	f.missing = widget.NewLabel("")
-	f.missing.Wrapping = fyne.TextWrapWord
+	f.missing.Wrapping = wordWrap()
 	f.missing.Importance = widget.WarningImportance
 	f.missing.Hide()
 	f.save = widget.NewButtonWithIcon(T("Save this version"), theme.DocumentSaveIcon(), f.export)
@@ -137,7 +137,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 		return s
 	}
 	f.left = widget.NewLabel("")
-	f.left.Wrapping = fyne.TextWrapWord
+	f.left.Wrapping = wordWrap()
 	f.left.SizeName = theme.SizeNameCaptionText
 	cancel := widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), f.cancelExport)
 	f.progressRow = container.NewVBox(f.left, container.NewBorder(nil, nil, nil, cancel, f.progress))
@@ -145,7 +145,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 	back := widget.NewButtonWithIcon(T("Back"), theme.NavigateBackIcon(), d.closeFinish)
 	title := widget.NewLabelWithStyle(T("Finish"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	f.hint = widget.NewLabel(T("Boomerang plays it forwards, then back; Crossfade dissolves the end into the start: either loops without a jump. Smoother makes the frames in between by following the motion. Changes play at once; saving adds a version and the original stays as it is."))
-	f.hint.Wrapping = fyne.TextWrapWord
+	f.hint.Wrapping = wordWrap()
 	f.hint.SizeName = theme.SizeNameCaptionText
 	edits := container.New(layout.NewFormLayout(),
 		widget.NewLabel(T("Loop")), f.loop,

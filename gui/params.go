@@ -113,7 +113,7 @@ func NewParamsForm() *ParamsForm {
 		return label
 	}
 	f.ModelInfo = widget.NewLabel("")
-	f.ModelInfo.Wrapping = fyne.TextWrapWord
+	f.ModelInfo.Wrapping = wordWrap()
 	f.ModelInfo.SizeName = theme.SizeNameCaptionText
 	f.Resolution = newIntSlider(client.MinResolution, client.MaxResolution, 16, T(" px"), func(int) { changed() })
 	f.Portrait = widget.NewCheck(T("Tall video (9:16), for phones"), func(bool) {
@@ -314,16 +314,16 @@ func (f *ParamsForm) showModel() {
 func (f *ParamsForm) field(name, apiName, hint string, w fyne.CanvasObject) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	h := widget.NewLabel(hint)
-	h.Wrapping = fyne.TextWrapWord
+	h.Wrapping = wordWrap()
 	h.SizeName = theme.SizeNameCaptionText
 	f.hints[apiName] = h
 	e := widget.NewLabel("")
 	e.Importance = widget.DangerImportance
-	e.Wrapping = fyne.TextWrapWord
+	e.Wrapping = wordWrap()
 	e.Hide()
 	f.errors[apiName] = e
 	note := widget.NewLabel("")
-	note.Wrapping = fyne.TextWrapWord
+	note.Wrapping = wordWrap()
 	note.SizeName = theme.SizeNameCaptionText
 	note.Importance = widget.WarningImportance
 	note.Hide()
@@ -368,7 +368,7 @@ func (f *ParamsForm) layout() fyne.CanvasObject {
 		f.field(T("Noise"), "noise_aug_strength", T("A little noise (0.02) lets the video stray further from the picture."), f.Noise),
 	)
 	devNote := widget.NewLabel(T("For people connecting Vivify to their own software. Leave these as they are to make videos."))
-	devNote.Wrapping = fyne.TextWrapWord
+	devNote.Wrapping = wordWrap()
 	devNote.Importance = widget.LowImportance
 	developers := container.NewVBox(devNote,
 		f.field(T("Frame blending"), "latent_interpolation_method", T("How the model blends one frame into the next inside it. Both look alike in most videos."), f.Interpolation),

@@ -64,9 +64,9 @@ func (w *Window) ShowProblems() {
 		lines = lines[:maxProblemsShown]
 	}
 	intro := widget.NewLabel(T("These folders of the library were passed over, or parts of their records were left out, because they are not as Vivify writes them (a folder copied in from elsewhere, or changed by hand). Nothing outside the library is read or written because of them. Their files are still in their folders."))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = wordWrap()
 	list := widget.NewLabel(strings.Join(lines, "\n") + more)
-	list.Wrapping = fyne.TextWrapWord
+	list.Wrapping = wordWrap()
 	text := strings.Join(lines, "\n") + more
 	var d dialog.Dialog
 	copyAll := widget.NewButtonWithIcon(T("Copy the list"), theme.ContentCopyIcon(), func() {

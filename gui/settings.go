@@ -61,7 +61,7 @@ func NewKeySettings(deps Deps, onBalance func(string)) *KeySettings {
 	k.Entry.OnSubmitted = func(string) { k.save(k.store) } // Enter saves
 	k.Entry.SetPlaceHolder(T("Paste your ModelsLab API key"))
 	k.Status = widget.NewLabel("")
-	k.Status.Wrapping = fyne.TextWrapWord
+	k.Status.Wrapping = wordWrap()
 	k.Save = widget.NewButtonWithIcon(T("Save key"), theme.DocumentSaveIcon(), func() { k.save(k.store) })
 	k.Save.Importance = widget.HighImportance
 	k.Check = widget.NewButtonWithIcon(T("Check key"), theme.ConfirmIcon(), k.check)
@@ -69,7 +69,7 @@ func NewKeySettings(deps Deps, onBalance func(string)) *KeySettings {
 	k.Session = widget.NewButton(T("Use it for this session only"), func() { k.save(&keychain.Memory{}) })
 	k.Session.Hide()
 	help := widget.NewLabel(T("Your key is on your ModelsLab dashboard, under API keys. Vivify keeps it in your system's keychain and sends it only to ModelsLab, over an encrypted connection."))
-	help.Wrapping = fyne.TextWrapWord
+	help.Wrapping = wordWrap()
 	help.SizeName = theme.SizeNameCaptionText
 	k.GetKey = widget.NewButtonWithIcon(T("Get a key"), theme.ComputerIcon(), func() {
 		if err := fyne.CurrentApp().OpenURL(keyPage); err != nil {
@@ -77,7 +77,7 @@ func NewKeySettings(deps Deps, onBalance func(string)) *KeySettings {
 			k.Status.SetText(Tf("Your desktop could not open a web browser. The address of the key page is copied: paste it into your browser (%s).", keyPage.String()))
 		}
 	})
-	k.Status.Wrapping = fyne.TextWrapWord
+	k.Status.Wrapping = wordWrap()
 	k.content = container.NewVBox(
 		widget.NewLabelWithStyle(T("API key"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		k.Entry, help, container.NewHBox(k.Save, k.Check, k.Remove, k.GetKey), k.Session, k.Status)
@@ -285,7 +285,7 @@ func languageChoice(app fyne.App) fyne.CanvasObject {
 		names = append(names, l.Name)
 	}
 	note := widget.NewLabel("")
-	note.Wrapping = fyne.TextWrapWord
+	note.Wrapping = wordWrap()
 	note.SizeName = theme.SizeNameCaptionText
 	note.Hide()
 	sel := widget.NewSelect(names, nil)
@@ -324,7 +324,7 @@ func (w *Window) ShowSettings() {
 	lib := widget.NewLabel(w.deps.Engine.Library())
 	lib.Wrapping = fyne.TextWrapBreak
 	next := widget.NewLabel("")
-	next.Wrapping = fyne.TextWrapWord
+	next.Wrapping = wordWrap()
 	if p := prefs.String(PrefLibrary); p != "" && p != w.deps.Engine.Library() {
 		next.SetText(Tf("From the next start: %s", p))
 	}
@@ -338,7 +338,7 @@ func (w *Window) ShowSettings() {
 	libBox := container.NewVBox(widget.NewLabelWithStyle(T("Library folder"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		lib, container.NewHBox(choose), next)
 	modeHelp := widget.NewLabel(T("Practice videos are a slow zoom of your picture, made here to learn Vivify with. Real videos are made by ModelsLab with your key and use credits."))
-	modeHelp.Wrapping = fyne.TextWrapWord
+	modeHelp.Wrapping = wordWrap()
 	modeHelp.SizeName = theme.SizeNameCaptionText
 	mode := container.NewVBox(widget.NewLabelWithStyle(T("Mode"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		w.newPracticeSwitch(), modeHelp)

@@ -118,14 +118,14 @@ func NewSourcePanel(win fyne.Window, dialogs *Dialogs, runOnUI func(func()), pic
 	frame.CornerRadius = theme.InputRadiusSize()
 	s.hint = widget.NewLabelWithStyle(T(dropHere), fyne.TextAlignCenter, fyne.TextStyle{})
 	s.hint.Importance = widget.LowImportance
-	s.hint.Wrapping = fyne.TextWrapWord
+	s.hint.Wrapping = wordWrap()
 	// In a box as wide as the frame, so longer words wrap inside it.
 	s.empty = container.NewStack(frame, container.NewVBox(layout.NewSpacer(), s.hint, layout.NewSpacer()))
 	s.idle = T("Choose a picture: type a link, browse, paste, or drop a file on the window.")
 	s.info = widget.NewLabel(s.idle)
-	s.info.Wrapping = fyne.TextWrapWord
+	s.info.Wrapping = wordWrap()
 	s.note = widget.NewLabel("")
-	s.note.Wrapping = fyne.TextWrapWord
+	s.note.Wrapping = wordWrap()
 	s.note.SizeName = theme.SizeNameCaptionText
 	s.note.Hide()
 	s.title = widget.NewLabelWithStyle(T("Picture"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

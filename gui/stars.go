@@ -61,7 +61,7 @@ func (w *Window) removeOthers(set string) {
 		names = append(names, Tf("take %d (%s)", j.Take, madeWith(j)))
 	}
 	msg := widget.NewLabel(Tf("%s will be moved to the library's trash, with their versions. The starred ones stay. Undo brings them back; Vivify empties its trash after 30 days.", strings.Join(names, ", ")))
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = wordWrap()
 	d := dialog.NewCustomConfirm(Tn("Remove %d takes?", len(remove), len(remove)), T("Remove"), T("Cancel"), msg, func(ok bool) {
 		if !ok {
 			return

@@ -285,7 +285,7 @@ func (s *starter) showLibraryProblem(err error) {
 // chooseFolder, "Choose another folder…" and "Try again".
 func (s *starter) showProblem(msg string, chooseFolder bool) {
 	text := widget.NewLabel(msg)
-	text.Wrapping = fyne.TextWrapWord
+	text.Wrapping = wordWrap()
 	title := widget.NewLabelWithStyle(T("Vivify cannot start"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	if chooseFolder {
 		title.SetText(T("Vivify cannot open its library"))

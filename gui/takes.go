@@ -69,7 +69,7 @@ func newTakes(w *Window) *takes {
 	t.clear.Importance = widget.LowImportance
 	t.clear.Hide()
 	t.price = widget.NewLabel("")
-	t.price.Wrapping = fyne.TextWrapWord
+	t.price.Wrapping = wordWrap()
 	t.price.SizeName = theme.SizeNameCaptionText
 	left := container.NewHBox(widget.NewLabel(T("Takes")), t.count)
 	t.row = container.NewVBox(t.price, container.NewBorder(nil, nil, left, container.NewHBox(t.clear, t.try), t.tried))
@@ -386,7 +386,7 @@ func (t *takes) confirm(specs []jobs.Spec, send func()) {
 		why = Tf("Vivify does not know yet what all of them cost, and you asked to be asked above %s (Settings).", costWords(jobs.Cost{Amount: limit}, t.w.Practice()))
 	}
 	msg := widget.NewLabel(words + "\n\n" + why)
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = wordWrap()
 	d := dialog.NewCustomConfirm(Tf("Send %s?", what), T("Send"), T("Don't send"), msg, func(yes bool) {
 		if yes {
 			send()
@@ -417,7 +417,7 @@ func newAskSetting() fyne.CanvasObject {
 	})
 	sel.Selected = askChoice(askAbove())
 	help := widget.NewLabel(T("Before a video or a set of takes is sent, Vivify says what it will cost. Above this, it asks first."))
-	help.Wrapping = fyne.TextWrapWord
+	help.Wrapping = wordWrap()
 	help.SizeName = theme.SizeNameCaptionText
 	return container.NewVBox(widget.NewLabelWithStyle(T("Spending"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewBorder(nil, nil, widget.NewLabel(T("Ask me before spending more than")), nil, sel), help)

@@ -170,7 +170,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.details.OnSay = w.inform
 	w.status = widget.NewLabel("")
 	w.message = widget.NewLabel("")
-	w.message.Wrapping = fyne.TextWrapWord
+	w.message.Wrapping = wordWrap()
 	w.message.Importance = widget.DangerImportance
 	w.message.Hide()
 	w.gen = widget.NewButtonWithIcon(Tf("Generate   %s", shortcutText()), theme.MediaPlayIcon(), w.Generate)
@@ -721,7 +721,7 @@ func (w *Window) restore(p fyne.Preferences) {
 // practise with simulated results.
 func (w *Window) welcome() {
 	msg := widget.NewLabel(T("To make videos, Vivify needs your ModelsLab API key. You can also practise first: the built-in sandbox makes simulated videos on this computer, for free."))
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = wordWrap()
 	var d dialog.Dialog
 	key := widget.NewButtonWithIcon(T("Enter my key"), theme.AccountIcon(), func() {
 		d.Hide()

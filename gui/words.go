@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -496,4 +497,15 @@ func wordsIn(s, tag string) string {
 		return T(s)
 	}
 	return out
+}
+
+// wordWrap is how the window's words wrap: at spaces, or, in Japanese and
+// Chinese, which are written without them, at any character (at spaces
+// alone, a line broke early at the one beside a Latin word).
+func wordWrap() fyne.TextWrap {
+	switch currentLanguage() {
+	case "ja", "zh-Hans":
+		return fyne.TextWrapBreak
+	}
+	return fyne.TextWrapWord
 }
