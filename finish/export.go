@@ -187,19 +187,7 @@ func exportGIF(ctx context.Context, frames reel, r Recipe, p Preset, dest, spill
 		if err != nil {
 			return Result{}, err
 		}
-		res.GaveUp = fit.gaveUp()
-		res.Fit = Fitted{Colours: fit.Colours, Scale: fit.Scale, Every: fit.Every}
-		res.Width = int(float64(res.Width)*fit.Scale + 0.5)
-		res.Height = int(float64(res.Height)*fit.Scale + 0.5)
-		if err := ctx.Err(); err != nil {
-			return Result{}, err
-		}
-		if err := atomicfile.Write(dest, fit.Data, 0o644); err != nil {
-			return Result{}, fmt.Errorf("the file could not be written: %w", err)
-		}
-		res.Bytes = int64(len(fit.Data))
-		progress(1)
-		return res, nil
+		return writeFitted(ctx, fit, dest, res, progress)
 	}
 	// No limit: written to the file as it is encoded, a frame at a time.
 	var made error
@@ -232,6 +220,23 @@ func exportGIF(ctx context.Context, frames reel, r Recipe, p Preset, dest, spill
 	} else if err != nil {
 		return Result{}, fmt.Errorf("the file could not be written: %w", err)
 	}
+	progress(1)
+	return res, nil
+}
+
+// writeFitted writes a fitted GIF at dest, and says what it is.
+func writeFitted(ctx context.Context, fit Fitted, dest string, res Result, progress func(float64)) (Result, error) {
+	res.GaveUp = fit.gaveUp()
+	res.Fit = Fitted{Colours: fit.Colours, Scale: fit.Scale, Every: fit.Every}
+	res.Width = int(float64(res.Width)*fit.Scale + 0.5)
+	res.Height = int(float64(res.Height)*fit.Scale + 0.5)
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	if err := atomicfile.Write(dest, fit.Data, 0o644); err != nil {
+		return Result{}, fmt.Errorf("the file could not be written: %w", err)
+	}
+	res.Bytes = int64(len(fit.Data))
 	progress(1)
 	return res, nil
 }

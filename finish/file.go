@@ -2,8 +2,11 @@ package finish
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"vivify/internal/diskspace"
 	"vivify/preview"
@@ -38,6 +41,9 @@ func ExportFile(ctx context.Context, src string, r Recipe, p Preset, dest string
 	if err := diskspace.Check(dir, roomNeeded(info, r, p)); err != nil {
 		return Result{}, err
 	}
+	if !p.NeedsFFmpeg() && p.Limit > 0 && r.FPS == 0 {
+		return exportVideoGIF(ctx, src, info, r, p, dest, progress)
+	}
 	const reading = 0.25 // of the progress bar: reading is quicker than encoding
 	sp, err := spillVideo(ctx, src, dir, info, spillFormat(info, p), func(f float64) { progress(f * reading) })
 	if err != nil {
@@ -59,7 +65,8 @@ func spillFormat(info preview.VideoInfo, p Preset) string {
 }
 
 // roomNeeded is what an export of a video of info takes on the disk at
-// most: its frames spilled raw, the smoother's frames too for a GIF, and
+// most: its frames spilled raw (a fitted GIF's at a try's size, and a
+// sample of them), the smoother's frames too for a GIF, and
 // the file (its limit, or as much as the raw frames for a GIF, a tenth of
 // them for a video codec).
 func roomNeeded(info preview.VideoInfo, r Recipe, p Preset) uint64 {
@@ -68,6 +75,9 @@ func roomNeeded(info preview.VideoInfo, r Recipe, p Preset) uint64 {
 	need := frame * frames
 	if r.FPS > 0 && !p.NeedsFFmpeg() && info.FPS > 0 {
 		need += frame * uint64(float64(frames)*float64(r.FPS)/info.FPS+1) * 2 // a boomerang doubles it
+	}
+	if !p.NeedsFFmpeg() && p.Limit > 0 && r.FPS == 0 {
+		need += frame * 24 // the sample the tries are measured on
 	}
 	switch {
 	case p.Limit > 0:
@@ -78,4 +88,93 @@ func roomNeeded(info preview.VideoInfo, r Recipe, p Preset) uint64 {
 		need += frame * frames / 2
 	}
 	return need
+}
+
+// exportVideoGIF fits a GIF of the video at src under p's limit, reading
+// the video no more than it must: once for a sample of its frames (kept
+// on the disk: the tries are measured on it), then once at the size of
+// each try that may fit, decoded and scaled by ffmpeg. Only that size's
+// frames are ever spilled, not the video's at full size: a 1080p video's
+// chat GIF is made at half its size, a quarter of the bytes.
+func exportVideoGIF(ctx context.Context, src string, info preview.VideoInfo, r Recipe, p Preset, dest string, progress func(float64)) (Result, error) {
+	dir := filepath.Dir(dest)
+	// The recipe as the header says the video is, to choose the sample
+	// by: the clip itself is worked out from the frames read.
+	frameTime := time.Duration(float64(time.Second) / info.FPS)
+	planned := make([]time.Duration, max(info.Frames, 1))
+	for i := range planned {
+		planned[i] = frameTime
+	}
+	steps, err := stepsOf(planned, r)
+	if err != nil {
+		return Result{}, err
+	}
+	// About 24 frames, spread over the clip as the recipe plays it.
+	var picked []int
+	for i := 0; i < len(steps); i += max(1, len(steps)/24) {
+		picked = append(picked, steps[i].src)
+	}
+	keep := slices.Clone(picked)
+	slices.Sort(keep)
+	keep = slices.Compact(keep)
+	const sampling = 0.15 // of the progress bar
+	sample, err := spillVideoAt(ctx, src, dir, info, info.Width, info.Height, "rgba", keep, func(f float64) { progress(f * sampling) })
+	if err != nil {
+		return Result{}, err
+	}
+	defer sample.Close()
+	var big pickClip
+	big.src = sample
+	for _, n := range picked {
+		if at, _ := slices.BinarySearch(keep, n); at < sample.Len() {
+			big.idx, big.delays = append(big.idx, at), append(big.delays, frameTime)
+		}
+	}
+	if big.Len() == 0 {
+		return Result{}, fmt.Errorf("%w: ffmpeg found no frames in it", preview.ErrDamaged)
+	}
+
+	var sized *spill // the video at the size of the try being made
+	defer func() {
+		if sized != nil {
+			sized.Close()
+		}
+	}()
+	whole := func(ctx context.Context, scale float64) (reel, float64, error) {
+		s := min(scale, 1) // larger is scaled as it is encoded: a spill 4 times the video's is not wanted
+		w, h := max(1, int(float64(info.Width)*s+0.5)), max(1, int(float64(info.Height)*s+0.5))
+		if sized == nil || sized.rect.Dx() != w || sized.rect.Dy() != h {
+			if sized != nil {
+				sized.Close()
+				sized = nil
+			}
+			sp, err := spillVideoAt(ctx, src, dir, info, w, h, "rgba", nil, func(float64) {})
+			if err != nil {
+				return nil, 0, err
+			}
+			sized = sp
+		}
+		steps, err := stepsOf(delaysOf(sized), r)
+		if err != nil {
+			return nil, 0, err
+		}
+		return stepClip{sized, steps}, scale / s, nil
+	}
+	scale := 1.0
+	if r.Double {
+		scale = 2
+	}
+	res := Result{Seconds: float64(len(steps)) * frameTime.Seconds()}
+	res.Width, res.Height = outputSize(info.Width, info.Height, r, p)
+	fit, err := fitFrom(ctx, gifSource{small: sampleClip(big, 8), big: big, n: len(steps), whole: whole},
+		int(p.Limit), scale, func(f float64) { progress(sampling + f*(1-sampling)) })
+	if err != nil {
+		return Result{}, err
+	}
+	if sized != nil {
+		// The length of the clip as read, not as the header said.
+		steps, _ := stepsOf(delaysOf(sized), r)
+		res.Seconds = clipDuration(stepClip{sized, steps}).Seconds()
+	}
+	return writeFitted(ctx, fit, dest, res, progress)
 }

@@ -2,9 +2,11 @@ package finish
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -300,5 +302,48 @@ func TestExportFileMatchesExport(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A spill of some of a video's frames holds those frames, byte for byte
+// as a spill of them all has them; one at another size has every frame.
+func TestSpillOfChosenFrames(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "clip.mp4")
+	makeVideo(t, src, 320, 180, 48, 24)
+	ctx := context.Background()
+	info, err := preview.ProbeVideo(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := spillVideo(ctx, src, dir, info, "rgba", func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer all.Close()
+	keep := []int{0, 7, 8, 30, 47}
+	some, err := spillVideoAt(ctx, src, dir, info, 320, 180, "rgba", keep, func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer some.Close()
+	if some.Len() != len(keep) {
+		t.Fatalf("%d frames kept, want %d", some.Len(), len(keep))
+	}
+	for i, n := range keep {
+		a, _ := all.Raw(n, nil)
+		b, _ := some.Raw(i, nil)
+		if !bytes.Equal(a, b) {
+			t.Errorf("kept frame %d is not frame %d", i, n)
+		}
+	}
+	half, err := spillVideoAt(ctx, src, dir, info, 160, 90, "rgba", nil, func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer half.Close()
+	if half.Len() != all.Len() || half.Bounds() != image.Rect(0, 0, 160, 90) {
+		t.Fatalf("at half the size: %d frames of %v, want %d of 160×90", half.Len(), half.Bounds(), all.Len())
 	}
 }

@@ -418,6 +418,29 @@ func fitGIF(ctx context.Context, c reel, limit int, scale float64, progress func
 	if c.Len() == 0 {
 		return Fitted{}, ErrNoFrames
 	}
+	return fitFrom(ctx, clipSource(c), limit, scale, progress)
+}
+
+// gifSource is what a GIF is fitted from: samples of the clip to measure
+// tries on, and the whole clip at a size, to make the try that may fit.
+type gifSource struct {
+	small, big reel // about 8 and 24 of the clip's frames, spread over it
+	n          int  // the clip's frames
+	// whole is the clip to encode at scale, and the scale the encoder is
+	// still to apply: a clip in memory is scaled as it is encoded; a video
+	// is decoded again at the size, by ffmpeg (quicker and better than
+	// scaling each frame here).
+	whole func(ctx context.Context, scale float64) (reel, float64, error)
+}
+
+// clipSource is a clip's frames as they are, scaled as they are encoded.
+func clipSource(c reel) gifSource {
+	return gifSource{small: sampleClip(c, 8), big: sampleClip(c, 24), n: c.Len(),
+		whole: func(_ context.Context, s float64) (reel, float64, error) { return c, s, nil }}
+}
+
+// fitFrom is fitGIF of a source.
+func fitFrom(ctx context.Context, src gifSource, limit int, scale float64, progress func(float64)) (Fitted, error) {
 	type try struct {
 		colours int
 		scale   float64
@@ -433,38 +456,47 @@ func fitGIF(ctx context.Context, c reel, limit int, scale float64, progress func
 	for _, e := range []int{2, 3} {
 		tries = append(tries, try{32, 1.0 / 3, e})
 	}
-	// A sample: every nth frame, about eight in all.
-	sample := sampleClip(c, 8)
 	enc := &encoding{}
 	for k, t := range tries {
 		if progress != nil {
 			progress(float64(k) / float64(len(tries)))
 		}
-		fs := c
-		if t.every > 1 {
-			fs = everyClip(c, t.every)
-		}
-		if sample.Len() < fs.Len() {
-			enc.expect = 0
-			var smp bytes.Buffer
-			if err := encodeGIF(ctx, sample, t.colours, scale*t.scale, enc, nil, &smp); err != nil {
+		n := (src.n + t.every - 1) / t.every
+		if src.small.Len() < n {
+			est, err := estimateGIF(ctx, src.small, n, t.colours, scale*t.scale, enc)
+			if err != nil {
 				return Fitted{}, err
 			}
-			// The sample's size, less the header and palette, grown to all
-			// the frames; a try well over the limit is passed over.
-			perFrame := float64(smp.Len()-800) / float64(sample.Len())
-			est := 800 + perFrame*float64(fs.Len())
+			// Near the limit, a sample three times as large says it
+			// better: a try that goes over is a whole GIF made for nothing
+			// (11 s of a 1080p clip's 19).
+			if big := src.big; est > float64(limit)*0.9 && est <= float64(limit)*1.15 && big.Len() > src.small.Len() && big.Len() < n {
+				if est, err = estimateGIF(ctx, big, n, t.colours, scale*t.scale, enc); err != nil {
+					return Fitted{}, err
+				}
+				if est > float64(limit)*1.02 {
+					continue
+				}
+			}
+			// A try well over the limit is passed over.
 			if est > float64(limit)*1.15 {
 				continue
 			}
 			enc.expect = int(est)
+		}
+		fs, left, err := src.whole(ctx, scale*t.scale)
+		if err != nil {
+			return Fitted{}, err
+		}
+		if t.every > 1 {
+			fs = everyClip(fs, t.every)
 		}
 		var sub func(float64)
 		if progress != nil {
 			sub = func(p float64) { progress((float64(k) + p) / float64(len(tries))) }
 		}
 		var data bytes.Buffer
-		if err := encodeGIF(ctx, fs, t.colours, scale*t.scale, enc, sub, &limited{&data, limit}); err != nil {
+		if err := encodeGIF(ctx, fs, t.colours, left, enc, sub, &limited{&data, limit}); err != nil {
 			if errors.Is(err, errOverLimit) {
 				continue // over the limit already: the rest need not be made
 			}
@@ -475,6 +507,18 @@ func fitGIF(ctx context.Context, c reel, limit int, scale float64, progress func
 		}
 	}
 	return Fitted{}, ErrCannotFit
+}
+
+// estimateGIF is the size of a GIF of n frames like the sample's: the
+// sample encoded, less the header and palette, grown to n frames.
+func estimateGIF(ctx context.Context, sample reel, n, colours int, scale float64, enc *encoding) (float64, error) {
+	enc.expect = 0
+	var smp bytes.Buffer
+	if err := encodeGIF(ctx, sample, colours, scale, enc, nil, &smp); err != nil {
+		return 0, err
+	}
+	perFrame := float64(smp.Len()-800) / float64(sample.Len())
+	return 800 + perFrame*float64(n), nil
 }
 
 // errOverLimit stops a try that has grown past the limit.

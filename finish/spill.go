@@ -120,7 +120,15 @@ func RemoveSpills(dir string) {
 // is reused.
 // progress is told the share decoded.
 func spillVideo(ctx context.Context, path, dir string, info preview.VideoInfo, pixFmt string, progress func(float64)) (*spill, error) {
-	sp, err := newSpillOf(dir, info.Width, info.Height, pixFmt)
+	return spillVideoAt(ctx, path, dir, info, info.Width, info.Height, pixFmt, nil, progress)
+}
+
+// spillVideoAt is spillVideo at w × h (scaled by ffmpeg, each pixel the
+// mean of those it covers when smaller), keeping only the frames whose
+// numbers keep lists, in order (all when keep is nil): ffmpeg passes the
+// others over before they are converted or piped.
+func spillVideoAt(ctx context.Context, path, dir string, info preview.VideoInfo, w, h int, pixFmt string, keep []int, progress func(float64)) (*spill, error) {
+	sp, err := newSpillOf(dir, w, h, pixFmt)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +139,27 @@ func spillVideo(ctx context.Context, path, dir string, info preview.VideoInfo, p
 		}
 	}()
 	delay := time.Duration(float64(time.Second) / info.FPS)
-	cmd := bundled.Command(ctx, preview.FFmpeg, "-v", "error", "-nostdin", "-i", path,
-		"-f", "rawvideo", "-pix_fmt", pixFmt, "pipe:1")
+	args := []string{"-v", "error", "-nostdin", "-i", path}
+	var vf []string
+	if keep != nil {
+		var eq []string
+		for _, n := range keep {
+			eq = append(eq, fmt.Sprintf("eq(n\\,%d)", n))
+		}
+		vf = append(vf, "select="+strings.Join(eq, "+"))
+		args = append(args, "-fps_mode", "passthrough") // the frames passed over are not made up again
+	}
+	if w != info.Width || h != info.Height {
+		flags := "area"
+		if w > info.Width {
+			flags = "lanczos"
+		}
+		vf = append(vf, fmt.Sprintf("scale=%d:%d:flags=%s", w, h, flags))
+	}
+	if len(vf) > 0 {
+		args = append(args, "-vf", strings.Join(vf, ","))
+	}
+	cmd := bundled.Command(ctx, preview.FFmpeg, append(args, "-f", "rawvideo", "-pix_fmt", pixFmt, "pipe:1")...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -144,7 +171,7 @@ func spillVideo(ctx context.Context, path, dir string, info preview.VideoInfo, p
 	}
 	buf := make([]byte, sp.frameBytes)
 	var rerr error
-	for {
+	for i := 0; ; i++ {
 		if _, err := io.ReadFull(out, buf); err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 				rerr = err
@@ -154,8 +181,11 @@ func spillVideo(ctx context.Context, path, dir string, info preview.VideoInfo, p
 		if rerr = sp.add(buf, delay); rerr != nil {
 			break
 		}
-		if info.Frames > 0 {
-			progress(min(1, float64(sp.Len())/float64(info.Frames)))
+		switch {
+		case keep != nil:
+			progress(min(1, float64(i+1)/float64(len(keep))))
+		case info.Frames > 0:
+			progress(min(1, float64(i+1)/float64(info.Frames)))
 		}
 	}
 	io.Copy(io.Discard, out)
