@@ -2,10 +2,14 @@ package finish
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"image"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"vivify/internal/diskspace"
@@ -44,13 +48,105 @@ func ExportFile(ctx context.Context, src string, r Recipe, p Preset, dest string
 	if !p.NeedsFFmpeg() && p.Limit > 0 && r.FPS == 0 {
 		return exportVideoGIF(ctx, src, info, r, p, dest, progress)
 	}
-	const reading = 0.25 // of the progress bar: reading is quicker than encoding
-	sp, err := spillVideo(ctx, src, dir, info, spillFormat(info, p), func(f float64) { progress(f * reading) })
+	return exportDecoding(ctx, src, info, r, p, dest, progress)
+}
+
+// exportDecoding is ExportFile of a video that a video codec is to
+// encode, or a GIF Smoother makes frames for, described by info.
+func exportDecoding(ctx context.Context, src string, info preview.VideoInfo, r Recipe, p Preset, dest string, progress func(float64)) (Result, error) {
+	if progress == nil {
+		progress = func(float64) {}
+	}
+	dir := filepath.Dir(dest)
+	// The video is decoded into the spill while the recipe and the encoder
+	// read it: a frame not yet decoded is waited for, so a recipe that
+	// plays forwards is encoded as it is decoded, as ffmpeg's command line
+	// does, and one that needs the end (a boomerang's way back) waits for
+	// it. The recipe is worked out from the frames the header says the
+	// video has; a video that has another number is made again from its
+	// frames, once they are all read.
+	sp, err := newSpillOf(dir, info.Width, info.Height, spillFormat(info, p))
 	if err != nil {
 		return Result{}, err
 	}
 	defer sp.Close()
-	return exportReel(ctx, sp, r, p, dest, dir, func(f float64) { progress(reading + f*(1-reading)) })
+	var mu sync.Mutex
+	var read, made float64
+	tell := func(r, m float64) { // from both, one at a time
+		mu.Lock()
+		defer mu.Unlock()
+		read, made = max(read, r), max(made, m)
+		progress(0.25*read + 0.75*made) // reading is quicker than encoding
+	}
+	readCtx, stop := context.WithCancel(ctx)
+	decoded := make(chan error, 1)
+	go func() { decoded <- fillSpill(readCtx, sp, src, info, nil, func(f float64) { tell(f, 0) }) }()
+	defer func() { stop(); <-decoded }()
+
+	var res Result
+	if info.Frames > 0 {
+		res, err = exportReel(ctx, plannedClip{sp, info.Frames, time.Duration(float64(time.Second) / info.FPS)}, r, p, dest, dir, func(f float64) { tell(0, f) })
+		if !errors.Is(err, errNotAsPlanned) {
+			if err != nil {
+				stop() // the rest of the video is not wanted
+				if _, derr := sp.whole(); derr != nil && !errors.Is(derr, context.Canceled) {
+					return Result{}, derr // the video's fault, not the export's
+				}
+			}
+			return res, err
+		}
+	}
+	if _, err := sp.whole(); err != nil {
+		return Result{}, err
+	}
+	return exportReel(ctx, sp, r, p, dest, dir, func(f float64) { tell(1, f) })
+}
+
+// errNotAsPlanned is an export begun from the frames a video's header
+// said it has, when it has another number.
+var errNotAsPlanned = errors.New("the video has another number of frames than its header says")
+
+// plannedClip is a spill being written, read as the clip its video's
+// header says it is: n frames of one frame time. Its last frame is given
+// only once the spill is whole and has n frames.
+type plannedClip struct {
+	*spill
+	n     int
+	delay time.Duration
+}
+
+func (c plannedClip) Len() int                { return c.n }
+func (c plannedClip) Delay(int) time.Duration { return c.delay }
+func (c plannedClip) check(i int) error {
+	if i < c.n-1 {
+		if err := c.spill.wait(i); errors.Is(err, errNoSuchFrame) {
+			return errNotAsPlanned
+		}
+		return nil // the read says any other error
+	}
+	n, err := c.spill.whole()
+	if err == nil && n != c.n {
+		return errNotAsPlanned
+	}
+	return nil
+}
+func (c plannedClip) kept(i int) (*os.File, int64, int64, bool, error) {
+	if err := c.check(i); err != nil {
+		return nil, 0, 0, false, err
+	}
+	return c.spill.kept(i)
+}
+func (c plannedClip) Frame(i int, buf *image.RGBA) (*image.RGBA, error) {
+	if err := c.check(i); err != nil {
+		return nil, err
+	}
+	return c.spill.Frame(i, buf)
+}
+func (c plannedClip) Raw(i int, buf []byte) ([]byte, error) {
+	if err := c.check(i); err != nil {
+		return nil, err
+	}
+	return c.spill.Raw(i, buf)
 }
 
 // spillFormat is how the frames are kept for preset p: as the video

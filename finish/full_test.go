@@ -347,3 +347,44 @@ func TestSpillOfChosenFrames(t *testing.T) {
 		t.Fatalf("at half the size: %d frames of %v, want %d of 160×90", half.Len(), half.Bounds(), all.Len())
 	}
 }
+
+// A video whose header says another number of frames than it has is
+// made from the frames it has: the export begun from the header's number
+// is made again once they are all read, or is right as it is when the
+// recipe stops before the difference.
+func TestExportWhenTheHeaderMiscounts(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "clip.mp4")
+	makeVideo(t, src, 320, 180, 48, 24)
+	ctx := context.Background()
+	info, err := preview.ProbeVideo(ctx, src)
+	if err != nil || info.Frames != 48 {
+		t.Fatalf("%+v %v", info, err)
+	}
+	for _, c := range []struct {
+		said   int
+		r      Recipe
+		frames int
+	}{
+		{48, Recipe{}, 48},
+		{40, Recipe{}, 48},
+		{60, Recipe{}, 48},
+		{60, Recipe{Loop: LoopBoomerang}, 94},
+		{30, Recipe{Loop: LoopBoomerang}, 94},
+		{60, Recipe{From: 4, To: 20}, 16},
+	} {
+		wrong := info
+		wrong.Frames = c.said
+		dest := filepath.Join(dir, fmt.Sprintf("out %d %s.mp4", c.said, c.r.Words(48)))
+		if _, err := exportDecoding(ctx, src, wrong, c.r, Original(".mp4"), dest, nil); err != nil {
+			t.Fatalf("said %d, %s: %v", c.said, c.r.Words(48), err)
+		}
+		if _, _, n, _ := probeFile(t, dest); n != c.frames {
+			t.Errorf("said %d, %s: %d frames, want %d", c.said, c.r.Words(48), n, c.frames)
+		}
+	}
+	if spills, _ := filepath.Glob(filepath.Join(dir, SpillPrefix+"*")); len(spills) > 0 {
+		t.Errorf("spills left: %v", spills)
+	}
+}

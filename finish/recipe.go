@@ -8,6 +8,7 @@ import (
 	"image"
 	"io"
 	"math"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -143,7 +144,11 @@ func (m *memFrames) add(pix []byte, delay time.Duration) error {
 func (m *memFrames) Len() int                    { return len(m.frames) }
 func (m *memFrames) stretchLast(d time.Duration) { m.frames[len(m.frames)-1].Delay += d }
 
-func (s *spill) stretchLast(d time.Duration) { s.delays[len(s.delays)-1] += d }
+func (s *spill) stretchLast(d time.Duration) {
+	s.mu.Lock()
+	s.delays[len(s.delays)-1] += d
+	s.mu.Unlock()
+}
 
 // interpolate is Interpolate of a reel into sink, a frame at a time: ffmpeg
 // reads the reel's frames and writes the new ones, and one buffer of each
@@ -220,10 +225,13 @@ func rate(fps float64) string { return strconv.FormatFloat(fps, 'f', 6, 64) }
 func pipeFrames(ctx context.Context, cmd *exec.Cmd, c reel, order []int, written func(n int), read func(io.Reader) error) error {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	stdin, err := cmd.StdinPipe()
+	pr, stdin, err := os.Pipe()
 	if err != nil {
 		return err
 	}
+	cmd.Stdin = pr
+	defer pr.Close()
+	defer stdin.Close()
 	var stdout io.ReadCloser
 	if read != nil {
 		if stdout, err = cmd.StdoutPipe(); err != nil {
@@ -233,18 +241,34 @@ func pipeFrames(ctx context.Context, cmd *exec.Cmd, c reel, order []int, written
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("ffmpeg could not be started: %w", err)
 	}
+	pr.Close() // ffmpeg's now
+	widenPipe(stdin)
 	wrote := make(chan error, 1)
+	var readErr error // a frame that could not be read, said as it is
 	go func() {
 		var err error
 		var buf []byte
 		for i, at := range order {
-			var f []byte
-			if f, err = c.Raw(at, buf); err != nil {
+			// A frame kept as it is in a spill goes from the disk's cache
+			// to ffmpeg without being copied here (Linux); others are read
+			// and written.
+			var sent bool
+			if sent, err = sendFrame(c, at, stdin); err != nil {
+				if !errors.Is(err, errPipe) {
+					readErr = err
+				}
 				break
 			}
-			buf = f
-			if _, err = stdin.Write(f); err != nil {
-				break
+			if !sent {
+				var f []byte
+				if f, err = c.Raw(at, buf); err != nil {
+					readErr = err
+					break
+				}
+				buf = f
+				if _, err = stdin.Write(f); err != nil {
+					break
+				}
 			}
 			if written != nil {
 				written(i + 1)
@@ -264,6 +288,8 @@ func pipeFrames(ctx context.Context, cmd *exec.Cmd, c reel, order []int, written
 		return ctx.Err()
 	}
 	switch {
+	case readErr != nil:
+		return readErr
 	case err != nil:
 		return fmt.Errorf("ffmpeg failed: %s", lastLine(stderr.String(), err))
 	case werr != nil:

@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/draw"
 	"math"
+	"os"
 	"time"
 
 	"vivify/preview"
@@ -316,4 +317,33 @@ func sampleClip(c reel, n int) reel {
 		p.idx, p.delays = append(p.idx, i), append(p.delays, c.Delay(i))
 	}
 	return p
+}
+
+// keptFrame is a reel whose frames may lie whole in a spill's file: where
+// frame i's bytes are, ok false when they are not kept as such (a
+// dissolve, a clip in memory). A frame not yet written is waited for.
+type keptFrame interface {
+	kept(i int) (f *os.File, off, n int64, ok bool, err error)
+}
+
+func (s *spill) kept(i int) (*os.File, int64, int64, bool, error) {
+	if err := s.wait(i); err != nil {
+		return nil, 0, 0, false, err
+	}
+	return s.f, int64(i) * s.frameBytes, s.frameBytes, true, nil
+}
+
+func (c stepClip) kept(i int) (*os.File, int64, int64, bool, error) {
+	k, ok := c.src.(keptFrame)
+	if !ok || c.steps[i].fade > 0 {
+		return nil, 0, 0, false, nil
+	}
+	return k.kept(c.steps[i].src)
+}
+
+func (p pickClip) kept(i int) (*os.File, int64, int64, bool, error) {
+	if k, ok := p.src.(keptFrame); ok {
+		return k.kept(p.idx[i])
+	}
+	return nil, 0, 0, false, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"vivify/internal/atomicfile"
@@ -26,13 +27,21 @@ const SpillPrefix = atomicfile.SpillPrefix
 // back one at a time and in any order: an export holds a few frames, not
 // the clip. Raw, because reading a frame back must cost no more than
 // copying it: a 1080p frame is 8 MB, and a boomerang reads each twice.
+//
+// A spill may be read while it is still being written (a video decoded
+// while it is encoded): a frame not yet written is waited for.
 type spill struct {
 	dir        string
 	f          *os.File
 	rect       image.Rectangle
 	pixFmt     string
 	frameBytes int64
-	delays     []time.Duration
+
+	mu      sync.Mutex
+	grown   *sync.Cond // told when a frame is added or the writing ends
+	delays  []time.Duration
+	ended   bool  // no frame is to come
+	endedBy error // why, when not at the video's end
 }
 
 // newSpill makes an empty spill in a new hidden folder in dir, for RGBA
@@ -51,7 +60,47 @@ func newSpillOf(dir string, w, h int, pixFmt string) (*spill, error) {
 		os.RemoveAll(folder)
 		return nil, err
 	}
-	return &spill{dir: folder, f: f, rect: image.Rect(0, 0, w, h), pixFmt: pixFmt, frameBytes: int64(rawBytes(pixFmt, w, h))}, nil
+	sp := &spill{dir: folder, f: f, rect: image.Rect(0, 0, w, h), pixFmt: pixFmt, frameBytes: int64(rawBytes(pixFmt, w, h))}
+	sp.grown = sync.NewCond(&sp.mu)
+	return sp, nil
+}
+
+// end says no frame is to come: err is why, nil at the video's end.
+func (s *spill) end(err error) {
+	s.mu.Lock()
+	s.ended, s.endedBy = true, err
+	s.mu.Unlock()
+	s.grown.Broadcast()
+}
+
+// errNoSuchFrame is a frame asked of a spill that ended before it.
+var errNoSuchFrame = errors.New("the video has fewer frames than its header said")
+
+// wait waits until frame i is written, or the writing ended without it.
+func (s *spill) wait(i int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.delays) <= i && !s.ended {
+		s.grown.Wait()
+	}
+	switch {
+	case len(s.delays) > i:
+		return nil
+	case s.endedBy != nil:
+		return s.endedBy
+	}
+	return errNoSuchFrame
+}
+
+// whole waits until the writing ends, and says how many frames there are
+// and why it ended (nil at the video's end).
+func (s *spill) whole() (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !s.ended {
+		s.grown.Wait()
+	}
+	return len(s.delays), s.endedBy
 }
 
 // add writes the next frame (of the spill's size), shown for delay.
@@ -59,22 +108,47 @@ func (s *spill) add(pix []byte, delay time.Duration) error {
 	if int64(len(pix)) != s.frameBytes {
 		return fmt.Errorf("a frame of %d bytes in a spill of %d-byte frames", len(pix), s.frameBytes)
 	}
-	if _, err := s.f.WriteAt(pix, int64(len(s.delays))*s.frameBytes); err != nil {
+	s.mu.Lock()
+	n := len(s.delays)
+	s.mu.Unlock()
+	if _, err := s.f.WriteAt(pix, int64(n)*s.frameBytes); err != nil {
 		return fmt.Errorf("the frames could not be kept on the disk: %w", err)
 	}
+	s.mu.Lock()
 	s.delays = append(s.delays, delay)
+	s.mu.Unlock()
+	s.grown.Broadcast()
 	return nil
 }
 
-func (s *spill) Len() int                  { return len(s.delays) }
-func (s *spill) Bounds() image.Rectangle   { return s.rect }
-func (s *spill) Delay(i int) time.Duration { return s.delays[i] }
+// written counts the next frame in, its bytes written in place.
+func (s *spill) written(delay time.Duration) {
+	s.mu.Lock()
+	s.delays = append(s.delays, delay)
+	s.mu.Unlock()
+	s.grown.Broadcast()
+}
+
+func (s *spill) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.delays)
+}
+func (s *spill) Bounds() image.Rectangle { return s.rect }
+func (s *spill) Delay(i int) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.delays[i]
+}
 
 func (s *spill) PixFmt() string { return s.pixFmt }
 
 // Raw reads frame i's bytes into buf (a new slice when it is not of a
 // frame's size).
 func (s *spill) Raw(i int, buf []byte) ([]byte, error) {
+	if err := s.wait(i); err != nil {
+		return nil, err
+	}
 	if int64(len(buf)) != s.frameBytes {
 		buf = make([]byte, s.frameBytes)
 	}
@@ -89,6 +163,9 @@ func (s *spill) Raw(i int, buf []byte) ([]byte, error) {
 func (s *spill) Frame(i int, buf *image.RGBA) (*image.RGBA, error) {
 	if s.pixFmt != "rgba" {
 		return nil, fmt.Errorf("a %s spill read as pictures", s.pixFmt)
+	}
+	if err := s.wait(i); err != nil {
+		return nil, err
 	}
 	if buf == nil || buf.Rect != s.rect {
 		buf = image.NewRGBA(s.rect)
@@ -132,12 +209,19 @@ func spillVideoAt(ctx context.Context, path, dir string, info preview.VideoInfo,
 	if err != nil {
 		return nil, err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			sp.Close()
-		}
-	}()
+	if err := fillSpill(ctx, sp, path, info, keep, progress); err != nil {
+		sp.Close()
+		return nil, err
+	}
+	return sp, nil
+}
+
+// fillSpill decodes the video at path into sp (of the size and format the
+// frames are wanted in), and ends it: with nil at the video's end, with
+// the error that stopped it otherwise.
+func fillSpill(ctx context.Context, sp *spill, path string, info preview.VideoInfo, keep []int, progress func(float64)) (err error) {
+	defer func() { sp.end(err) }()
+	w, h, pixFmt := sp.rect.Dx(), sp.rect.Dy(), sp.pixFmt
 	delay := time.Duration(float64(time.Second) / info.FPS)
 	args := []string{"-v", "error", "-nostdin", "-i", path}
 	var vf []string
@@ -162,25 +246,39 @@ func spillVideoAt(ctx context.Context, path, dir string, info preview.VideoInfo,
 	cmd := bundled.Command(ctx, preview.FFmpeg, append(args, "-f", "rawvideo", "-pix_fmt", pixFmt, "pipe:1")...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
+	out, pw, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("ffmpeg could not be started: %w", err)
+	defer out.Close()
+	cmd.Stdout = pw
+	err = cmd.Start()
+	pw.Close() // ffmpeg's now
+	if err != nil {
+		return fmt.Errorf("ffmpeg could not be started: %w", err)
 	}
-	buf := make([]byte, sp.frameBytes)
+	widenPipe(out)
+	var buf []byte
 	var rerr error
 	for i := 0; ; i++ {
-		if _, err := io.ReadFull(out, buf); err != nil {
+		// Straight from ffmpeg into the spill's file where the system can
+		// (Linux), else through a buffer.
+		got, err := receiveFrame(out, sp.f, int64(i)*sp.frameBytes, sp.frameBytes)
+		if err == nil && !got {
+			if buf == nil {
+				buf = make([]byte, sp.frameBytes)
+			}
+			if _, err = io.ReadFull(out, buf); err == nil {
+				_, err = sp.f.WriteAt(buf, int64(i)*sp.frameBytes)
+			}
+		}
+		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 				rerr = err
 			}
 			break
 		}
-		if rerr = sp.add(buf, delay); rerr != nil {
-			break
-		}
+		sp.written(delay)
 		switch {
 		case keep != nil:
 			progress(min(1, float64(i+1)/float64(len(keep))))
@@ -192,14 +290,13 @@ func spillVideoAt(ctx context.Context, path, dir string, info preview.VideoInfo,
 	werr := cmd.Wait()
 	switch {
 	case ctx.Err() != nil:
-		return nil, ctx.Err()
+		return ctx.Err()
 	case rerr != nil:
-		return nil, rerr
+		return rerr
 	case werr != nil:
-		return nil, fmt.Errorf("ffmpeg could not read the video: %s", lastLine(stderr.String(), werr))
+		return fmt.Errorf("ffmpeg could not read the video: %s", lastLine(stderr.String(), werr))
 	case sp.Len() == 0:
-		return nil, fmt.Errorf("%w: ffmpeg found no frames in it", preview.ErrDamaged)
+		return fmt.Errorf("%w: ffmpeg found no frames in it", preview.ErrDamaged)
 	}
-	ok = true
-	return sp, nil
+	return nil
 }
