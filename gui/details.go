@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -799,9 +800,28 @@ func (d *Details) versionRow(j jobs.Job, version, name, about, file string) fyne
 		}
 		showMenuBy(menu, items)
 	})
-	lines := container.New(&tightRows{}, title, words)
+	// The name plays it too: it is where a creator clicks.
+	lines := newTapArea(container.New(&tightRows{}, title, words), func() { d.PlayVersion(version) })
 	return container.NewBorder(nil, nil, container.NewCenter(play), container.NewCenter(menu), lines)
 }
+
+// tapArea is content that does something when clicked, with the hand
+// pointer over it.
+type tapArea struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	tapped  func()
+}
+
+func newTapArea(content fyne.CanvasObject, tapped func()) *tapArea {
+	t := &tapArea{content: content, tapped: tapped}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *tapArea) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.content) }
+func (t *tapArea) Tapped(*fyne.PointEvent)             { t.tapped() }
+func (t *tapArea) Cursor() desktop.Cursor              { return desktop.PointerCursor }
 
 // tightRows stacks its objects with no space between them: a name and
 // its caption.

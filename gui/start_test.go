@@ -39,6 +39,8 @@ func texts(o fyne.CanvasObject) string {
 			for _, c := range w.Objects {
 				walk(c)
 			}
+		case *tapArea:
+			walk(w.content)
 		}
 	}
 	walk(o)
