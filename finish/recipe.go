@@ -242,7 +242,7 @@ func pipeFrames(ctx context.Context, cmd *exec.Cmd, c reel, order []int, written
 		return fmt.Errorf("ffmpeg could not be started: %w", err)
 	}
 	pr.Close() // ffmpeg's now
-	widenPipe(stdin)
+	bundled.WidenPipe(stdin)
 	wrote := make(chan error, 1)
 	var readErr error // a frame that could not be read, said as it is
 	go func() {

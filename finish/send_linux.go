@@ -10,14 +10,6 @@ import (
 // errPipe is ffmpeg no longer reading what is sent.
 var errPipe = errors.New("ffmpeg stopped reading")
 
-// widenPipe makes a pipe hold a megabyte, not 64 kB: a frame crosses in a
-// few calls rather than dozens.
-func widenPipe(w *os.File) {
-	if rc, err := w.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) { syscall.Syscall(syscall.SYS_FCNTL, fd, 1031 /* F_SETPIPE_SZ */, 1<<20) })
-	}
-}
-
 // sendFrame moves frame i of c, when it lies whole in a spill's file,
 // from the disk's cache into the pipe w with splice(2): not read into
 // memory and written again. sent is false when it does not lie so, or

@@ -9,8 +9,6 @@ import (
 
 var errPipe = errors.New("ffmpeg stopped reading")
 
-func widenPipe(*os.File) {}
-
 // sendFrame sends nothing: elsewhere, frames are read and written.
 func sendFrame(reel, int, *os.File) (bool, error) { return false, nil }
 

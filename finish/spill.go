@@ -257,7 +257,7 @@ func fillSpill(ctx context.Context, sp *spill, path string, info preview.VideoIn
 	if err != nil {
 		return fmt.Errorf("ffmpeg could not be started: %w", err)
 	}
-	widenPipe(out)
+	bundled.WidenPipe(out)
 	var buf []byte
 	var rerr error
 	for i := 0; ; i++ {

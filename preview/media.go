@@ -141,34 +141,51 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 		return nil, err
 	}
 	f.Close()
+	// ffmpeg starts at once, told to fit the frames in maxW × maxH by the
+	// sum FitSize does (so its size is known without waiting for the
+	// header), while ffprobe reads the header beside it: opening a video
+	// costs what ffmpeg alone takes to decode it.
+	args := []string{"-v", "error", "-nostdin", "-i", path}
+	if fit := fitExpr(maxW, maxH); fit != "" {
+		args = append(args, "-vf", fmt.Sprintf("scale=w='max(1,trunc(iw*%[1]s+0.5))':h='max(1,trunc(ih*%[1]s+0.5))'", fit))
+	}
+	cmd := bundled.Command(ctx, FFmpeg, append(args, "-f", "rawvideo", "-pix_fmt", "rgba", "-")...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
+	cmd.Stdout = pw
+	err = cmd.Start()
+	pw.Close() // ffmpeg's now
+	if err != nil {
+		return nil, err
+	}
+	bundled.WidenPipe(out)
+	stop := func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
 	v, err := probe(ctx, path)
 	if err != nil {
+		stop()
 		return nil, err
 	}
 	lim := DefaultLimits
 	if v.w > lim.MaxSide || v.h > lim.MaxSide || v.w*v.h > lim.MaxCanvasPixels {
+		stop()
 		return nil, fmt.Errorf("%w: it is %d×%d pixels", ErrTooLarge, v.w, v.h)
 	}
 	dw, dh := picture.FitSize(v.w, v.h, maxW, maxH)
-	cmd := bundled.Command(ctx, FFmpeg, "-v", "error", "-i", path,
-		"-vf", fmt.Sprintf("scale=%d:%d", dw, dh), "-f", "rawvideo", "-pix_fmt", "rgba", "-")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
 	a := &Animation{Width: v.w, Height: v.h}
 	delay := time.Duration(float64(time.Second) / v.fps)
 	size := dw * dh * 4
 	for {
 		if len(a.Frames) >= lim.MaxFrames || int64(len(a.Frames)+1)*int64(v.w*v.h) > lim.MaxTotalPixels ||
 			int64(len(a.Frames)+1)*int64(size) > lim.MaxKeptBytes {
-			cmd.Process.Kill()
-			cmd.Wait()
+			stop()
 			return nil, fmt.Errorf("%w: it has too many frames", ErrTooLarge)
 		}
 		img := image.NewRGBA(image.Rect(0, 0, dw, dh))
@@ -188,6 +205,26 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 		return a, ErrIncomplete
 	}
 	return a, nil
+}
+
+// fitExpr is FitSize's scale for a box of maxW × maxH as an ffmpeg
+// expression of the input's size (iw, ih), the same sums in the same
+// floating point: "" when there is no box.
+func fitExpr(maxW, maxH int) string {
+	var terms []string
+	if maxW > 0 {
+		terms = append(terms, fmt.Sprintf("%d/iw", maxW))
+	}
+	if maxH > 0 {
+		terms = append(terms, fmt.Sprintf("%d/ih", maxH))
+	}
+	switch len(terms) {
+	case 0:
+		return ""
+	case 1:
+		return "min(1," + terms[0] + ")"
+	}
+	return "min(1,min(" + terms[0] + "," + terms[1] + "))"
 }
 
 // Thumbnail makes a PNG still of a finished video at dest, at most

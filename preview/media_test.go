@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"vivify/internal/picture"
 )
 
 func needFFmpeg(t *testing.T) {
@@ -158,5 +162,40 @@ func TestWithoutFFmpegMP4SaysSo(t *testing.T) {
 	}
 	if err := ExportMP4(context.Background(), "x.gif", "x.mp4"); !errors.Is(err, ErrNoFFmpeg) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// ffmpeg fits a video's frames in the box by FitSize's own sums, before
+// the header has been read: for sizes of every shape and boxes of every
+// kind, the frames are FitSize's size and all there (a frame of another
+// size would make the count come out wrong), and the pixels are the
+// video's (a mid-grey picture stays mid-grey).
+func TestOpenFitsAsFitSize(t *testing.T) {
+	if !HasFFmpeg() {
+		t.Skip("no ffmpeg")
+	}
+	dir := t.TempDir()
+	for _, size := range [][2]int{{1001, 667}, {640, 360}, {202, 1000}, {300, 300}, {1920, 1080}, {97, 55}} {
+		path := filepath.Join(dir, fmt.Sprintf("%dx%d.mp4", size[0], size[1]))
+		out, err := exec.Command(FFmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", fmt.Sprintf("color=c=0x808080:size=%dx%d:rate=24", size[0], size[1]),
+			"-frames:v", "12", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ffmpeg: %v %s", err, out)
+		}
+		for _, box := range [][2]int{{480, 480}, {128, 128}, {0, 0}, {333, 0}, {0, 77}, {2000, 2000}} {
+			a, err := Open(context.Background(), path, box[0], box[1])
+			if err != nil {
+				t.Fatalf("%v in %v: %v", size, box, err)
+			}
+			// (H.264 keeps even sides: 1001 × 667 is made 1000 × 666.)
+			w, h := picture.FitSize(a.Width, a.Height, box[0], box[1])
+			if len(a.Frames) != 12 || a.Frames[0].Image.Rect != image.Rect(0, 0, w, h) || a.Width != size[0]&^1 || a.Height != size[1]&^1 {
+				t.Fatalf("%v in %v: %d frames of %v (a video of %d×%d), want 12 of %d×%d", size, box, len(a.Frames), a.Frames[0].Image.Rect, a.Width, a.Height, w, h)
+			}
+			c := a.Frames[11].Image.RGBAAt(w/2, h/2)
+			if c.R < 120 || c.R > 136 || c.G < 120 || c.G > 136 || c.A != 255 {
+				t.Errorf("%v in %v: the middle is %v, not mid-grey", size, box, c)
+			}
+		}
 	}
 }
