@@ -295,6 +295,7 @@ func (d *Details) loadVideo(j jobs.Job) {
 		d.base = nil
 	}
 	go func() {
+		afterWindowUp()
 		// Only a file of the job's own: a version in a copied-in folder
 		// may be a link to a file elsewhere, or a pipe.
 		f, _, err := picture.OpenOwnFile(path)

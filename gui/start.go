@@ -48,6 +48,21 @@ type StartOptions struct {
 	Pick func(context.Context, picker.Request) (string, error)
 }
 
+// windowUp, in the app, is closed once the window is up: work that can
+// wait (opening the video shown last time) waits for it, rather than
+// take a core from the window's first drawing. nil in tests.
+var windowUp atomic.Pointer[chan struct{}]
+
+// afterWindowUp waits until the window is up, for at most a second.
+func afterWindowUp() {
+	if up := windowUp.Load(); up != nil {
+		select {
+		case <-*up:
+		case <-time.After(time.Second):
+		}
+	}
+}
+
 // quitGrace is how long quitting may take once the window is closed: what
 // must be saved is saved before the window goes, and if the toolkit's
 // teardown has not ended the process by then, it is ended.
@@ -82,6 +97,8 @@ func Run(a fyne.App, o StartOptions) {
 		debug.SetGCPercent(50)
 	}
 	s := &starter{a: a, o: o}
+	up := make(chan struct{})
+	windowUp.Store(&up)
 	// Three things overlap at start: reading the library, loading the fonts,
 	// and connecting to the display (the first window does that).
 	type opened struct {
@@ -112,6 +129,7 @@ func Run(a fyne.App, o StartOptions) {
 		s.showMain(lib.eng)
 	}
 	a.Lifecycle().SetOnStarted(func() {
+		close(up)
 		s.startedUp = true
 		if s.main != nil {
 			s.main.Start()
