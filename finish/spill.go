@@ -231,7 +231,9 @@ func fillSpill(ctx context.Context, sp *spill, path string, info preview.VideoIn
 			eq = append(eq, fmt.Sprintf("eq(n\\,%d)", n))
 		}
 		vf = append(vf, "select="+strings.Join(eq, "+"))
-		args = append(args, "-fps_mode", "passthrough") // the frames passed over are not made up again
+		// The frames passed over are not made up again. (-vsync, not the
+		// newer -fps_mode: the ffmpeg Vivify carries for Windows lacks it.)
+		args = append(args, "-vsync", "passthrough")
 	}
 	if w != info.Width || h != info.Height {
 		flags := "area"
