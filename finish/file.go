@@ -87,7 +87,7 @@ func exportDecoding(ctx context.Context, src string, info preview.VideoInfo, r R
 
 	var res Result
 	if info.Frames > 0 {
-		res, err = exportReel(ctx, plannedClip{sp, info.Frames, time.Duration(float64(time.Second) / info.FPS)}, r, p, dest, dir, func(f float64) { tell(0, f) })
+		res, err = exportReel(ctx, plannedClip{sp, info.Frames, info.FrameTime()}, r, p, dest, dir, func(f float64) { tell(0, f) })
 		if !errors.Is(err, errNotAsPlanned) {
 			if err != nil {
 				stop() // the rest of the video is not wanted
@@ -198,7 +198,7 @@ func exportVideoGIF(ctx context.Context, src string, info preview.VideoInfo, r R
 	dir := filepath.Dir(dest)
 	// The recipe as the header says the video is, to choose the sample
 	// by: the clip itself is worked out from the frames read.
-	frameTime := time.Duration(float64(time.Second) / info.FPS)
+	frameTime := info.FrameTime()
 	planned := make([]time.Duration, max(info.Frames, 1))
 	for i := range planned {
 		planned[i] = frameTime
@@ -232,7 +232,8 @@ func exportVideoGIF(ctx context.Context, src string, info preview.VideoInfo, r R
 		return Result{}, fmt.Errorf("%w: ffmpeg found no frames in it", preview.ErrDamaged)
 	}
 
-	var sized *spill // the video at the size of the try being made
+	var sized *spill  // the video at the size of the try being made
+	var made stepClip // the clip last made of it
 	defer func() {
 		if sized != nil {
 			sized.Close()
@@ -256,7 +257,8 @@ func exportVideoGIF(ctx context.Context, src string, info preview.VideoInfo, r R
 		if err != nil {
 			return nil, 0, err
 		}
-		return stepClip{sized, steps}, scale / s, nil
+		made = stepClip{sized, steps}
+		return made, scale / s, nil
 	}
 	scale := 1.0
 	if r.Double {
@@ -269,10 +271,8 @@ func exportVideoGIF(ctx context.Context, src string, info preview.VideoInfo, r R
 	if err != nil {
 		return Result{}, err
 	}
-	if sized != nil {
-		// The length of the clip as read, not as the header said.
-		steps, _ := stepsOf(delaysOf(sized), r)
-		res.Seconds = clipDuration(stepClip{sized, steps}).Seconds()
+	if made.src != nil {
+		res.Seconds = clipDuration(made).Seconds() // as read, not as the header said
 	}
 	return writeFitted(ctx, fit, dest, res, progress)
 }

@@ -218,6 +218,9 @@ func holdLast(in []int) []int {
 // rate is a frame rate as ffmpeg reads it.
 func rate(fps float64) string { return strconv.FormatFloat(fps, 'f', 6, 64) }
 
+// errPipe is ffmpeg no longer reading what is sent.
+var errPipe = errors.New("ffmpeg stopped reading")
+
 // pipeFrames runs cmd, writing the frames to its input as raw RGBA (and
 // telling written how many are in) while read takes its output (if read is
 // set), and waits for it. The error

@@ -7,9 +7,6 @@ import (
 	"syscall"
 )
 
-// errPipe is ffmpeg no longer reading what is sent.
-var errPipe = errors.New("ffmpeg stopped reading")
-
 // sendFrame moves frame i of c, when it lies whole in a spill's file,
 // from the disk's cache into the pipe w with splice(2): not read into
 // memory and written again. sent is false when it does not lie so, or
@@ -24,45 +21,10 @@ func sendFrame(c reel, i int, w *os.File) (sent bool, err error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	src, err := f.SyscallConn()
-	if err != nil {
-		return false, nil
-	}
-	dst, err := w.SyscallConn()
-	if err != nil {
-		return false, nil
-	}
-	var serr error
-	moved := int64(0)
-	cerr := src.Read(func(in uintptr) bool {
-		werr := dst.Write(func(out uintptr) bool {
-			for moved < n {
-				m, err := syscall.Splice(int(in), &off, int(out), nil, int(n-moved), 1|2 /* MOVE | NONBLOCK */)
-				switch {
-				case err == syscall.EAGAIN:
-					return false // the pipe is full: wait for room
-				case err == syscall.EINTR:
-					continue
-				case err != nil:
-					serr = err
-					return true
-				case m == 0:
-					serr = io.ErrUnexpectedEOF
-					return true
-				}
-				moved += m
-			}
-			return true
-		})
-		if serr == nil {
-			serr = werr
-		}
-		return true
-	})
-	switch {
-	case moved == 0 && (serr == syscall.EINVAL || serr == syscall.ENOSYS):
-		return false, nil // no splice here: the frame is copied instead
-	case serr != nil || cerr != nil:
+	switch moved, err := spliceAll(f, &off, w, nil, n); {
+	case moved == 0 && cannotSplice(err):
+		return false, nil // the frame is copied instead
+	case err != nil:
 		return true, errPipe
 	}
 	return true, nil
@@ -73,49 +35,76 @@ func sendFrame(c reel, i int, w *os.File) (sent bool, err error) {
 // used here (nothing was moved); io.EOF is the pipe's end before a frame,
 // io.ErrUnexpectedEOF in one.
 func receiveFrame(r, f *os.File, off, n int64) (got bool, err error) {
-	src, err := r.SyscallConn()
-	if err != nil {
+	moved, err := spliceAll(r, nil, f, &off, n)
+	if moved == 0 && cannotSplice(err) {
 		return false, nil
 	}
-	dst, err := f.SyscallConn()
+	return true, err
+}
+
+// spliceAll moves n bytes from one file to another with splice(2), one of
+// them a pipe: the file at *fromOff or *toOff, the pipe's side nil. A pipe
+// that is full (or, as the source, empty) is waited for through the
+// runtime's poller. It says how many bytes moved, and why it stopped
+// short: io.EOF when the source ended before any, io.ErrUnexpectedEOF
+// when it ended among them.
+func spliceAll(from *os.File, fromOff *int64, to *os.File, toOff *int64, n int64) (int64, error) {
+	src, err := from.SyscallConn()
 	if err != nil {
-		return false, nil
+		return 0, errors.ErrUnsupported
 	}
+	dst, err := to.SyscallConn()
+	if err != nil {
+		return 0, errors.ErrUnsupported
+	}
+	var moved int64
 	var serr error
-	moved := int64(0)
-	cerr := dst.Write(func(out uintptr) bool {
-		rerr := src.Read(func(in uintptr) bool {
-			for moved < n {
-				m, err := syscall.Splice(int(in), nil, int(out), &off, int(n-moved), 1|2 /* MOVE | NONBLOCK */)
-				switch {
-				case err == syscall.EAGAIN:
-					return false // nothing yet: wait for ffmpeg
-				case err == syscall.EINTR:
-					continue
-				case err != nil:
-					serr = err
-					return true
-				case m == 0:
-					serr = io.ErrUnexpectedEOF
-					if moved == 0 {
-						serr = io.EOF
-					}
-					return true
+	// splice moves what it can; false asks the poller to wait on the pipe.
+	move := func(in, out uintptr) bool {
+		for moved < n {
+			m, err := syscall.Splice(int(in), fromOff, int(out), toOff, int(n-moved), 1|2 /* MOVE | NONBLOCK */)
+			switch {
+			case err == syscall.EAGAIN:
+				return false
+			case err == syscall.EINTR:
+				continue
+			case err != nil:
+				serr = err
+				return true
+			case m == 0:
+				serr = io.ErrUnexpectedEOF
+				if moved == 0 {
+					serr = io.EOF
 				}
-				moved += m
+				return true
+			}
+			moved += m
+		}
+		return true
+	}
+	var cerr error
+	if fromOff == nil { // the pipe is read from: its reads are waited for
+		cerr = dst.Write(func(out uintptr) bool {
+			if err := src.Read(func(in uintptr) bool { return move(in, out) }); serr == nil {
+				serr = err
 			}
 			return true
 		})
-		if serr == nil {
-			serr = rerr
-		}
-		return true
-	})
-	switch {
-	case moved == 0 && (serr == syscall.EINVAL || serr == syscall.ENOSYS):
-		return false, nil
-	case serr != nil:
-		return true, serr
+	} else { // the pipe is written to: its writes are waited for
+		cerr = src.Read(func(in uintptr) bool {
+			if err := dst.Write(func(out uintptr) bool { return move(in, out) }); serr == nil {
+				serr = err
+			}
+			return true
+		})
 	}
-	return true, cerr
+	if serr == nil {
+		serr = cerr
+	}
+	return moved, serr
+}
+
+// cannotSplice is an error of splice(2) not working for these files.
+func cannotSplice(err error) bool {
+	return err == syscall.EINVAL || err == syscall.ENOSYS || errors.Is(err, errors.ErrUnsupported)
 }

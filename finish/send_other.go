@@ -2,12 +2,7 @@
 
 package finish
 
-import (
-	"errors"
-	"os"
-)
-
-var errPipe = errors.New("ffmpeg stopped reading")
+import "os"
 
 // sendFrame sends nothing: elsewhere, frames are read and written.
 func sendFrame(reel, int, *os.File) (bool, error) { return false, nil }

@@ -108,16 +108,10 @@ func (s *spill) add(pix []byte, delay time.Duration) error {
 	if int64(len(pix)) != s.frameBytes {
 		return fmt.Errorf("a frame of %d bytes in a spill of %d-byte frames", len(pix), s.frameBytes)
 	}
-	s.mu.Lock()
-	n := len(s.delays)
-	s.mu.Unlock()
-	if _, err := s.f.WriteAt(pix, int64(n)*s.frameBytes); err != nil {
+	if _, err := s.f.WriteAt(pix, int64(s.Len())*s.frameBytes); err != nil {
 		return fmt.Errorf("the frames could not be kept on the disk: %w", err)
 	}
-	s.mu.Lock()
-	s.delays = append(s.delays, delay)
-	s.mu.Unlock()
-	s.grown.Broadcast()
+	s.written(delay)
 	return nil
 }
 
@@ -222,7 +216,7 @@ func spillVideoAt(ctx context.Context, path, dir string, info preview.VideoInfo,
 func fillSpill(ctx context.Context, sp *spill, path string, info preview.VideoInfo, keep []int, progress func(float64)) (err error) {
 	defer func() { sp.end(err) }()
 	w, h, pixFmt := sp.rect.Dx(), sp.rect.Dy(), sp.pixFmt
-	delay := time.Duration(float64(time.Second) / info.FPS)
+	delay := info.FrameTime()
 	args := []string{"-v", "error", "-nostdin", "-i", path}
 	var vf []string
 	if keep != nil {
@@ -266,12 +260,16 @@ func fillSpill(ctx context.Context, sp *spill, path string, info preview.VideoIn
 		// Straight from ffmpeg into the spill's file where the system can
 		// (Linux), else through a buffer.
 		got, err := receiveFrame(out, sp.f, int64(i)*sp.frameBytes, sp.frameBytes)
-		if err == nil && !got {
+		switch {
+		case err != nil:
+		case got:
+			sp.written(delay)
+		default:
 			if buf == nil {
 				buf = make([]byte, sp.frameBytes)
 			}
 			if _, err = io.ReadFull(out, buf); err == nil {
-				_, err = sp.f.WriteAt(buf, int64(i)*sp.frameBytes)
+				err = sp.add(buf, delay)
 			}
 		}
 		if err != nil {
@@ -280,7 +278,6 @@ func fillSpill(ctx context.Context, sp *spill, path string, info preview.VideoIn
 			}
 			break
 		}
-		sp.written(delay)
 		switch {
 		case keep != nil:
 			progress(min(1, float64(i+1)/float64(len(keep))))

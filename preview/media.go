@@ -91,6 +91,9 @@ type VideoInfo struct {
 	Frames        int     // its frames, from the length when not said
 }
 
+// FrameTime is how long each of the video's frames shows.
+func (v VideoInfo) FrameTime() time.Duration { return time.Duration(float64(time.Second) / v.FPS) }
+
 // ProbeVideo reads a video file's size, rate and length (through ffprobe),
 // refusing what is not a regular file before ffprobe sees it.
 func ProbeVideo(ctx context.Context, path string) (VideoInfo, error) {
