@@ -394,7 +394,8 @@ func (g *Gallery) refilter() {
 	g.shown = g.shown[:0]
 	g.stacks = map[int]string{}
 	stacked := map[string]bool{}
-	var picked *jobs.Job // the video "From this picture" follows
+	var picked *jobs.Job                   // the video "From this picture" follows
+	filter := filterKey(g.filter.Selected) // once: not a lookup of the words per job
 	for i := range g.all {
 		if g.all[i].ID == g.selected {
 			picked = &g.all[i]
@@ -404,11 +405,11 @@ func (g *Gallery) refilter() {
 		switch {
 		case g.openSet != "" && j.Set != g.openSet:
 			continue
-		case g.filter.Selected == T(FilterStarred) && !j.Starred:
+		case filter == FilterStarred && !j.Starred:
 			continue
-		case g.filter.Selected == T(FilterPicture) && picked != nil && !sameSource(j, *picked):
+		case filter == FilterPicture && picked != nil && !sameSource(j, *picked):
 			continue
-		case !matchFilter(g.filter.Selected, j.State):
+		case !matchFilter(filter, j.State):
 			continue
 		}
 		if q != "" && !strings.Contains(strings.ToLower(j.Request.Prompt), q) && !strings.Contains(strings.ToLower(j.Source.Name), q) &&
@@ -416,7 +417,7 @@ func (g *Gallery) refilter() {
 			continue
 		}
 		// Outside its set, a set is one stack card (its newest take's place).
-		if j.Set != "" && g.openSet == "" && g.filter.Selected != T(FilterStarred) {
+		if j.Set != "" && g.openSet == "" && filter != FilterStarred {
 			if stacked[j.Set] {
 				continue
 			}
@@ -457,13 +458,20 @@ func (g *Gallery) refilter() {
 	g.grid.Refresh()
 }
 
-func matchFilter(shown string, s jobs.State) bool {
-	f := shown
+// filterKey is the English name of the filter shown in the window's
+// language, or shown itself.
+func filterKey(shown string) string {
 	for _, k := range Filters {
 		if T(k) == shown {
-			f = k
+			return k
 		}
 	}
+	return shown
+}
+
+// matchFilter reports whether a job in state s passes the filter key f
+// (filterKey's answer).
+func matchFilter(f string, s jobs.State) bool {
 	switch f {
 	case "Running":
 		return s.Active()
