@@ -62,6 +62,14 @@ type Options struct {
 	Practice func() (*client.Client, error)
 	// InPractice makes new jobs practice jobs from the start (SetPractice).
 	InPractice bool
+	// Readers is how many job folders are read at once when the library
+	// is opened; 0 is twice the cores (at most 8). A window being made
+	// beside the reading asks for fewer, to keep a core to itself.
+	Readers int
+	// Locked, when set, is called once the library is locked to this
+	// engine, before its jobs are read: the window can show while they
+	// are (Open returns ErrLibraryInUse before, and never calls it).
+	Locked func()
 }
 
 // EventKind says what happened to a job.
@@ -176,10 +184,13 @@ func Open(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Locked != nil {
+		opts.Locked()
+	}
 	removeUnplaced(opts.Library)
 	emptyTrash(opts.Library, time.Now())
 	library := libraryID(opts.Library)
-	loaded, warns, err := loadLibrary(opts.Library, library, nil)
+	loaded, warns, err := loadLibrary(opts.Library, library, nil, opts.Readers)
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("the library folder %s cannot be read: %w", opts.Library, err)
@@ -241,7 +252,7 @@ func (e *Engine) Rescan() error {
 		known[id] = true
 	}
 	e.mu.Unlock()
-	loaded, warns, err := loadLibrary(e.opts.Library, e.library, func(id string) bool { return known[id] })
+	loaded, warns, err := loadLibrary(e.opts.Library, e.library, func(id string) bool { return known[id] }, 0)
 	if err != nil {
 		return fmt.Errorf("the library folder %s cannot be read: %w", e.opts.Library, err)
 	}

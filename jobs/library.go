@@ -162,12 +162,13 @@ func (w Warning) String() string { return fmt.Sprintf("%s: %s", filepath.Base(w.
 
 // loadLibrary reads every job folder of dir. A folder without job.json, or
 // with one that cannot be read, is passed over with a warning. Folders are
-// read by a few workers at once: most of the time goes to the file system.
+// read by a few workers at once (readers; 0 for the default): most of the
+// time goes to the file system.
 //
 // A finished job that known does not know (nil knows none) has its folder
 // tidied as it is read (tidyDone), in the same worker: a job the engine
 // already holds may have a version being written, and is left alone.
-func loadLibrary(dir, library string, known func(id string) bool) ([]*Job, []Warning, error) {
+func loadLibrary(dir, library string, known func(id string) bool, readers int) ([]*Job, []Warning, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -182,7 +183,10 @@ func loadLibrary(dir, library string, known func(id string) bool) ([]*Job, []War
 	results := make([]result, len(entries))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	workers := min(8, max(2, runtime.NumCPU()*2))
+	workers := readers
+	if workers <= 0 {
+		workers = min(8, max(2, runtime.NumCPU()*2))
+	}
 	for range workers {
 		wg.Add(1)
 		go func() {

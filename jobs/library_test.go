@@ -109,7 +109,7 @@ func TestLoadPassesOverBadFolders(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hi"), 0o644)
 	os.MkdirAll(filepath.Join(dir, ".hidden"), 0o755)
 
-	jobs, warns, err := loadLibrary(dir, "lib", nil)
+	jobs, warns, err := loadLibrary(dir, "lib", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
