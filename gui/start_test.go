@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -260,4 +261,68 @@ func TestFileURL(t *testing.T) {
 			t.Errorf("%s: %s, want %s", tc.path, got, tc.want)
 		}
 	}
+}
+
+// The window shows before the library is read: empty at first, saying that
+// the library is being opened once that takes a while, and filled with
+// Vivify when the jobs are in.
+func TestWindowFilledOnceTheLibraryIsRead(t *testing.T) {
+	a := test.NewTempApp(t)
+	lib := t.TempDir()
+	q := make(uiQueue, 1024)
+	s := &starter{a: a, o: StartOptions{Library: lib, Practice: true}, ui: q.post}
+	s.win = a.NewWindow(Title)
+	s.win.SetContent(container.NewCenter())
+	loaded := make(chan opened, 1)
+	fonts := make(chan struct{})
+	close(fonts)
+	main := make(chan struct{})
+	s.onMain = func() { close(main) }
+	go s.fillWhenRead(loaded, fonts, 20*time.Millisecond)
+	q.until(t, 5*time.Second, "the words for a slow library", func() bool {
+		return strings.Contains(texts(s.win.Content()), "Opening the library…")
+	})
+	eng, err := jobs.Open(jobs.Options{Library: lib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded <- opened{eng: eng}
+	q.until(t, 10*time.Second, "the window filled", func() bool {
+		select {
+		case <-main:
+			return true
+		default:
+			return false
+		}
+	})
+	got := texts(s.win.Content())
+	if strings.Contains(got, "Opening the library") || !strings.Contains(got, "No videos being made") {
+		t.Fatalf("the window holds %q", got)
+	}
+	s.shutdown()
+}
+
+// A library read after the window has closed is closed, not shown: its
+// lock is free for the next start.
+func TestLibraryReadAfterCloseIsReleased(t *testing.T) {
+	a := test.NewTempApp(t)
+	lib := t.TempDir()
+	s := &starter{a: a, o: StartOptions{Library: lib}}
+	s.win = a.NewWindow(Title)
+	s.onMain = func() { t.Error("a closed window was filled") }
+	eng, err := jobs.Open(jobs.Options{Library: lib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.stopping.Store(true)
+	loaded := make(chan opened, 1)
+	loaded <- opened{eng: eng}
+	fonts := make(chan struct{})
+	close(fonts)
+	s.fillWhenRead(loaded, fonts, time.Hour)
+	again, err := jobs.Open(jobs.Options{Library: lib})
+	if err != nil {
+		t.Fatalf("the library is still held: %v", err)
+	}
+	again.Close()
 }

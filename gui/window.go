@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"log"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -110,6 +112,8 @@ type Window struct {
 	undo           *widget.Button   // Undo, in the status line, after a removal
 	cmp            *Compare         // the videos compared, while Compare is open
 	compareHolder  *fyne.Container  // where Compare shows, over the gallery and details
+	afterDrawn     func()           // called when the content is first drawn (drawnMark)
+	drawn          bool             // the content has been drawn
 }
 
 // NewWindow builds the window in app and follows the engine's events.
@@ -237,7 +241,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	w.undo = widget.NewButtonWithIcon(T("Undo"), theme.ContentUndoIcon(), nil)
 	w.undo.Hide()
 	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(w.undo, w.problemsButton, w.updateLink), container.NewStack(w.status, w.noticeLine))
-	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer()))
+	w.win.SetContent(container.NewStack(container.NewBorder(top, bottom, nil, nil, split), w.ring.Layer(), w.drawnMark()))
 	w.showMode()
 	w.win.Resize(fyne.NewSize(1200, 760))
 	w.win.SetOnDropped(func(pos fyne.Position, uris []fyne.URI) {
@@ -310,7 +314,7 @@ func NewWindow(app fyne.App, deps Deps) *Window {
 	})
 	app.Lifecycle().SetOnEnteredForeground(func() { w.focused.Store(true) })
 	app.Lifecycle().SetOnExitedForeground(func() { w.focused.Store(false) })
-	w.restore(app.Preferences())
+	w.restore()
 	w.win.SetCloseIntercept(w.close)
 	w.gallery.Load(deps.Engine.Jobs())
 	if len(w.gallery.Shown()) > 0 {
@@ -690,21 +694,10 @@ func (w *Window) remember(p fyne.Preferences) {
 
 // restore brings back what remember kept: the size, the form, and the
 // pictures that are still there.
-func (w *Window) restore(p fyne.Preferences) {
-	st := savedState{Width: float32(p.Float(prefWidth)), Height: float32(p.Float(prefHeight))}
-	if params := p.String(prefParams); params != "" {
-		raw := json.RawMessage(params)
-		st.Params = &raw
-	}
-	if path := stateFile(w.app); path != "" {
-		if data, err := picture.ReadOwnFile(path, maxStateFile); err == nil {
-			if saved, ok := decodeWindowState(data); ok {
-				st = saved
-			}
-		}
-	}
-	if st.Width >= 640 && st.Height >= 480 {
-		w.win.Resize(fyne.NewSize(st.Width, st.Height))
+func (w *Window) restore() {
+	st := readWindowState(w.app)
+	if size, ok := st.size(); ok {
+		w.win.Resize(size)
 	}
 	if st.Params != nil {
 		if r, ok := keptRequest(*st.Params); ok {
@@ -715,6 +708,59 @@ func (w *Window) restore(p fyne.Preferences) {
 	if w.endFrame.Content().Visible() {
 		w.endFrame.restore(st.EndPicture, st.EndLink)
 	}
+}
+
+// drawnMark is an invisible pixel over the window whose drawing calls
+// AfterDrawn's function, once: work that can wait (decoding thumbnails,
+// asking the keychain) then starts after the window's first drawing
+// rather than beside it.
+func (w *Window) drawnMark() fyne.CanvasObject {
+	mark := canvas.NewRaster(func(int, int) image.Image {
+		if !w.drawn { // drawing is on the UI goroutine
+			w.drawn = true
+			if f := w.afterDrawn; f != nil {
+				w.afterDrawn = nil
+				go w.deps.RunOnUI(f) // after the drawing, not inside it
+			}
+		}
+		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	})
+	mark.Resize(fyne.NewSize(1, 1)) // one pixel, not a layer the window's size
+	return container.NewWithoutLayout(mark)
+}
+
+// AfterDrawn calls f on the UI goroutine once the window's content has
+// first been drawn (at once if it has been).
+func (w *Window) AfterDrawn(f func()) {
+	if w.drawn {
+		f()
+		return
+	}
+	w.afterDrawn = f
+}
+
+// readWindowState is what was kept at the last close: the window's
+// state file, else (from earlier versions) the preferences.
+func readWindowState(app fyne.App) savedState {
+	p := app.Preferences()
+	st := savedState{Width: float32(p.Float(prefWidth)), Height: float32(p.Float(prefHeight))}
+	if params := p.String(prefParams); params != "" {
+		raw := json.RawMessage(params)
+		st.Params = &raw
+	}
+	if path := stateFile(app); path != "" {
+		if data, err := picture.ReadOwnFile(path, maxStateFile); err == nil {
+			if saved, ok := decodeWindowState(data); ok {
+				st = saved
+			}
+		}
+	}
+	return st
+}
+
+// size is the window's kept size, if one was kept and is not too small.
+func (st savedState) size() (fyne.Size, bool) {
+	return fyne.NewSize(st.Width, st.Height), st.Width >= 640 && st.Height >= 480
 }
 
 // welcome is shown at the first start, when no key is kept: enter one, or
