@@ -3,7 +3,8 @@
 // Command startbench measures Vivify's start against a hello-world Fyne
 // window built with the same Fyne, in the same run: the time from launch to
 // the window being visible, and the resident memory once it has settled,
-// with Vivify opening a library of 1,000 jobs. Run it under a display (make
+// with Vivify opening a library of 1,000 jobs; and the time until
+// something is drawn in the window (drawn.go). Run it under a display (make
 // bench-start runs it under Xvfb); it needs xev and stdbuf.
 package main
 
@@ -48,28 +49,38 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	var vt, ht, vc, hc []time.Duration
+	var vt, ht, vd, hd, vc, hc []time.Duration
 	var vm, hm []int
 	for i := 0; i < *runs; i++ { // in turn, so both see the same machine
-		t, c, m := start(maps, dir, *vivify, "--library", lib)
-		vt, vc, vm = append(vt, t), append(vc, c), append(vm, m)
-		t, c, m = start(maps, dir, *hello)
-		ht, hc, hm = append(ht, t), append(hc, c), append(hm, m)
+		r := start(maps, dir, *vivify, "--library", lib)
+		vt, vd, vc, vm = append(vt, r.shown), append(vd, r.drawn), append(vc, r.cpu), append(vm, r.rss)
+		r = start(maps, dir, *hello)
+		ht, hd, hc, hm = append(ht, r.shown), append(hd, r.drawn), append(hc, r.cpu), append(hm, r.rss)
 	}
 	mt, mh := medianD(vt), medianD(ht)
+	dt, dh := medianD(vd), medianD(hd)
 	ct, ch := medianD(vc), medianD(hc)
 	rv, rh := medianI(vm), medianI(hm)
 	fmt.Printf("window shown: Vivify %v, hello world %v (%.2fx)\n", mt.Round(time.Millisecond), mh.Round(time.Millisecond), float64(mt)/float64(mh))
+	fmt.Printf("content drawn: Vivify %v (its panels and 1,000-job gallery), hello world %v (its label) (%.2fx)\n",
+		dt.Round(time.Millisecond), dh.Round(time.Millisecond), float64(dt)/float64(dh))
 	fmt.Printf("CPU time until then: Vivify %v, hello world %v (%.2fx)\n", ct, ch, float64(ct)/float64(ch))
 	fmt.Printf("memory once settled: Vivify %d MB, hello world %d MB (%.2fx)\n", rv/1024, rh/1024, float64(rv)/float64(rh))
 	fmt.Printf("median of %d starts each, in turn; Vivify with a library of %d jobs\n", *runs, *n)
 }
 
-// start launches a binary, waits for its window to be visible, lets it
-// settle, and returns the time to the window, the CPU time the process had
-// used by then (less swayed by a busy machine than the wall clock), and the
-// resident set in KB once settled.
-func start(maps <-chan time.Time, home, bin string, args ...string) (time.Duration, time.Duration, int) {
+// started is what one start measured: the time to the window being
+// visible, to something being drawn in it, the CPU time the process had
+// used when the window showed (less swayed by a busy machine than the wall
+// clock), and the resident set in KB once settled.
+type started struct {
+	shown, drawn, cpu time.Duration
+	rss               int
+}
+
+// start launches a binary, waits for its window to be visible and drawn,
+// lets it settle, and measures.
+func start(maps <-chan mapped, home, bin string, args ...string) started {
 	for len(maps) > 0 { // windows of the last start
 		<-maps
 	}
@@ -80,22 +91,38 @@ func start(maps <-chan time.Time, home, bin string, args ...string) (time.Durati
 		log.Fatal(err)
 	}
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	var shown time.Duration
+	var r started
+	var win uint32
 	select {
-	case at := <-maps:
-		shown = at.Sub(t0)
+	case m := <-maps:
+		r.shown, win = m.at.Sub(t0), m.window
 	case <-time.After(time.Minute):
 		log.Fatalf("%s showed no window", bin)
 	}
-	cpu := cpuTime(cmd.Process.Pid)
+	r.cpu = cpuTime(cmd.Process.Pid)
+	at, err := drawn(win, 10*time.Second)
+	if err != nil {
+		log.Fatalf("cannot look at the window: %v", err)
+	}
+	if at.IsZero() {
+		log.Fatalf("%s drew nothing in its window", bin)
+	}
+	r.drawn = at.Sub(t0)
 	time.Sleep(3 * time.Second)
-	return shown, cpu, rss(cmd.Process.Pid)
+	r.rss = rss(cmd.Process.Pid)
+	return r
+}
+
+// mapped is a window made visible, and when.
+type mapped struct {
+	at     time.Time
+	window uint32
 }
 
 // watchMaps reports the moment each top-level window is mapped (made
 // visible) on the display, from the X server's own MapNotify events through
 // xev: no polling, so the watching takes no CPU from the app being timed.
-func watchMaps() (<-chan time.Time, error) {
+func watchMaps() (<-chan mapped, error) {
 	cmd := exec.Command("stdbuf", "-oL", "xev", "-root", "-event", "substructure")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -104,12 +131,21 @@ func watchMaps() (<-chan time.Time, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("xev (package x11-utils) is needed: %w", err)
 	}
-	maps := make(chan time.Time, 16)
+	maps := make(chan mapped, 16)
 	go func() {
 		sc := bufio.NewScanner(out)
+		var at time.Time
 		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "MapNotify event") {
-				maps <- time.Now()
+			line := sc.Text()
+			if strings.HasPrefix(line, "MapNotify event") {
+				at = time.Now()
+				continue
+			}
+			// The next line names the window: "event 0x50d, window 0x1200020, …".
+			if _, w, ok := strings.Cut(line, ", window 0x"); ok && !at.IsZero() {
+				id, _ := strconv.ParseUint(strings.TrimRight(strings.Fields(w)[0], ","), 16, 32)
+				maps <- mapped{at, uint32(id)}
+				at = time.Time{}
 			}
 		}
 	}()
