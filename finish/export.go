@@ -269,9 +269,8 @@ func exportVideo(ctx context.Context, frames reel, r Recipe, p Preset, dest stri
 	var vf []string
 	var outFrames []string
 	if r.FPS > 0 {
-		vf = append(vf, smoother(r.FPS))
+		vf = append(vf, smoothed(r.FPS, len(in)))
 		outFrames = []string{"-frames:v", fmt.Sprint(int(math.Round(res.Seconds * float64(r.FPS))))}
-		in = holdLast(in)
 	}
 	w, h := res.Width, res.Height
 	if p.Aspect != [2]int{} {

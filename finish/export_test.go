@@ -270,3 +270,37 @@ func TestWithoutFFmpeg(t *testing.T) {
 		t.Errorf("files: %v", entries)
 	}
 }
+
+// smoothed makes, frame for frame, what smoother makes given two copies of
+// the last frame (as Vivify did before), with one motion search less: at 8
+// and 24 fps in, to 24, 30 and 60 fps out.
+func TestSmoothedIsSmootherToTheEnd(t *testing.T) {
+	needFFmpeg(t)
+	for _, tc := range []struct{ in, out, n int }{{8, 24, 16}, {24, 30, 12}, {24, 60, 7}} {
+		frames := clip(tc.n, 160, 96, time.Second/time.Duration(tc.in), false)
+		raw := filepath.Join(t.TempDir(), "clip.rgba")
+		var all []byte
+		for _, f := range frames {
+			all = append(all, f.Image.Pix...)
+		}
+		os.WriteFile(raw, all, 0o644)
+		want := strconv.Itoa(tc.n * tc.out / tc.in)
+		run := func(graph string) []byte {
+			out, err := exec.Command(preview.FFmpeg, "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgba", "-s", "160x96",
+				"-framerate", strconv.Itoa(tc.in), "-i", raw, "-vf", graph, "-frames:v", want,
+				"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1").Output()
+			if err != nil {
+				t.Fatalf("ffmpeg %s: %v", graph, err)
+			}
+			return out
+		}
+		before := run("tpad=stop_mode=clone:stop=2," + smoother(tc.out))
+		now := run(smoothed(tc.out, tc.n))
+		if n, _ := strconv.Atoi(want); len(now) != n*160*96*4 {
+			t.Errorf("%d→%d fps: %d bytes, want %s frames", tc.in, tc.out, len(now), want)
+		}
+		if string(before) != string(now) {
+			t.Errorf("%d→%d fps: the frames are not those two copies of the last made", tc.in, tc.out)
+		}
+	}
+}

@@ -248,7 +248,10 @@ func fillSpill(ctx context.Context, sp *spill, path string, info preview.VideoIn
 	}
 	defer out.Close()
 	cmd.Stdout = pw
-	err = cmd.Start()
+	// Decoding is far quicker than the work that reads the frames: behind
+	// it, it runs on the cores the encoder leaves idle rather than taking
+	// turns with it (the command line decodes on the encoder's own thread).
+	err = bundled.StartBehind(cmd)
 	pw.Close() // ffmpeg's now
 	if err != nil {
 		return fmt.Errorf("ffmpeg could not be started: %w", err)

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -56,29 +57,53 @@ const probeTime = 30 * time.Second
 
 // probe asks ffprobe for a video's size and frame rate.
 func probe(ctx context.Context, path string) (videoInfo, error) {
+	v, err := probeEntries(ctx, path, "stream=width,height,r_frame_rate")
+	return videoInfo{w: v.Width, h: v.Height, fps: v.FPS}, err
+}
+
+// probeEntries asks ffprobe, once, for the entries of the video stream and
+// the format named, and reads what it says of them into a VideoInfo, which
+// must have a size and a rate.
+func probeEntries(ctx context.Context, path, entries string) (VideoInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTime)
 	defer cancel()
 	out, err := bundled.Command(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
-		"-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", path).Output()
+		"-show_entries", entries, "-of", "default=nw=1", path).Output()
 	if err != nil {
-		return videoInfo{}, fmt.Errorf("%w: ffprobe could not read it", ErrDamaged)
+		return VideoInfo{}, fmt.Errorf("%w: ffprobe could not read it", ErrDamaged)
 	}
-	parts := strings.Split(strings.TrimSpace(string(out)), ",")
-	if len(parts) < 3 {
-		return videoInfo{}, fmt.Errorf("%w: it has no video stream", ErrDamaged)
+	var v VideoInfo
+	var rate bool
+	for _, line := range strings.Split(string(out), "\n") {
+		k, val, _ := strings.Cut(strings.TrimSpace(line), "=")
+		switch k {
+		case "width":
+			v.Width, _ = strconv.Atoi(val)
+		case "height":
+			v.Height, _ = strconv.Atoi(val)
+		case "r_frame_rate":
+			rate = true
+			num, den, _ := strings.Cut(val, "/")
+			n, _ := strconv.ParseFloat(num, 64)
+			d, _ := strconv.ParseFloat(den, 64)
+			if d == 0 {
+				d = 1
+			}
+			v.FPS = n / d
+		case "nb_frames":
+			v.Frames, _ = strconv.Atoi(val)
+		case "duration":
+			v.Seconds, _ = strconv.ParseFloat(val, 64)
+		}
 	}
-	var v videoInfo
-	v.w, _ = strconv.Atoi(parts[0])
-	v.h, _ = strconv.Atoi(parts[1])
-	num, den, _ := strings.Cut(parts[2], "/")
-	n, _ := strconv.ParseFloat(num, 64)
-	d, _ := strconv.ParseFloat(den, 64)
-	if d == 0 {
-		d = 1
+	if !rate {
+		return VideoInfo{}, fmt.Errorf("%w: it has no video stream", ErrDamaged)
 	}
-	v.fps = n / d
-	if v.w <= 0 || v.h <= 0 || v.fps <= 0 || v.fps > 240 {
-		return videoInfo{}, fmt.Errorf("%w: ffprobe reports %dx%d at %.1f fps", ErrDamaged, v.w, v.h, v.fps)
+	if v.Width <= 0 || v.Height <= 0 || v.FPS <= 0 || v.FPS > 240 {
+		return VideoInfo{}, fmt.Errorf("%w: ffprobe reports %dx%d at %.1f fps", ErrDamaged, v.Width, v.Height, v.FPS)
+	}
+	if v.Frames < 0 || math.IsNaN(v.Seconds) || v.Seconds < 0 {
+		v.Frames, v.Seconds = 0, 0
 	}
 	return v, nil
 }
@@ -105,25 +130,10 @@ func ProbeVideo(ctx context.Context, path string) (VideoInfo, error) {
 		return VideoInfo{}, err
 	}
 	f.Close()
-	v, err := probe(ctx, path)
+	// One ffprobe, not two: each costs 70 ms before an export can start.
+	info, err := probeEntries(ctx, path, "stream=width,height,r_frame_rate,nb_frames:format=duration")
 	if err != nil {
 		return VideoInfo{}, err
-	}
-	info := VideoInfo{Width: v.w, Height: v.h, FPS: v.fps}
-	ctx, cancel := context.WithTimeout(ctx, probeTime)
-	defer cancel()
-	out, err := bundled.Command(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
-		"-show_entries", "stream=nb_frames:format=duration", "-of", "default=nw=1", path).Output()
-	if err == nil {
-		for _, line := range strings.Split(string(out), "\n") {
-			k, v, _ := strings.Cut(strings.TrimSpace(line), "=")
-			switch k {
-			case "nb_frames":
-				info.Frames, _ = strconv.Atoi(v)
-			case "duration":
-				info.Seconds, _ = strconv.ParseFloat(v, 64)
-			}
-		}
 	}
 	if info.Frames <= 0 && info.Seconds > 0 {
 		info.Frames = int(info.Seconds*info.FPS + 0.5)

@@ -199,3 +199,29 @@ func TestOpenFitsAsFitSize(t *testing.T) {
 		}
 	}
 }
+
+// ProbeVideo reads a video's size, rate, frames and length in one ffprobe,
+// and a file with no video stream (sound only) is said to be damaged.
+func TestProbeVideo(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	clip := filepath.Join(dir, "clip.mp4")
+	if out, err := exec.Command(FFmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24",
+		"-frames:v", "36", "-pix_fmt", "yuv420p", clip).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v %s", err, out)
+	}
+	v, err := ProbeVideo(context.Background(), clip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Width != 320 || v.Height != 180 || v.FPS != 24 || v.Frames != 36 || v.Seconds < 1.49 || v.Seconds > 1.51 {
+		t.Fatalf("%+v", v)
+	}
+	sound := filepath.Join(dir, "sound.mp4")
+	if out, err := exec.Command(FFmpeg, "-v", "error", "-f", "lavfi", "-i", "sine=duration=1", sound).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v %s", err, out)
+	}
+	if _, err := ProbeVideo(context.Background(), sound); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("a file of sound only: %v", err)
+	}
+}

@@ -2,7 +2,21 @@
 
 package bundled
 
-import "os/exec"
+import (
+	"os/exec"
+	"syscall"
+)
 
 // noWindow: elsewhere a program started from a window opens none.
 func noWindow(*exec.Cmd) {}
+
+// StartBehind starts c at a lower priority than Vivify's other work (nice
+// 10), so that it runs on what that leaves idle. Threads the program makes
+// once started inherit it.
+func StartBehind(c *exec.Cmd) error {
+	if err := c.Start(); err != nil {
+		return err
+	}
+	syscall.Setpriority(syscall.PRIO_PROCESS, c.Process.Pid, 10) // a hint: at worst it runs as before
+	return nil
+}
