@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"vivify/internal/picture"
@@ -224,4 +225,38 @@ func TestProbeVideo(t *testing.T) {
 	if _, err := ProbeVideo(context.Background(), sound); !errors.Is(err, ErrDamaged) {
 		t.Fatalf("a file of sound only: %v", err)
 	}
+}
+
+// The frames are read into one block of the size the header promises; a
+// video cut short (its header promising 400 frames, its data holding a
+// quarter) keeps the frames it has in a block their size, not the
+// promised one.
+func TestCutShortVideoKeepsWhatItHas(t *testing.T) {
+	needFFmpeg(t)
+	path := filepath.Join(t.TempDir(), "cut.mp4")
+	if out, err := exec.Command(FFmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24",
+		"-frames:v", "400", "-pix_fmt", "yuv420p", "-g", "12", "-movflags", "+faststart", path).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v %s", err, out)
+	}
+	st, _ := os.Stat(path)
+	os.Truncate(path, st.Size()/4)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	a, err := Open(context.Background(), path, 0, 0)
+	if a == nil {
+		t.Fatalf("nothing opened: %v", err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	n := len(a.Frames)
+	if n == 0 || n >= 300 {
+		t.Fatalf("%d frames of a video cut to a quarter (%v)", n, err)
+	}
+	frame := 320 * 180 * 4
+	held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	if held > int64(n*frame)*3/2 {
+		t.Fatalf("%d frames (%d MB) hold %d MB", n, n*frame>>20, held>>20)
+	}
+	runtime.KeepAlive(a)
 }
