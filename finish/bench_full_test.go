@@ -3,12 +3,15 @@
 package finish
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -20,7 +23,8 @@ import (
 // doing the same recipe on the same file, time and peak memory side by
 // side (make bench-full). Each reports, for Vivify, the peak resident
 // memory of this process during the export (MB-vivify) and of the ffmpeg
-// it runs (MB-ffmpeg-child), and for the command line, its peak (MB-cli)
+// it runs (MB-ffmpeg-child: the largest one; MB-ffmpegs-together: those
+// running at once, sampled), and for the command line, its peak (MB-cli)
 // and time (s-cli).
 
 // resetPeak starts this process's peak resident memory afresh (Linux),
@@ -51,6 +55,48 @@ func benchClip(b *testing.B, w, h, frames int) string {
 	return path
 }
 
+// childrenPeak samples, every 50 ms until stop is closed, the resident
+// memory of this process's children together (the ffmpegs an export runs
+// side by side), and returns the most seen.
+func childrenPeak(stop <-chan struct{}) <-chan int64 {
+	out := make(chan int64, 1)
+	go func() {
+		var peak int64
+		me := strconv.Itoa(os.Getpid())
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			var sum int64
+			procs, _ := os.ReadDir("/proc")
+			for _, d := range procs {
+				stat, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+				if err != nil {
+					continue
+				}
+				// pid (comm) state ppid ...: comm may hold spaces.
+				rest := string(stat[bytes.LastIndexByte(stat, ')')+1:])
+				if f := strings.Fields(rest); len(f) > 1 && f[1] == me {
+					status, _ := os.ReadFile("/proc/" + d.Name() + "/status")
+					for _, line := range strings.Split(string(status), "\n") {
+						if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+							kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+							sum += kb << 10
+						}
+					}
+				}
+			}
+			peak = max(peak, sum)
+			select {
+			case <-stop:
+				out <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return out
+}
+
 func benchExport(b *testing.B, src string, r Recipe, p Preset, cli []string) {
 	needFFmpeg(b)
 	if os.Getenv("VIVIFY_BENCH_FULL") == "" {
@@ -58,14 +104,18 @@ func benchExport(b *testing.B, src string, r Recipe, p Preset, cli []string) {
 	}
 	dir := b.TempDir()
 	var took, cliTook time.Duration
-	var peak, cliPeak, child int64
+	var peak, cliPeak, child, together int64
 	for i := 0; i < b.N; i++ {
 		resetPeak()
 		start := time.Now()
+		stop := make(chan struct{})
+		children := childrenPeak(stop)
 		if _, err := ExportFile(context.Background(), src, r, p, filepath.Join(dir, "vivify"+p.Ext), nil); err != nil {
 			b.Fatal(err)
 		}
 		took += time.Since(start)
+		close(stop)
+		together = max(together, <-children)
 		peak = max(peak, peakRSS(b))
 		if i == 0 {
 			child = childPeak() // Vivify's ffmpeg: no command line has run yet
@@ -83,6 +133,7 @@ func benchExport(b *testing.B, src string, r Recipe, p Preset, cli []string) {
 	b.ReportMetric(took.Seconds()/n, "s-vivify")
 	b.ReportMetric(float64(peak>>20), "MB-vivify")
 	b.ReportMetric(float64(child>>20), "MB-ffmpeg-child")
+	b.ReportMetric(float64(together>>20), "MB-ffmpegs-together")
 	b.ReportMetric(cliTook.Seconds()/n, "s-cli")
 	b.ReportMetric(float64(cliPeak>>20), "MB-cli")
 }

@@ -151,6 +151,23 @@ func exportReel(ctx context.Context, src reel, r Recipe, p Preset, dest, spillDi
 	if !p.NeedsFFmpeg() {
 		return exportGIF(ctx, applied, r, p, dest, spillDir, res, progress)
 	}
+	if r.FPS > 0 && spillDir != "" {
+		// A long clip is smoothed in parts side by side (smooth.go), and
+		// the encoder reads what they make.
+		_, in := constantSteps(applied)
+		want := int(math.Round(res.Seconds * float64(r.FPS)))
+		parts := smoothParts(len(in), want, clipRate(applied), r.FPS, sideBySide(b.Dx(), b.Dy()))
+		if len(parts) > 1 {
+			smooth, end, err := smoothSideBySide(ctx, applied, r.FPS, parts, spillDir)
+			if err != nil {
+				return Result{}, err
+			}
+			defer end()
+			made := r
+			made.FPS = 0 // made already
+			return exportVideo(ctx, smooth, made, p, dest, res, progress)
+		}
+	}
 	return exportVideo(ctx, applied, r, p, dest, res, progress)
 }
 
@@ -164,6 +181,13 @@ func exportGIF(ctx context.Context, frames reel, r Recipe, p Preset, dest, spill
 				return Result{}, err
 			}
 			frames = memClip(smooth)
+		} else if parts := gifSmoothParts(frames, res, r.FPS); len(parts) > 1 {
+			smooth, end, err := smoothWhole(ctx, frames, r.FPS, parts, spillDir, half)
+			if err != nil {
+				return Result{}, err
+			}
+			defer end()
+			frames = smooth
 		} else {
 			sp, err := newSpill(spillDir, frames.Bounds().Dx(), frames.Bounds().Dy())
 			if err != nil {
@@ -224,6 +248,15 @@ func exportGIF(ctx context.Context, frames reel, r Recipe, p Preset, dest, spill
 	}
 	progress(1)
 	return res, nil
+}
+
+// gifSmoothParts are the parts frames are smoothed to fps in, side by
+// side, for a GIF of res.
+func gifSmoothParts(frames reel, res Result, fps int) []smoothPart {
+	_, in := constantSteps(frames)
+	b := frames.Bounds()
+	want := int(math.Round(res.Seconds * float64(fps)))
+	return smoothParts(len(in), want, clipRate(frames), fps, sideBySide(b.Dx(), b.Dy()))
 }
 
 // writeFitted writes a fitted GIF at dest, and says what it is.

@@ -164,14 +164,14 @@ func spillFormat(info preview.VideoInfo, p Preset) string {
 
 // roomNeeded is what an export of a video of info takes on the disk at
 // most: its frames spilled raw (a fitted GIF's at a try's size, and a
-// sample of them), the smoother's frames too for a GIF, and
+// sample of them), the smoother's frames too, and
 // the file (its limit, or as much as the raw frames for a GIF, a tenth of
 // them for a video codec).
 func roomNeeded(info preview.VideoInfo, r Recipe, p Preset) uint64 {
 	frame := uint64(rawBytes(spillFormat(info, p), info.Width, info.Height))
 	frames := uint64(max(info.Frames, 1))
 	need := frame * frames
-	if r.FPS > 0 && !p.NeedsFFmpeg() && info.FPS > 0 {
+	if r.FPS > 0 && info.FPS > 0 { // the smoother's frames: a GIF's, or a video's parts
 		need += frame * uint64(float64(frames)*float64(r.FPS)/info.FPS+1) * 2 // a boomerang doubles it
 	}
 	if !p.NeedsFFmpeg() && p.Limit > 0 && r.FPS == 0 {

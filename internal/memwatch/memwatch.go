@@ -1,5 +1,6 @@
 // Package memwatch measures the peak of the Go heap while a piece of work
-// runs, for the memory-ceiling tests of the picture and GIF decoders.
+// runs, for the memory-ceiling tests of the picture and GIF decoders, and
+// tells how much memory the system has free (Available).
 package memwatch
 
 import (
