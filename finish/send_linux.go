@@ -82,20 +82,22 @@ func spliceAll(from *os.File, fromOff *int64, to *os.File, toOff *int64, n int64
 		}
 		return true
 	}
+	// Only the pipe's side is waited on, through its lock; the file's side
+	// is used without taking the file's lock (Control), or a sender waiting
+	// for a slow ffmpeg's pipe to drain would hold the spill's file from
+	// every other sender (the parts smoothed side by side took turns).
 	var cerr error
 	if fromOff == nil { // the pipe is read from: its reads are waited for
-		cerr = dst.Write(func(out uintptr) bool {
+		cerr = dst.Control(func(out uintptr) {
 			if err := src.Read(func(in uintptr) bool { return move(in, out) }); serr == nil {
 				serr = err
 			}
-			return true
 		})
 	} else { // the pipe is written to: its writes are waited for
-		cerr = src.Read(func(in uintptr) bool {
+		cerr = src.Control(func(in uintptr) {
 			if err := dst.Write(func(out uintptr) bool { return move(in, out) }); serr == nil {
 				serr = err
 			}
-			return true
 		})
 	}
 	if serr == nil {
