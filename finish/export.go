@@ -154,10 +154,7 @@ func exportReel(ctx context.Context, src reel, r Recipe, p Preset, dest, spillDi
 	if r.FPS > 0 && spillDir != "" {
 		// A long clip is smoothed in parts side by side (smooth.go), and
 		// the encoder reads what they make.
-		_, in := constantSteps(applied)
-		want := int(math.Round(res.Seconds * float64(r.FPS)))
-		parts := smoothParts(len(in), want, clipRate(applied), r.FPS, sideBySide(b.Dx(), b.Dy()))
-		if len(parts) > 1 {
+		if parts := smoothPartsFor(applied, res, r.FPS); len(parts) > 1 {
 			smooth, end, err := smoothSideBySide(ctx, applied, r.FPS, parts, spillDir)
 			if err != nil {
 				return Result{}, err
@@ -181,7 +178,7 @@ func exportGIF(ctx context.Context, frames reel, r Recipe, p Preset, dest, spill
 				return Result{}, err
 			}
 			frames = memClip(smooth)
-		} else if parts := gifSmoothParts(frames, res, r.FPS); len(parts) > 1 {
+		} else if parts := smoothPartsFor(frames, res, r.FPS); len(parts) > 1 {
 			smooth, end, err := smoothWhole(ctx, frames, r.FPS, parts, spillDir, half)
 			if err != nil {
 				return Result{}, err
@@ -248,15 +245,6 @@ func exportGIF(ctx context.Context, frames reel, r Recipe, p Preset, dest, spill
 	}
 	progress(1)
 	return res, nil
-}
-
-// gifSmoothParts are the parts frames are smoothed to fps in, side by
-// side, for a GIF of res.
-func gifSmoothParts(frames reel, res Result, fps int) []smoothPart {
-	_, in := constantSteps(frames)
-	b := frames.Bounds()
-	want := int(math.Round(res.Seconds * float64(fps)))
-	return smoothParts(len(in), want, clipRate(frames), fps, sideBySide(b.Dx(), b.Dy()))
 }
 
 // writeFitted writes a fitted GIF at dest, and says what it is.

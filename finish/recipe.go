@@ -171,7 +171,6 @@ func interpolate(ctx context.Context, c reel, fps int, progress func(float64), s
 		"-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1")
 	delay := time.Second / time.Duration(fps)
 	var made time.Duration
-
 	err := pipeFrames(ctx, cmd, c, in, nil, func(r io.Reader) error {
 		buf := make([]byte, w*h*4)
 		for {

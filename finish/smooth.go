@@ -51,9 +51,9 @@ const (
 )
 
 // smoothParts cuts n frames at inRate a second, smoothed to want frames
-// at fps, in at most parts parts. A part starts at a frame whose time is a whole number
-// of output frames, so each part's frames fall where the whole clip's do;
-// a rate that is not a whole number gets one part.
+// at fps, in at most parts parts. A part starts at a frame whose time is
+// a whole number of output frames, so each part's frames fall where the
+// whole clip's do; a rate that is not a whole number gets one part.
 func smoothParts(n, want int, inRate float64, fps, parts int) []smoothPart {
 	whole := []smoothPart{{from: 0, to: n, keep: want, last: true}}
 	r := int(math.Round(inRate))
@@ -94,6 +94,15 @@ func smoothParts(n, want int, inRate float64, fps, parts int) []smoothPart {
 	return ps
 }
 
+// smoothPartsFor are the parts frames are smoothed to fps in, side by
+// side, for an export of res: as many as sideBySide allows here.
+func smoothPartsFor(frames reel, res Result, fps int) []smoothPart {
+	_, in := constantSteps(frames)
+	b := frames.Bounds()
+	want := int(math.Round(res.Seconds * float64(fps)))
+	return smoothParts(len(in), want, clipRate(frames), fps, sideBySide(b.Dx(), b.Dy()))
+}
+
 // sideBySide is how many parts a clip of w × h is smoothed in (tests
 // choose).
 var sideBySide = smoothingParts
@@ -114,33 +123,22 @@ func smoothingParts(w, h int) int {
 	return max(1, min(runtime.NumCPU(), int((free-reserve)/each)))
 }
 
-// smoothSideBySide starts smoothing c to fps in the parts given, each into
-// a spill in dir, and returns the clip they make: its frames are waited
-// for as they are made. end stops what is still running and removes the
-// spills; it is to be called once the clip has been read.
-func smoothSideBySide(ctx context.Context, c reel, fps int, parts []smoothPart, dir string) (clip reel, end func(), err error) {
-	clip, _, end, err = smoothWatched(ctx, c, fps, parts, dir)
-	return clip, end, err
-}
-
 // smoothWhole is smoothSideBySide waited for: it returns once every part
 // is made, telling progress the share made as they go.
-func smoothWhole(ctx context.Context, c reel, fps int, parts []smoothPart, dir string, progress func(float64)) (clip reel, end func(), err error) {
-	clip, spills, end, err := smoothWatched(ctx, c, fps, parts, dir)
+func smoothWhole(ctx context.Context, c reel, fps int, parts []smoothPart, dir string, progress func(float64)) (reel, func(), error) {
+	clip, end, err := smoothSideBySide(ctx, c, fps, parts, dir)
 	if err != nil {
 		return nil, nil, err
 	}
 	// Its length is the original's: the last frame holds what is left
 	// of it, as when one ffmpeg smooths it.
 	want := clip.Len()
-	j := clip.(joinedClip)
-	j.tail = max(0, clipDuration(c)-time.Duration(want)*(time.Second/time.Duration(fps)))
-	clip = j
+	clip.tail = max(0, clipDuration(c)-time.Duration(want)*(time.Second/time.Duration(fps)))
 	done := make(chan error, 1)
 	go func() {
 		var first error
-		for _, sp := range spills {
-			if _, err := sp.whole(); err != nil && first == nil {
+		for _, part := range clip.clips {
+			if _, err := part.spill.whole(); err != nil && first == nil {
 				first = err
 				end() // the others are not wanted
 			}
@@ -160,15 +158,19 @@ func smoothWhole(ctx context.Context, c reel, fps int, parts []smoothPart, dir s
 			return clip, end, nil
 		case <-tick.C:
 			made := 0
-			for _, sp := range spills {
-				made += sp.Len()
+			for _, part := range clip.clips {
+				made += part.spill.Len()
 			}
 			progress(min(1, float64(made)/float64(max(want, 1))))
 		}
 	}
 }
 
-func smoothWatched(ctx context.Context, c reel, fps int, parts []smoothPart, dir string) (clip reel, spills []*spill, end func(), err error) {
+// smoothSideBySide starts smoothing c to fps in the parts given, each into
+// a spill in dir, and returns the clip they make: its frames are waited
+// for as they are made. end stops what is still running and removes the
+// spills; it is to be called once the clip has been read.
+func smoothSideBySide(ctx context.Context, c reel, fps int, parts []smoothPart, dir string) (clip joinedClip, end func(), err error) {
 	inRate, order := constantSteps(c)
 	b := c.Bounds()
 	ctx, stop := context.WithCancel(ctx)
@@ -178,28 +180,26 @@ func smoothWatched(ctx context.Context, c reel, fps int, parts []smoothPart, dir
 		once.Do(func() {
 			stop()
 			wg.Wait()
-			for _, sp := range spills {
-				sp.Close()
+			for _, part := range clip.clips {
+				part.spill.Close()
 			}
 		})
 	}
 	delay := time.Second / time.Duration(fps)
-	var joined joinedClip
 	for _, p := range parts {
 		sp, err := newSpillOf(dir, b.Dx(), b.Dy(), c.PixFmt())
 		if err != nil {
 			end()
-			return nil, nil, nil, err
+			return joinedClip{}, nil, err
 		}
-		spills = append(spills, sp)
-		joined.clips = append(joined.clips, plannedClip{sp, p.keep, delay})
+		clip.clips = append(clip.clips, plannedClip{sp, p.keep, delay})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sp.end(smoothPartInto(ctx, c, order, inRate, fps, p, sp))
 		}()
 	}
-	return joined, spills, end, nil
+	return clip, end, nil
 }
 
 // smoothPartInto makes part p of c's frames (in order, at inRate) smoothed
