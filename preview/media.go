@@ -47,33 +47,18 @@ func Open(ctx context.Context, path string, maxW, maxH int) (*Animation, error) 
 	return DecodeGIF(f, maxW, maxH)
 }
 
-type videoInfo struct {
-	w, h   int
-	fps    float64
-	frames int // as the header says, 0 when it does not
-}
-
 // probeTime bounds ffprobe: reading a video's header takes a moment.
 const probeTime = 30 * time.Second
 
-// probe asks ffprobe for a video's size and frame rate.
-func probe(ctx context.Context, path string) (videoInfo, error) {
-	v, err := probeEntries(ctx, path, "stream=width,height,r_frame_rate,nb_frames:format=duration")
-	frames := v.Frames
-	if frames <= 0 && v.Seconds > 0 {
-		frames = int(v.Seconds*v.FPS + 0.5)
-	}
-	return videoInfo{w: v.Width, h: v.Height, fps: v.FPS, frames: frames}, err
-}
-
-// probeEntries asks ffprobe, once, for the entries of the video stream and
-// the format named, and reads what it says of them into a VideoInfo, which
-// must have a size and a rate.
-func probeEntries(ctx context.Context, path, entries string) (VideoInfo, error) {
+// probe asks ffprobe, once, for what a video's header says of its
+// picture: its size and rate, which it must have, and its frames and
+// length, 0 when not said (its frames worked out from its length when only
+// that is).
+func probe(ctx context.Context, path string) (VideoInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTime)
 	defer cancel()
 	out, err := bundled.Command(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
-		"-show_entries", entries, "-of", "default=nw=1", path).Output()
+		"-show_entries", "stream=width,height,r_frame_rate,nb_frames:format=duration", "-of", "default=nw=1", path).Output()
 	if err != nil {
 		return VideoInfo{}, fmt.Errorf("%w: ffprobe could not read it", ErrDamaged)
 	}
@@ -110,6 +95,9 @@ func probeEntries(ctx context.Context, path, entries string) (VideoInfo, error) 
 	if v.Frames < 0 || math.IsNaN(v.Seconds) || v.Seconds < 0 {
 		v.Frames, v.Seconds = 0, 0
 	}
+	if v.Frames == 0 && v.Seconds > 0 {
+		v.Frames = int(v.Seconds*v.FPS + 0.5)
+	}
 	return v, nil
 }
 
@@ -135,15 +123,7 @@ func ProbeVideo(ctx context.Context, path string) (VideoInfo, error) {
 		return VideoInfo{}, err
 	}
 	f.Close()
-	// One ffprobe, not two: each costs 70 ms before an export can start.
-	info, err := probeEntries(ctx, path, "stream=width,height,r_frame_rate,nb_frames:format=duration")
-	if err != nil {
-		return VideoInfo{}, err
-	}
-	if info.Frames <= 0 && info.Seconds > 0 {
-		info.Frames = int(info.Seconds*info.FPS + 0.5)
-	}
-	return info, nil
+	return probe(ctx, path) // one ffprobe, not two: each costs 70 ms before an export starts
 }
 
 // DecodeMP4 reads an MP4's frames through ffmpeg, at the size they are shown
@@ -192,23 +172,23 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 		return nil, err
 	}
 	lim := DefaultLimits
-	if v.w > lim.MaxSide || v.h > lim.MaxSide || v.w*v.h > lim.MaxCanvasPixels {
+	if v.Width > lim.MaxSide || v.Height > lim.MaxSide || v.Width*v.Height > lim.MaxCanvasPixels {
 		stop()
-		return nil, fmt.Errorf("%w: it is %d×%d pixels", ErrTooLarge, v.w, v.h)
+		return nil, fmt.Errorf("%w: it is %d×%d pixels", ErrTooLarge, v.Width, v.Height)
 	}
-	dw, dh := picture.FitSize(v.w, v.h, maxW, maxH)
-	a := &Animation{Width: v.w, Height: v.h}
-	delay := time.Duration(float64(time.Second) / v.fps)
+	dw, dh := picture.FitSize(v.Width, v.Height, maxW, maxH)
+	a := &Animation{Width: v.Width, Height: v.Height}
+	delay := v.FrameTime()
 	size := dw * dh * 4
 	// The frames the header says the video has are read into one block
 	// rather than 240 of their own (a 10-second 1080p video opens 4% sooner).
 	var slab []byte
-	planned := min(v.frames, lim.MaxFrames, int(lim.MaxKeptBytes/int64(size)))
+	planned := min(v.Frames, lim.MaxFrames, int(lim.MaxKeptBytes/int64(size)))
 	if planned > 0 {
 		slab = make([]byte, planned*size)
 	}
 	for {
-		if len(a.Frames) >= lim.MaxFrames || int64(len(a.Frames)+1)*int64(v.w*v.h) > lim.MaxTotalPixels ||
+		if len(a.Frames) >= lim.MaxFrames || int64(len(a.Frames)+1)*int64(v.Width*v.Height) > lim.MaxTotalPixels ||
 			int64(len(a.Frames)+1)*int64(size) > lim.MaxKeptBytes {
 			stop()
 			return nil, fmt.Errorf("%w: it has too many frames", ErrTooLarge)
