@@ -102,7 +102,6 @@ func Run(a fyne.App, o StartOptions) {
 	opts := s.options(o.Library)
 	opts.Locked = func() { close(locked) }
 	opts.Readers = max(1, runtime.NumCPU()-1) // a core for the window
-
 	go func() {
 		e, err := jobs.Open(opts)
 		loaded <- opened{e, err}
@@ -110,9 +109,9 @@ func Run(a fyne.App, o StartOptions) {
 	fonts := make(chan struct{})
 	go func() { PrepareFonts(); close(fonts) }()
 	s.win = a.NewWindow(Title)
-	// A library that cannot be opened is known before the window shows:
-	// one another copy has open hands this start's picture over, and no
-	// window flashes.
+	// Whether another copy has the library open is known before the window
+	// shows: then this start's picture is handed to that copy, and no window
+	// flashes.
 	select {
 	case <-locked:
 	case lib := <-loaded:
