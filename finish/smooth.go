@@ -230,7 +230,10 @@ func smoothPartInto(ctx context.Context, c reel, order []int, inRate float64, fp
 		}
 		return nil
 	})
-	if err != nil {
+	// A part's ffmpeg may end once it has made the part's frames, before it
+	// has read the frames it was given past them (Windows' small pipes say
+	// so as an error): the part is whole all the same.
+	if err != nil && (sink.Len() < p.keep || ctx.Err() != nil) {
 		return err
 	}
 	if sink.Len() == 0 {
