@@ -57,7 +57,7 @@ func newSpillOf(dir string, w, h int, pixFmt string) (*spill, error) {
 	}
 	f, err := os.Create(filepath.Join(folder, "frames.rgba"))
 	if err != nil {
-		os.RemoveAll(folder)
+		atomicfile.RemoveAll(folder)
 		return nil, err
 	}
 	sp := &spill{dir: folder, f: f, rect: image.Rect(0, 0, w, h), pixFmt: pixFmt, frameBytes: int64(rawBytes(pixFmt, w, h))}
@@ -173,7 +173,7 @@ func (s *spill) Frame(i int, buf *image.RGBA) (*image.RGBA, error) {
 // Close removes the spill and its folder.
 func (s *spill) Close() {
 	s.f.Close()
-	os.RemoveAll(s.dir)
+	atomicfile.RemoveAll(s.dir)
 }
 
 // RemoveSpills deletes the spill folders a killed export left in dir.
@@ -181,7 +181,7 @@ func RemoveSpills(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if e.IsDir() && strings.HasPrefix(e.Name(), SpillPrefix) {
-			os.RemoveAll(filepath.Join(dir, e.Name()))
+			atomicfile.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
 }

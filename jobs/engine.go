@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"vivify/client"
+	"vivify/internal/atomicfile"
 	"vivify/internal/picture"
 	"vivify/internal/plain"
 )
@@ -504,14 +505,14 @@ func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom,
 		j.EndFile, err = keepPicture(endFrom, tmp, "end-picture")
 	}
 	if err != nil {
-		os.RemoveAll(tmp)
+		atomicfile.RemoveAll(tmp)
 		return Job{}, err
 	}
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
-		os.RemoveAll(tmp)
+		atomicfile.RemoveAll(tmp)
 		return Job{}, ErrClosed
 	}
 	now := e.clock.Now()
@@ -519,12 +520,12 @@ func (e *Engine) addJobWith(req client.Request, src Source, sourceFrom, endFrom,
 	j.State = Queued
 	j.Steps = []Step{{Queued, now}}
 	if err := saveJob(j); err != nil {
-		os.RemoveAll(tmp)
+		atomicfile.RemoveAll(tmp)
 		return Job{}, diskErr("record the job", err)
 	}
 	folder, err := placeFolder(e.opts.Library, tmp, now, src.Name)
 	if err != nil {
-		os.RemoveAll(tmp)
+		atomicfile.RemoveAll(tmp)
 		return Job{}, diskErr("name the job's folder", err)
 	}
 	j.Folder = folder
@@ -726,7 +727,7 @@ func (e *Engine) Delete(id string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.RemoveAll(j.Folder); err != nil {
+	if err := atomicfile.RemoveAll(j.Folder); err != nil {
 		return &client.Error{Kind: client.ErrDisk, Op: "delete the job's folder", Message: err.Error(), Err: err}
 	}
 	syncDir(e.opts.Library)

@@ -306,7 +306,7 @@ func removeUnplaced(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if e.IsDir() && strings.HasPrefix(e.Name(), newFolderPrefix) {
-			os.RemoveAll(filepath.Join(dir, e.Name()))
+			atomicfile.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
 }

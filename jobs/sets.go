@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vivify/client"
+	"vivify/internal/atomicfile"
 )
 
 // setSending sends a set's takes one after another, and remembers a set
@@ -208,7 +209,7 @@ func emptyTrash(library string, now time.Time) {
 			continue
 		}
 		if now.Sub(at) > TrashKeep {
-			os.RemoveAll(filepath.Join(trash, ent.Name()))
+			atomicfile.RemoveAll(filepath.Join(trash, ent.Name()))
 		}
 	}
 }

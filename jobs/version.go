@@ -160,7 +160,7 @@ func tidyDone(j *Job) {
 			continue
 		}
 		if e.IsDir() && strings.HasPrefix(name, atomicfile.SpillPrefix) {
-			os.RemoveAll(filepath.Join(j.Folder, name)) // an export's frames, left by a killed process
+			atomicfile.RemoveAll(filepath.Join(j.Folder, name)) // an export's frames, left by a killed process
 			continue
 		}
 		if !e.Type().IsRegular() || listed[name] || j.FullOfVersions() || j.versionProblem(name) != "" {

@@ -108,3 +108,50 @@ func Produce(path string, perm os.FileMode, fill func(tmp string) error) error {
 // the work ends, and, when a killed process left one, by the library's
 // tidy-up at the next start.
 const SpillPrefix = ".spill-"
+
+// RemoveAll removes path and everything in it, as os.RemoveAll does, and
+// when that fails, one name at a time, deepest first. Go's RemoveAll on
+// Windows deletes through a call some systems lack (Wine answers "Invalid
+// function"), where deleting by name still works: what Vivify tidies away
+// is gone there too. A path that does not exist is no error.
+func RemoveAll(path string) error {
+	err := os.RemoveAll(path)
+	if err == nil {
+		return nil
+	}
+	if _, serr := os.Lstat(path); os.IsNotExist(serr) {
+		return nil
+	}
+	if removeTree(path) == nil {
+		return nil
+	}
+	return err
+}
+
+// removeTree removes path and all under it by name, deepest first; it goes
+// on past a name it cannot remove and says the first error.
+func removeTree(path string) error {
+	info, err := os.Lstat(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		return err
+	}
+	var first error
+	if info.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			first = err
+		}
+		for _, e := range entries {
+			if err := removeTree(filepath.Join(path, e.Name())); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) && first == nil {
+		first = err
+	}
+	return first
+}

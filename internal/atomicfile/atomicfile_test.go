@@ -55,3 +55,39 @@ func TestProduce(t *testing.T) {
 		t.Errorf("left behind: %v", entries)
 	}
 }
+
+// Removing by name, the way RemoveAll falls back to where the system's
+// delete call is missing, removes the whole tree, files, folders and
+// links, and never what a link points at outside it.
+func TestRemoveTreeRemovesAllAndNothingOutside(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(dir, "outside")
+	os.MkdirAll(outside, 0o755)
+	kept := filepath.Join(outside, "kept.txt")
+	os.WriteFile(kept, []byte("mine"), 0o644)
+	tree := filepath.Join(dir, SpillPrefix+"x")
+	os.MkdirAll(filepath.Join(tree, "a", "b"), 0o755)
+	os.WriteFile(filepath.Join(tree, "frames.rgba"), make([]byte, 1000), 0o644)
+	os.WriteFile(filepath.Join(tree, "a", "b", "f"), []byte("x"), 0o444)
+	if runtime.GOOS != "windows" {
+		if err := os.Symlink(outside, filepath.Join(tree, "a", "link")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, remove := range map[string]func(string) error{"removeTree": removeTree, "RemoveAll": RemoveAll} {
+		if err := remove(tree); err != nil {
+			t.Fatal(name, err)
+		}
+		if _, err := os.Lstat(tree); !os.IsNotExist(err) {
+			t.Fatalf("%s: the tree stays: %v", name, err)
+		}
+		if b, err := os.ReadFile(kept); err != nil || string(b) != "mine" {
+			t.Fatalf("%s: what a link pointed at was touched: %q %v", name, b, err)
+		}
+		if err := remove(filepath.Join(dir, "never-was")); err != nil {
+			t.Fatalf("%s: a path that does not exist: %v", name, err)
+		}
+		os.MkdirAll(filepath.Join(tree, "a"), 0o755)
+		os.WriteFile(filepath.Join(tree, "a", "f"), []byte("x"), 0o644)
+	}
+}
