@@ -292,7 +292,7 @@ func pipeFrames(ctx context.Context, cmd *exec.Cmd, c reel, order []int, written
 		io.Copy(io.Discard, stdout)
 	}
 	werr := <-wrote
-	err = cmd.Wait()
+	err = bundled.Wait(cmd)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

@@ -289,7 +289,7 @@ func fillSpill(ctx context.Context, sp *spill, path string, info preview.VideoIn
 		}
 	}
 	io.Copy(io.Discard, out)
-	werr := cmd.Wait()
+	werr := bundled.Wait(cmd)
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()

@@ -57,8 +57,8 @@ const probeTime = 30 * time.Second
 func probe(ctx context.Context, path string) (VideoInfo, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTime)
 	defer cancel()
-	out, err := bundled.Command(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
-		"-show_entries", "stream=width,height,r_frame_rate,nb_frames:format=duration", "-of", "default=nw=1", path).Output()
+	out, err := bundled.Output(bundled.Command(ctx, FFprobe, "-v", "error", "-select_streams", "v:0",
+		"-show_entries", "stream=width,height,r_frame_rate,nb_frames:format=duration", "-of", "default=nw=1", path))
 	if err != nil {
 		return VideoInfo{}, fmt.Errorf("%w: ffprobe could not read it", ErrDamaged)
 	}
@@ -213,7 +213,7 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 			a.Frames[i].Image.Pix = pix
 		}
 	}
-	if err := cmd.Wait(); err != nil || len(a.Frames) == 0 {
+	if err := bundled.Wait(cmd); err != nil || len(a.Frames) == 0 {
 		if len(a.Frames) == 0 {
 			return nil, fmt.Errorf("%w: ffmpeg read no frames (%s)", ErrDamaged, strings.TrimSpace(stderr.String()))
 		}
@@ -273,11 +273,11 @@ func videoStill(video string) image.Image {
 		if !HasFFmpeg() {
 			return nil
 		}
-		out, err := bundled.Command(ctx, FFmpeg, "-v", "error", "-ss", "0.5", "-i", video,
-			"-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-").Output()
+		out, err := bundled.Output(bundled.Command(ctx, FFmpeg, "-v", "error", "-ss", "0.5", "-i", video,
+			"-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-"))
 		if err != nil || len(out) == 0 {
-			out, err = bundled.Command(ctx, FFmpeg, "-v", "error", "-i", video,
-				"-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-").Output()
+			out, err = bundled.Output(bundled.Command(ctx, FFmpeg, "-v", "error", "-i", video,
+				"-frames:v", "1", "-f", "image2pipe", "-vcodec", "png", "-"))
 			if err != nil {
 				return nil
 			}
@@ -359,7 +359,7 @@ func ExportMP4(ctx context.Context, gifPath, dest string) error {
 		cmd := bundled.Command(ctx, FFmpeg, "-v", "error", "-y", "-i", gifPath, "-movflags", "+faststart",
 			"-pix_fmt", "yuv420p", "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-f", "mp4", tmp)
 		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
+		if err := bundled.Run(cmd); err != nil {
 			return fmt.Errorf("ffmpeg could not make the MP4: %s", strings.TrimSpace(stderr.String()))
 		}
 		return nil

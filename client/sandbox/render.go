@@ -448,7 +448,7 @@ func (s *Server) encodeMP4Stream(w, h, fps, n int, frame func(i int) []byte) ([]
 			}
 		}
 		stdin.Close()
-		err = cmd.Wait()
+		err = bundled.Wait(cmd)
 		cancel()
 		if err == nil {
 			return os.ReadFile(out)

@@ -5,10 +5,12 @@ package bundled
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"time"
 )
 
 // Program is the path of the program name: the copy beside Vivify's own
@@ -49,8 +51,39 @@ func besides(dir, name string) string {
 // window of its own: on Windows a console program started by a windowed
 // one gets a console window, which flashed black over Vivify every time
 // ffmpeg ran.
+//
+// Once the program has ended, its output is waited for at most
+// pipesLinger: a program started while it ran may hold its pipes open
+// (Windows hands a program's handles to the programs started after it
+// wherever the list of handles to hand on is not honoured, as under Wine),
+// and waiting for that one to end could wait forever, when it is the
+// encoder waiting for this decoder's frames.
 func Command(ctx context.Context, path string, args ...string) *exec.Cmd {
 	c := exec.CommandContext(ctx, path, args...)
+	c.WaitDelay = pipesLinger
 	noWindow(c)
 	return c
+}
+
+// pipesLinger is how long a program's output pipes are read after it ends.
+var pipesLinger = 3 * time.Second
+
+// Wait is c.Wait for a Command: a program that ended well, its pipes still
+// held open by another after pipesLinger, ended well.
+func Wait(c *exec.Cmd) error { return ended(c.Wait()) }
+
+// Run is c.Run for a Command, ending as Wait does.
+func Run(c *exec.Cmd) error { return ended(c.Run()) }
+
+// Output is c.Output for a Command, ending as Wait does.
+func Output(c *exec.Cmd) ([]byte, error) {
+	out, err := c.Output()
+	return out, ended(err)
+}
+
+func ended(err error) error {
+	if errors.Is(err, exec.ErrWaitDelay) {
+		return nil
+	}
+	return err
 }
