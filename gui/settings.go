@@ -248,27 +248,44 @@ func (k *KeySettings) remove() {
 	}()
 }
 
-// themeChoice applies and remembers the chosen theme.
-func themeChoice(app fyne.App) fyne.CanvasObject {
-	keys := []string{"System", "Light", "Dark"} // as kept in the preferences; words: keys
-	choices := []string{T("System"), T("Light"), T("Dark")}
-	apply := func(shown string) {
-		c := keys[max(0, slices.Index(choices, shown))]
-		switch c {
-		case "Light":
-			app.Settings().SetTheme(&fixedVariant{theme.DefaultTheme(), theme.VariantLight})
-		case "Dark":
-			app.Settings().SetTheme(&fixedVariant{theme.DefaultTheme(), theme.VariantDark})
-		default:
-			app.Settings().SetTheme(theme.DefaultTheme())
-		}
-		app.Preferences().SetString(prefTheme, c)
+// themeKeys are the themes as kept in the preferences.
+var themeKeys = []string{"System", "Light", "Dark"} // words: keys
+
+// applyTheme puts theme c ("System", "Light" or "Dark") on the app.
+func applyTheme(app fyne.App, c string) {
+	switch c {
+	case "Light":
+		app.Settings().SetTheme(&fixedVariant{theme.DefaultTheme(), theme.VariantLight})
+	case "Dark":
+		app.Settings().SetTheme(&fixedVariant{theme.DefaultTheme(), theme.VariantDark})
+	default:
+		app.Settings().SetTheme(theme.DefaultTheme())
 	}
-	r := widget.NewRadioGroup(choices, apply)
+}
+
+// applySavedTheme puts the theme chosen in Settings on the app at start,
+// before anything is drawn: the system's is there already, and setting it
+// again would make the toolkit load every typeface a second time.
+func applySavedTheme(app fyne.App) {
+	if c := app.Preferences().String(prefTheme); c == "Light" || c == "Dark" {
+		applyTheme(app, c)
+	}
+}
+
+// themeChoice offers the themes, and applies and remembers the one chosen.
+func themeChoice(app fyne.App) fyne.CanvasObject {
+	choices := []string{T("System"), T("Light"), T("Dark")}
+	r := widget.NewRadioGroup(choices, nil)
 	r.Horizontal = true
 	r.Required = true
 	saved := app.Preferences().StringWithFallback(prefTheme, "System")
-	r.SetSelected(choices[max(0, slices.Index(keys, saved))])
+	r.SetSelected(choices[max(0, slices.Index(themeKeys, saved))])
+	// Only a choice applies a theme: the saved one is on already.
+	r.OnChanged = func(shown string) {
+		c := themeKeys[max(0, slices.Index(choices, shown))]
+		applyTheme(app, c)
+		app.Preferences().SetString(prefTheme, c)
+	}
 	return container.NewVBox(widget.NewLabelWithStyle(T("Appearance"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), r)
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"vivify/client"
 	"vivify/client/sandbox"
@@ -248,5 +250,42 @@ func TestPracticeOffWithoutAKeyOpensSettingsOnce(t *testing.T) {
 	q.until(t, 5*time.Second, "the notice", func() bool { return strings.Contains(w.Notice(), "need your ModelsLab API key") })
 	if n := len(w.Fyne().Canvas().Overlays().List()); n != 1 {
 		t.Fatalf("%d dialogs open, want Settings once", n)
+	}
+}
+
+// The look chosen in Settings is the one a start shows, without Settings
+// being opened; choosing another applies and keeps it, and opening
+// Settings applies nothing by itself.
+func TestChosenThemeAtStart(t *testing.T) {
+	a := test.NewTempApp(t)
+	darkBackground := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark)
+	dark := func() bool {
+		return a.Settings().Theme().Color(theme.ColorNameBackground, a.Settings().ThemeVariant()) == darkBackground
+	}
+	a.Preferences().SetString(prefTheme, "Dark")
+	if dark() {
+		t.Fatal("dark before the saved theme is applied: the test sees nothing")
+	}
+	applySavedTheme(a)
+	if !dark() {
+		t.Fatal("the saved Dark is not on at start")
+	}
+	on := a.Settings().Theme()
+	choice := themeChoice(a).(*fyne.Container).Objects[1].(*widget.RadioGroup)
+	if a.Settings().Theme() != on {
+		t.Fatal("opening Settings applied the theme again")
+	}
+	if choice.Selected != T("Dark") {
+		t.Fatalf("Settings shows %q", choice.Selected)
+	}
+	choice.SetSelected(T("Light"))
+	if dark() || a.Preferences().String(prefTheme) != "Light" {
+		t.Fatal("choosing Light neither applied nor kept it")
+	}
+	a.Preferences().SetString(prefTheme, "System")
+	before := a.Settings().Theme()
+	applySavedTheme(a)
+	if a.Settings().Theme() != before {
+		t.Fatal("the system's look was applied again at start")
 	}
 }

@@ -86,6 +86,8 @@ func Run(a fyne.App, o StartOptions) {
 	// Every word is made in the language chosen in Settings, else the
 	// system's; so it is chosen before any widget is.
 	applyLanguage(a.Preferences().String(PrefLanguage))
+	// And the look chosen there, before anything is drawn.
+	applySavedTheme(a)
 	// The mode is the one chosen last time, unless the command line asks
 	// for practice.
 	o.Practice = o.Practice || a.Preferences().Bool(prefPractice)
