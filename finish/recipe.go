@@ -247,7 +247,7 @@ func pipeFrames(ctx context.Context, cmd *exec.Cmd, c reel, order []int, written
 			return err
 		}
 	}
-	if err := cmd.Start(); err != nil {
+	if err := bundled.Start(cmd); err != nil {
 		return fmt.Errorf("ffmpeg could not be started: %w", err)
 	}
 	pr.Close() // ffmpeg's now

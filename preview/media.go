@@ -156,7 +156,7 @@ func DecodeMP4(ctx context.Context, path string, maxW, maxH int) (*Animation, er
 	}
 	defer out.Close()
 	cmd.Stdout = pw
-	err = cmd.Start()
+	err = bundled.Start(cmd)
 	pw.Close() // ffmpeg's now
 	if err != nil {
 		return nil, err

@@ -438,7 +438,7 @@ func (s *Server) encodeMP4Stream(w, h, fps, n int, frame func(i int) []byte) ([]
 		}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
+		if err := bundled.Start(cmd); err != nil {
 			cancel()
 			return nil, err
 		}

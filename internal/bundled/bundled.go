@@ -4,6 +4,7 @@
 package bundled
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -72,13 +73,20 @@ var pipesLinger = 3 * time.Second
 // held open by another after pipesLinger, ended well.
 func Wait(c *exec.Cmd) error { return ended(c.Wait()) }
 
-// Run is c.Run for a Command, ending as Wait does.
-func Run(c *exec.Cmd) error { return ended(c.Run()) }
+// Run is c.Run for a Command: started by Start, ending as Wait does.
+func Run(c *exec.Cmd) error {
+	if err := Start(c); err != nil {
+		return err
+	}
+	return Wait(c)
+}
 
-// Output is c.Output for a Command, ending as Wait does.
+// Output is c.Output for a Command: what it writes, run as Run does.
 func Output(c *exec.Cmd) ([]byte, error) {
-	out, err := c.Output()
-	return out, ended(err)
+	var out bytes.Buffer
+	c.Stdout = &out
+	err := Run(c)
+	return out.Bytes(), err
 }
 
 func ended(err error) error {

@@ -2,6 +2,7 @@ package bundled
 
 import (
 	"os/exec"
+	"sync"
 	"syscall"
 )
 
@@ -23,5 +24,19 @@ func StartBehind(c *exec.Cmd) error {
 		noWindow(c)
 	}
 	c.SysProcAttr.CreationFlags |= belowNormal
+	return Start(c)
+}
+
+// starting has Vivify's programs started one at a time. Starting one makes
+// its pipes' ends handable for a moment; Windows hands on only those named
+// for it, but where that list is not honoured (Wine) a program started in
+// that moment took another's pipe with it, and the pipe never ended: an
+// export waited for ever.
+var starting sync.Mutex
+
+// Start is c.Start, one program at a time.
+func Start(c *exec.Cmd) error {
+	starting.Lock()
+	defer starting.Unlock()
 	return c.Start()
 }
