@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"vivify/jobs"
@@ -30,6 +31,9 @@ func TestWindowInGermanAndJapanese(t *testing.T) {
 			defer useLanguage("en")
 			forgetMissedWords()
 			w, q, _ := finishedJob(t)
+			// Measured in the look Vivify ships, not the test app's (opening
+			// Settings once set it, and every check after that ran in it).
+			fyne.CurrentApp().Settings().SetTheme(theme.DefaultTheme())
 			w.Fyne().Resize(smallest)
 			if want := wordsIn("Generate   %s", tag); !strings.HasPrefix(w.gen.Text, strings.Fields(want)[0]) {
 				t.Fatalf("Generate reads %q, not in %s", w.gen.Text, tag)
