@@ -27,7 +27,6 @@ import (
 
 	"vivify/client"
 	"vivify/internal/atomicfile"
-	"vivify/internal/memwatch"
 	"vivify/internal/picker"
 	"vivify/internal/picture"
 	"vivify/jobs"
@@ -306,7 +305,6 @@ func (d *Details) loadVideo(j jobs.Job) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			a, err = preview.Open(ctx, path, 480, 480)
 			cancel()
-			memwatch.Settle() // the decoding's buffers, and the frames this replaces
 		}
 		d.deps.RunOnUI(func() {
 			if d.loaded != path {

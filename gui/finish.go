@@ -20,7 +20,6 @@ import (
 
 	"vivify/finish"
 	"vivify/internal/diskspace"
-	"vivify/internal/memwatch"
 	"vivify/jobs"
 	"vivify/preview"
 )
@@ -521,7 +520,6 @@ func (f *FinishPanel) export() {
 				f.left.SetText(Tf("Making %s…", file))
 			})
 		})
-		memwatch.Settle() // the export's frames go back to the system
 		if err == nil {
 			_, err = f.d.deps.Engine.AddVersion(j.ID, jobs.Version{File: file, Label: label, Width: res.Width, Height: res.Height, Seconds: res.Seconds})
 		}

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"vivify/internal/memwatch"
 	"vivify/internal/picture"
 )
 
@@ -111,11 +110,7 @@ func (c *thumbCache) load(w thumbWork) {
 	}
 	waiting := c.pending[path]
 	delete(c.pending, path)
-	idle := len(c.pending) == 0
 	c.mu.Unlock()
-	if idle { // the burst is decoded: what decoding it took goes back
-		memwatch.Settle()
-	}
 	c.runOnUI(func() {
 		for _, done := range waiting {
 			done(img)

@@ -25,7 +25,6 @@ import (
 
 	"vivify/client"
 	"vivify/internal/atomicfile"
-	"vivify/internal/memwatch"
 	"vivify/internal/picker"
 	"vivify/internal/picture"
 	"vivify/internal/plain"
@@ -467,7 +466,6 @@ func (w *Window) Notice() string {
 // (the keychain may start a service over D-Bus, which should not hold up
 // the first paint) and, with none, offering one or practice.
 func (w *Window) Start() {
-	memwatch.Settle() // what building the window took, once it is up
 	w.gallery.Resume()
 	w.takes.readBalance()
 	w.showProblems()
