@@ -253,23 +253,21 @@ var themeKeys = []string{"System", "Light", "Dark"} // words: keys
 
 // applyTheme puts theme c ("System", "Light" or "Dark") on the app.
 func applyTheme(app fyne.App, c string) {
+	l := &look{Theme: theme.DefaultTheme(), variant: followSystem}
 	switch c {
 	case "Light":
-		app.Settings().SetTheme(&fixedVariant{theme.DefaultTheme(), theme.VariantLight})
+		l.variant = theme.VariantLight
 	case "Dark":
-		app.Settings().SetTheme(&fixedVariant{theme.DefaultTheme(), theme.VariantDark})
-	default:
-		app.Settings().SetTheme(theme.DefaultTheme())
+		l.variant = theme.VariantDark
 	}
+	app.Settings().SetTheme(l)
 }
 
-// applySavedTheme puts the theme chosen in Settings on the app at start,
-// before anything is drawn: the system's is there already, and setting it
-// again would make the toolkit load every typeface a second time.
+// applySavedTheme puts Vivify's look, in the variant chosen in Settings, on
+// the app at start, before any typeface is loaded: setting a theme later
+// makes the toolkit load every typeface a second time.
 func applySavedTheme(app fyne.App) {
-	if c := app.Preferences().String(prefTheme); c == "Light" || c == "Dark" {
-		applyTheme(app, c)
-	}
+	applyTheme(app, app.Preferences().String(prefTheme))
 }
 
 // themeChoice offers the themes, and applies and remembers the one chosen.
@@ -325,14 +323,33 @@ func languageChoice(app fyne.App) fyne.CanvasObject {
 	return container.NewVBox(widget.NewLabelWithStyle(T("Language"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), sel, note)
 }
 
-// fixedVariant is the default theme in one variant, whatever the system's.
-type fixedVariant struct {
+// followSystem is a look's variant when it follows the system's light or
+// dark.
+const followSystem = fyne.ThemeVariant(255)
+
+// look is Vivify's theme: the toolkit's own, in one variant or the
+// system's, whose modal dialogs dim the window behind them rather than blur
+// it. The blur cost a window-sized texture for as long as the app ran
+// (3.5 MB at the first size) and two passes over the whole window in every
+// frame a dialog was open, which a computer without a graphics card draws
+// on its processor.
+type look struct {
 	fyne.Theme
 	variant fyne.ThemeVariant
 }
 
-func (f *fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return f.Theme.Color(n, f.variant)
+func (l *look) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if l.variant != followSystem {
+		v = l.variant
+	}
+	return l.Theme.Color(n, v)
+}
+
+func (l *look) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameModalBlurRadius {
+		return 0
+	}
+	return l.Theme.Size(n)
 }
 
 // ShowSettings opens the settings dialog.

@@ -282,10 +282,20 @@ func TestChosenThemeAtStart(t *testing.T) {
 	if dark() || a.Preferences().String(prefTheme) != "Light" {
 		t.Fatal("choosing Light neither applied nor kept it")
 	}
+	// "System" follows the system's variant, whichever it is.
 	a.Preferences().SetString(prefTheme, "System")
-	before := a.Settings().Theme()
 	applySavedTheme(a)
-	if a.Settings().Theme() != before {
-		t.Fatal("the system's look was applied again at start")
+	for _, v := range []fyne.ThemeVariant{theme.VariantDark, theme.VariantLight} {
+		got := a.Settings().Theme().Color(theme.ColorNameBackground, v)
+		if want := theme.DefaultTheme().Color(theme.ColorNameBackground, v); got != want {
+			t.Fatalf("following the system, variant %d has background %v, want %v", v, got, want)
+		}
+	}
+	// In every variant, a modal dialog dims the window rather than blur it.
+	if r := a.Settings().Theme().Size(theme.SizeNameModalBlurRadius); r != 0 {
+		t.Fatalf("modal blur radius %v", r)
+	}
+	if a.Settings().Theme().Size(theme.SizeNameText) != theme.DefaultTheme().Size(theme.SizeNameText) {
+		t.Fatal("the look changed the text size")
 	}
 }
