@@ -88,6 +88,7 @@ func Run(a fyne.App, o StartOptions) {
 	applyLanguage(a.Preferences().String(PrefLanguage))
 	// And the look chosen there, before anything is drawn.
 	applySavedTheme(a)
+	lookKnown := systemLookKnown(a, time.Second)
 	// The mode is the one chosen last time, unless the command line asks
 	// for practice.
 	o.Practice = o.Practice || a.Preferences().Bool(prefPractice)
@@ -109,7 +110,7 @@ func Run(a fyne.App, o StartOptions) {
 		loaded <- opened{e, err}
 	}()
 	fonts := make(chan struct{})
-	go func() { PrepareFonts(); close(fonts) }()
+	go func() { <-lookKnown; PrepareFonts(); close(fonts) }()
 	s.win = a.NewWindow(Title)
 	// Whether another copy has the library open is known before the window
 	// shows: then this start's picture is handed to that copy, and no window
