@@ -92,20 +92,21 @@ func loadWords() {
 		Languages = append(Languages, Language{Tag: tag, Name: nameIn(wordsFile(tag), tag)})
 	}
 	sort.SliceStable(Languages, func(i, j int) bool { return Languages[i].Tag == "en" && Languages[j].Tag != "en" })
-	data := wordsFile("en")
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
+	// The English is read once, into the bundle; its keys are the texts
+	// the window may ask for.
+	f, err := b.ParseMessageFileBytes(wordsFile("en"), "en.json")
+	if err != nil {
 		panic("words: en: " + err.Error())
 	}
-	english := make(map[string]bool, len(m))
-	for k := range m {
-		english[k] = true
+	english := make(map[string]bool, len(f.Messages))
+	for _, m := range f.Messages {
+		english[m.ID] = true
 	}
 	words.Lock()
 	words.bundle = b
 	words.english = english
 	words.missed = map[string]bool{}
-	words.loaded = map[string]bool{}
+	words.loaded = map[string]bool{"en": true}
 	words.Unlock()
 	useLanguage("en")
 }
