@@ -34,6 +34,7 @@ func main() {
 	hello := flag.String("hello", "bin/hellofyne", "the hello-world binary")
 	runs := flag.Int("runs", 5, "starts of each")
 	n := flag.Int("jobs", 1000, "jobs in Vivify's library")
+	each := flag.Bool("each", false, "print every start's figures too")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "startbench-")
@@ -54,8 +55,13 @@ func main() {
 	for i := 0; i < *runs; i++ { // in turn, so both see the same machine
 		r := start(maps, dir, *vivify, "--library", lib)
 		vt, vd, vc, vm = append(vt, r.shown), append(vd, r.drawn), append(vc, r.cpu), append(vm, r.rss)
-		r = start(maps, dir, *hello)
-		ht, hd, hc, hm = append(ht, r.shown), append(hd, r.drawn), append(hc, r.cpu), append(hm, r.rss)
+		h := start(maps, dir, *hello)
+		ht, hd, hc, hm = append(ht, h.shown), append(hd, h.drawn), append(hc, h.cpu), append(hm, h.rss)
+		if *each {
+			fmt.Printf("start %d: shown %v / %v, drawn %v / %v, CPU %v / %v, %d / %d MB (Vivify / hello world)\n", i+1,
+				r.shown.Round(time.Millisecond), h.shown.Round(time.Millisecond), r.drawn.Round(time.Millisecond), h.drawn.Round(time.Millisecond),
+				r.cpu, h.cpu, r.rss/1024, h.rss/1024)
+		}
 	}
 	mt, mh := medianD(vt), medianD(ht)
 	dt, dh := medianD(vd), medianD(hd)
