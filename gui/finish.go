@@ -101,6 +101,7 @@ func newFinishPanel(d *Details) *FinishPanel {
 		f.changed()
 	}
 	f.trimWords = widget.NewLabel("")
+	f.trimWords.Wrapping = wordWrap() // two lines in the longer languages
 	f.trimWords.SizeName = theme.SizeNameCaptionText
 	whole := widget.NewButton(T("Whole clip"), func() {
 		f.trim.SetRange(0, len(f.base.Frames))

@@ -86,10 +86,19 @@ func (s *modelSelect) showList() {
 // modelLine is the list's line for m: its name, what it is good at, how
 // long and how large its videos are (a premium model's are fixed).
 func modelLine(m client.Model) string {
-	parts := []string{modelLabel(m), strings.TrimSuffix(T(m.Blurb), ".")}
+	return strings.Join(append([]string{modelLabel(m), modelBlurb(m)}, modelFacts(m)...), " · ")
+}
+
+// modelBlurb is what the model is good at, in a phrase.
+func modelBlurb(m client.Model) string { return strings.TrimSuffix(T(m.Blurb), ".") }
+
+// modelFacts are a premium model's lengths and size ("5 or 10 s", "720p");
+// the others' blurbs say their size, and the form sets their length.
+func modelFacts(m client.Model) []string {
 	if m.Family != client.FamilyPremium {
-		return strings.Join(parts, " · ") // their blurbs say their size; the form sets their length
+		return nil
 	}
+	var parts []string
 	switch {
 	case len(m.Durations) > 0:
 		parts = append(parts, Tf("%s s", strings.Join(m.Durations, T(" or "))))
@@ -99,5 +108,5 @@ func modelLine(m client.Model) string {
 	if m.Video.ShortSide > 0 {
 		parts = append(parts, fmt.Sprintf("%dp", m.Video.ShortSide))
 	}
-	return strings.Join(parts, " · ")
+	return parts
 }

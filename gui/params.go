@@ -143,6 +143,7 @@ func NewParamsForm() *ParamsForm {
 	f.Frames = newIntSlider(1, client.MaxFrames, 1, "", func(int) { changed() })
 	f.FPS = newIntSlider(1, client.MaxFPS, 1, T(" fps"), func(int) { changed() })
 	f.Length = widget.NewLabel("")
+	f.Length.Wrapping = wordWrap() // a sentence: two lines in the longer languages
 	f.Steps = newIntSlider(1, client.MaxInferenceSteps, 1, "", func(int) { changed() })
 	f.MinGuidance = newFloatSlider(client.MinGuidance, client.MaxGuidance, 0.5, func(float64) { f.guidanceChanged(true) })
 	f.MaxGuidance = newFloatSlider(client.MinGuidance, client.MaxGuidance, 0.5, func(float64) { f.guidanceChanged(false) })

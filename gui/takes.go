@@ -3,14 +3,17 @@ package gui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -120,6 +123,7 @@ func (t *takes) chooseModels() {
 		chosen[string(m.Family)+"|"+m.ID] = true
 	}
 	note := widget.NewLabel("")
+	note.Wrapping = wordWrap() // a sentence: two lines in the longer languages
 	var checks []*widget.Check
 	var ok *widget.Button
 	count := func() int {
@@ -153,11 +157,18 @@ func (t *takes) chooseModels() {
 	for _, fam := range client.Families {
 		list.Add(widget.NewLabelWithStyle(T(familyNames[fam]), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		for _, m := range client.ModelsOf(fam) {
-			c := widget.NewCheck(modelLine(m), func(bool) { update() })
+			// The name and facts by the box, what it is good at under
+			// them: one line of all three was 1,074 points wide in French.
+			c := widget.NewCheck(strings.Join(append([]string{modelLabel(m)}, modelFacts(m)...), " · "), func(bool) { update() })
 			c.Checked = chosen[string(m.Family)+"|"+m.ID]
 			checks = append(checks, c)
 			models = append(models, m)
-			list.Add(c)
+			blurb := widget.NewLabel(modelBlurb(m))
+			blurb.Wrapping = wordWrap()
+			blurb.SizeName = theme.SizeNameCaptionText
+			// Close under its check, so that it reads as the check's.
+			tight := layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding())
+			list.Add(container.New(tight, c, container.NewBorder(nil, nil, checkIndent(), nil, blurb)))
 		}
 	}
 	var d dialog.Dialog
@@ -421,4 +432,12 @@ func newAskSetting() fyne.CanvasObject {
 	help.SizeName = theme.SizeNameCaptionText
 	return container.NewVBox(widget.NewLabelWithStyle(T("Spending"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewBorder(nil, nil, widget.NewLabel(T("Ask me before spending more than")), nil, sel), help)
+}
+
+// checkIndent is a check's box and the room after it, so that what is
+// written under a check starts where the check's words do.
+func checkIndent() fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(theme.IconInlineSize()+theme.Padding(), 0))
+	return r
 }

@@ -151,7 +151,7 @@ func loadLanguage(tag string) {
 func init() {
 	// The player's own words, and its times, in the window's language.
 	preview.Words = T
-	preview.Seconds = func(s float64) string { return Tf("%.1f s", s) }
+	preview.Clock = func(at, of float64) string { return Tf("%.1f / %.1f s", at, of) }
 }
 
 // SystemLanguage is the language of Vivify's list closest to the system's,

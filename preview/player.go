@@ -14,10 +14,12 @@ import (
 )
 
 // Words says the player's own texts (Texts) in the window's language; the
-// window sets it. Seconds writes a time as the language does ("2,5 s").
+// window sets it. Clock writes where the video is and how long it lasts as
+// the language does ("1,2 / 2,5 s"): the unit once, so that the clock
+// takes little room beside the controls.
 var (
-	Words   = func(s string) string { return s }
-	Seconds = func(s float64) string { return fmt.Sprintf("%.1f s", s) }
+	Words = func(s string) string { return s }
+	Clock = func(at, of float64) string { return fmt.Sprintf("%.1f / %.1f s", at, of) }
 )
 
 // Texts are the words the player shows, in English.
@@ -117,7 +119,7 @@ func (p *Player) SetAnimation(a *Animation) {
 	p.frame, p.pos = -1, 0
 	p.times = make([]string, len(a.Frames))
 	for i := range a.Frames {
-		p.times[i] = Seconds(a.Start(i).Seconds()) + " / " + Seconds(a.Duration.Seconds())
+		p.times[i] = Clock(a.Start(i).Seconds(), a.Duration.Seconds())
 	}
 	p.scrub.Max = float64(max(1, len(a.Frames)-1))
 	p.enable(len(a.Frames) > 1)
@@ -366,8 +368,8 @@ func (p *Player) CreateRenderer() fyne.WidgetRenderer {
 // are when a video starts.
 func (p *Player) clockBox() fyne.CanvasObject {
 	p.clock.Alignment = fyne.TextAlignCenter
-	// As long as a time gets, in the window's language ("00,0 सेकंड").
-	room := fyne.MeasureText(Seconds(88.8)+" / "+Seconds(88.8), p.clock.TextSize, p.clock.TextStyle)
+	// As long as a time gets, in the window's language ("88,8 / 88,8 से॰").
+	room := fyne.MeasureText(Clock(88.8, 88.8), p.clock.TextSize, p.clock.TextStyle)
 	room.Width += 2 * theme.Padding()
 	return container.NewCenter(container.New(layout.NewGridWrapLayout(room), p.clock))
 }

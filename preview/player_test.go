@@ -49,7 +49,7 @@ func expectFrame(t *testing.T, p *Player, a *Animation, want int) {
 func TestPlayerStartsPausedOnTheFirstFrame(t *testing.T) {
 	p, a := newTestPlayer(t)
 	expectFrame(t, p, a, 0)
-	if p.Playing() || p.clock.Text != "0.0 s / 0.4 s" || p.scrub.Max != 3 {
+	if p.Playing() || p.clock.Text != "0.0 / 0.4 s" || p.scrub.Max != 3 {
 		t.Fatalf("playing %v, clock %q, scrub max %v", p.Playing(), p.clock.Text, p.scrub.Max)
 	}
 }
