@@ -177,14 +177,7 @@ func (s *spill) Close() {
 }
 
 // RemoveSpills deletes the spill folders a killed export left in dir.
-func RemoveSpills(dir string) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), SpillPrefix) {
-			atomicfile.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
-}
+func RemoveSpills(dir string) { atomicfile.RemoveFolders(dir, SpillPrefix) }
 
 // spillVideo decodes the MP4 or WebM at path at its full size into a spill
 // in dir, in pixFmt, a frame at a time: ffmpeg decodes, one frame's buffer

@@ -302,14 +302,7 @@ func placeFolder(dir, tmp string, at time.Time, name string) (string, error) {
 
 // removeUnplaced deletes hidden job folders a crash left before they were
 // placed: their jobs were never announced nor sent.
-func removeUnplaced(dir string) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), newFolderPrefix) {
-			atomicfile.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
-}
+func removeUnplaced(dir string) { atomicfile.RemoveFolders(dir, newFolderPrefix) }
 
 // removeLeftovers deletes temporary files a killed process left in folder.
 func removeLeftovers(folder string) {

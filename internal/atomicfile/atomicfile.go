@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // Write puts data at path with the permissions perm.
@@ -126,6 +127,19 @@ func RemoveAll(path string) error {
 		return nil
 	}
 	return err
+}
+
+// RemoveFolders removes every folder directly in dir whose name starts with
+// prefix, and everything in it: the hidden folders of work a killed
+// process left behind (a job folder not yet placed, an export's spill).
+// Files with that prefix, and links, are left alone.
+func RemoveFolders(dir, prefix string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
+			RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // removeTree removes path and all under it by name, deepest first; it goes

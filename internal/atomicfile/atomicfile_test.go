@@ -91,3 +91,42 @@ func TestRemoveTreeRemovesAllAndNothingOutside(t *testing.T) {
 		os.WriteFile(filepath.Join(tree, "a", "f"), []byte("x"), 0o644)
 	}
 }
+
+// RemoveFolders removes the folders with the prefix and all in them, and
+// leaves alone a file with the prefix, a link with it (and what it points
+// to), and every other folder.
+func TestRemoveFoldersWithThePrefixOnly(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	mk := func(p string) {
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(p string) {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(filepath.Join(dir, ".spill-1", "deep"))
+	write(filepath.Join(dir, ".spill-1", "deep", "frames"))
+	mk(filepath.Join(dir, ".spill-2"))
+	write(filepath.Join(dir, ".spill-file"))
+	mk(filepath.Join(dir, "kept"))
+	write(filepath.Join(outside, "theirs"))
+	linked := os.Symlink(outside, filepath.Join(dir, ".spill-link")) == nil
+	RemoveFolders(dir, ".spill-")
+	for _, gone := range []string{".spill-1", ".spill-2"} {
+		if _, err := os.Lstat(filepath.Join(dir, gone)); !os.IsNotExist(err) {
+			t.Errorf("%s is still there (%v)", gone, err)
+		}
+	}
+	kept := []string{filepath.Join(dir, ".spill-file"), filepath.Join(dir, "kept"), filepath.Join(outside, "theirs")}
+	if linked {
+		kept = append(kept, filepath.Join(dir, ".spill-link"))
+	}
+	for _, p := range kept {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("%s was removed: %v", p, err)
+		}
+	}
+}
