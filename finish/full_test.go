@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"vivify/client"
+	"vivify/internal/atomicfile"
 	"vivify/internal/diskspace"
 	"vivify/preview"
 )
@@ -231,7 +232,8 @@ func TestExportFileSaysWhenTheDiskIsFull(t *testing.T) {
 }
 
 // A cancelled export leaves no spill, and a spill a killed export left is
-// removed by RemoveSpills (the library's tidy-up at the next start).
+// removed the way the library's tidy-up at the next start removes it
+// (jobs' tidyDone; jobs/version_test.go tests that one).
 func TestCancelledExportLeavesNoSpill(t *testing.T) {
 	needFFmpeg(t)
 	dir := t.TempDir()
@@ -262,7 +264,7 @@ func TestCancelledExportLeavesNoSpill(t *testing.T) {
 		}
 	}
 	os.MkdirAll(filepath.Join(dir, SpillPrefix+"killed", "x"), 0o755)
-	RemoveSpills(dir)
+	atomicfile.RemoveFolders(dir, SpillPrefix)
 	if _, err := os.Stat(filepath.Join(dir, SpillPrefix+"killed")); !os.IsNotExist(err) {
 		t.Fatal("a killed export's spill stays")
 	}

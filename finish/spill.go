@@ -176,9 +176,6 @@ func (s *spill) Close() {
 	atomicfile.RemoveAll(s.dir)
 }
 
-// RemoveSpills deletes the spill folders a killed export left in dir.
-func RemoveSpills(dir string) { atomicfile.RemoveFolders(dir, SpillPrefix) }
-
 // spillVideo decodes the MP4 or WebM at path at its full size into a spill
 // in dir, in pixFmt, a frame at a time: ffmpeg decodes, one frame's buffer
 // is reused.
