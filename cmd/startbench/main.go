@@ -68,8 +68,8 @@ func main() {
 	ct, ch := medianD(vc), medianD(hc)
 	rv, rh := medianI(vm), medianI(hm)
 	fmt.Printf("window shown: Vivify %v, hello world %v (%.2fx)\n", mt.Round(time.Millisecond), mh.Round(time.Millisecond), float64(mt)/float64(mh))
-	fmt.Printf("content drawn: Vivify %v (its panels and 1,000-job gallery), hello world %v (its label) (%.2fx)\n",
-		dt.Round(time.Millisecond), dh.Round(time.Millisecond), float64(dt)/float64(dh))
+	fmt.Printf("content drawn: Vivify %v (its panels and %d-job gallery), hello world %v (its label) (%.2fx)\n",
+		dt.Round(time.Millisecond), *n, dh.Round(time.Millisecond), float64(dt)/float64(dh))
 	fmt.Printf("CPU time until then: Vivify %v, hello world %v (%.2fx)\n", ct, ch, float64(ct)/float64(ch))
 	fmt.Printf("memory once settled: Vivify %d MB, hello world %d MB (%.2fx)\n", rv/1024, rh/1024, float64(rv)/float64(rh))
 	fmt.Printf("median of %d starts each, in turn; Vivify with a library of %d jobs\n", *runs, *n)
